@@ -1,0 +1,116 @@
+# qldbtop - build, deps, test, bench, demo, asan, tsan, fuzz.
+# Sources are found by folder, so a new file needs no Makefile edit:
+#   tui/ widgets/ api/ verify/ sim/   -> the program (tui/main.c holds main)
+#   tests/unit/test_*.c               -> one cmocka binary each
+#   tests/gen/*.c                     -> test and bench tools (generators)
+#   tests/fuzz/fuzz_*.c               -> libFuzzer targets (clang)
+
+CC      ?= cc
+BUILD   ?= build
+PKGS    := ncursesw libcurl libcjson libmicrohttpd libcrypto
+VERSION := 0.1.0
+OPT     ?= -O2 -g
+CFLAGS_EXTRA ?=
+LDFLAGS_EXTRA ?=
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CFLAGS  := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -pthread $(OPT) \
+           -DQLDBTOP_VERSION='"$(VERSION)"' -I. $(PKG_CFLAGS) $(CFLAGS_EXTRA)
+LDLIBS  := $(PKG_LIBS) -lm -pthread $(LDFLAGS_EXTRA)
+
+LIB_SRC  := $(sort $(wildcard verify/*.c api/*.c sim/*.c widgets/*.c) $(filter-out tui/main.c,$(wildcard tui/*.c)))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+MAIN_OBJ := $(BUILD)/tui/main.o
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+TLIB_SRC := $(sort $(wildcard tests/lib/*.c))
+TLIB_OBJ := $(TLIB_SRC:%.c=$(BUILD)/%.o)
+GEN_SRC  := $(sort $(wildcard tests/gen/*.c))
+GEN_BIN  := $(GEN_SRC:tests/gen/%.c=$(BUILD)/tools/%)
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+DEPS     := $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TLIB_OBJ:.o=.d)
+
+.PHONY: all deps test unit bench demo clean asan tsan fuzz fuzz-smoke format check-format tools
+all: qldbtop
+
+qldbtop: $(BUILD)/qldbtop
+	@if [ "$(BUILD)" = build ]; then cp $< $@; fi
+
+$(BUILD)/qldbtop: $(MAIN_OBJ) $(BUILD)/libqldbtop.a
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/libqldbtop.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(TLIB_OBJ) $(BUILD)/libqldbtop.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -o $@ $< $(TLIB_OBJ) $(BUILD)/libqldbtop.a $(LDLIBS) -lcmocka
+
+$(BUILD)/tools/%: tests/gen/%.c $(TLIB_OBJ) $(BUILD)/libqldbtop.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -o $@ $< $(TLIB_OBJ) $(BUILD)/libqldbtop.a $(LDLIBS)
+
+tools: $(GEN_BIN)
+unit: $(UNIT_BIN)
+
+# System packages, only those missing, through apt-get (sudo when not root).
+deps:
+	@sh tests/deps.sh
+
+test: deps
+	@$(MAKE) --no-print-directory all unit tools
+	@sh tests/run.sh
+
+bench: all tools
+	@sh tests/bench/run.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	./qldbtop --demo
+
+asan:
+	@$(MAKE) --no-print-directory BUILD=build-asan CC=clang OPT="-O1 -g -fno-omit-frame-pointer" \
+	  CFLAGS_EXTRA="-fsanitize=address,undefined -fno-sanitize-recover=undefined" \
+	  LDFLAGS_EXTRA="-fsanitize=address,undefined" build-asan/qldbtop unit-asan
+
+unit-asan: $(UNIT_BIN)
+	@QLDBTOP_BIN=$(BUILD)/qldbtop QLDBTOP_UNIT_DIR=$(BUILD)/tests QLDBTOP_SUITES=unit sh tests/run.sh
+
+tsan:
+	@$(MAKE) --no-print-directory BUILD=build-tsan CC=clang OPT="-O1 -g" \
+	  CFLAGS_EXTRA="-fsanitize=thread" LDFLAGS_EXTRA="-fsanitize=thread" build-tsan/qldbtop unit-tsan
+
+unit-tsan: $(UNIT_BIN)
+	@QLDBTOP_BIN=$(BUILD)/qldbtop QLDBTOP_UNIT_DIR=$(BUILD)/tests QLDBTOP_SUITES=unit sh tests/run.sh
+
+# libFuzzer targets: clang with ASan + UBSan over the verify/ sources.
+FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -I. -fsanitize=fuzzer,address,undefined \
+               -fno-sanitize-recover=undefined
+VERIFY_SRC  := $(sort $(wildcard verify/*.c))
+build-fuzz/%: tests/fuzz/%.c $(VERIFY_SRC)
+	@mkdir -p build-fuzz
+	clang $(FUZZ_CFLAGS) -o $@ $^ -lcrypto -lm
+
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
+fuzz: $(FUZZ_BIN)
+	@FUZZ_SECONDS=$${FUZZ_SECONDS:-600} sh tests/fuzz/run.sh $(FUZZ_BIN)
+
+fuzz-smoke: $(FUZZ_BIN)
+	@FUZZ_SECONDS=$${FUZZ_SECONDS:-20} sh tests/fuzz/run.sh $(FUZZ_BIN)
+
+format:
+	clang-format -i $(LIB_SRC) tui/main.c $(wildcard */*.h) $(UNIT_SRC) $(GEN_SRC) $(FUZZ_SRC)
+
+check-format:
+	@sh tests/check-format.sh
+
+clean:
+	rm -rf build build-asan build-tsan build-fuzz qldbtop
+
+-include $(DEPS) $(UNIT_BIN:=.d) $(GEN_BIN:=.d)

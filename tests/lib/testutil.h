@@ -1,0 +1,21 @@
+/*
+ * testutil.h - helpers shared by unit tests: reading vector files from
+ * ../shared (or $QLDBTOP_SHARED), base64 of hashes, hex.
+ * Ownership: read_file returns malloc'd memory (NUL-terminated), caller frees.
+ */
+#ifndef QLDBTOP_TESTS_TESTUTIL_H
+#define QLDBTOP_TESTS_TESTUTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Path of a file under shared/ (static buffer, valid until the next call). */
+const char *shared_path(const char *rel);
+/* Whole file, NUL-terminated; NULL if unreadable. */
+char *read_file(const char *path, size_t *len);
+/* Decode base64 of exactly 32 bytes into out; returns 0 or -1. */
+int b64_32(const char *b64, uint8_t out[32]);
+/* Lowercase hex of n bytes into out (2n+1 bytes). */
+void to_hex(const uint8_t *p, size_t n, char *out);
+
+#endif

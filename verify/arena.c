@@ -1,0 +1,83 @@
+/* arena.c - bump allocator for Ion value trees (see ion.h). */
+#include <stdlib.h>
+
+#include "ion.h"
+
+#define ARENA_CHUNK (64u * 1024) /* default chunk; big requests get their own */
+
+struct chunk {
+	struct chunk *next;
+	size_t cap, used;
+	_Alignas(16) unsigned char data[];
+};
+
+struct ion_arena {
+	struct chunk *head;
+};
+
+struct ion_arena *ion_arena_new(void)
+{
+	return calloc(1, sizeof(struct ion_arena));
+}
+
+static struct chunk *chunk_new(size_t cap)
+{
+	struct chunk *c = malloc(sizeof *c + cap);
+	if (!c)
+		return NULL;
+	c->next = NULL;
+	c->cap = cap;
+	c->used = 0;
+	return c;
+}
+
+void *ion_arena_alloc(struct ion_arena *a, size_t n)
+{
+	n = (n + 15) & ~(size_t)15;
+	struct chunk *c = a->head;
+	if (!c || c->cap - c->used < n) {
+		size_t cap = n > ARENA_CHUNK ? n : ARENA_CHUNK;
+		struct chunk *nc = chunk_new(cap);
+		if (!nc)
+			return NULL;
+		nc->next = c;
+		a->head = nc;
+		c = nc;
+	}
+	void *p = c->data + c->used;
+	c->used += n;
+	return p;
+}
+
+void ion_arena_reset(struct ion_arena *a)
+{
+	/* keep the newest chunk only if it is a normal-size one */
+	struct chunk *c = a->head;
+	struct chunk *keep = NULL;
+	while (c) {
+		struct chunk *next = c->next;
+		if (!keep && c->cap == ARENA_CHUNK) {
+			keep = c;
+			keep->used = 0;
+		} else {
+			free(c);
+		}
+		c = next;
+	}
+	if (keep)
+		keep->next = NULL;
+	a->head = keep;
+}
+
+void ion_arena_free(struct ion_arena *a)
+{
+	if (!a)
+		return;
+	struct chunk *c = a->head;
+	while (c) {
+		struct chunk *next = c->next;
+		free(c);
+		c = next;
+	}
+	free(a);
+}
