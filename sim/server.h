@@ -1,0 +1,33 @@
+/*
+ * server.h - the QLDB-compatible local endpoint (libmicrohttpd), started
+ * in-process by `qldbtop --demo` and standalone by `qldbtop serve`.
+ * Ownership: sim_server_start allocates and starts serving on its own
+ * threads; sim_server_stop stops and frees. Strings in the config are
+ * copied.
+ */
+#ifndef QLDBTOP_SIM_SERVER_H
+#define QLDBTOP_SIM_SERVER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Documented demo defaults (README): the key pair the endpoint accepts. */
+#define SIM_DEFAULT_ACCESS_KEY_ID "AKIDQLDBTOPDEMO00001"
+#define SIM_DEFAULT_SECRET_ACCESS_KEY "qldbtop-demo-secret-key-not-for-production"
+#define SIM_DEFAULT_REGION "us-east-1"
+
+struct sim_config {
+	const char *host; /* listen address; default "127.0.0.1" */
+	uint16_t port;	  /* 0 = an ephemeral port */
+	const char *access_key_id;
+	const char *secret_access_key;
+};
+
+struct sim_server;
+/* Returns NULL and writes a one-line reason to err on failure. */
+struct sim_server *sim_server_start(const struct sim_config *cfg, char *err, size_t errcap);
+/* "http://127.0.0.1:PORT" (borrowed, valid until sim_server_stop). */
+const char *sim_server_url(const struct sim_server *s);
+void sim_server_stop(struct sim_server *s);
+
+#endif
