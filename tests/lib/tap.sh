@@ -1,0 +1,34 @@
+# tap.sh - shell helpers for integration and end-to-end tests (source it).
+# Each check prints one TAP line; tests/run.sh counts them.
+#   ok NAME / not_ok NAME          report a result
+#   check NAME COMMAND...          run COMMAND, report by its exit status
+#   wait_for SECONDS COMMAND...    poll COMMAND every 0.1 s until it succeeds
+#                                  or the deadline passes (never a fixed sleep)
+#   debian_aws                     path of the Debian AWS CLI (2.x), which
+#                                  has the qldb commands (a pip v1 may shadow it)
+#   scratch                        a temp dir removed at exit ($SCRATCH)
+TAP_FAILED=0
+ok() { echo "ok - $*"; }
+not_ok() { echo "not ok - $*"; TAP_FAILED=$((TAP_FAILED + 1)); }
+check() {
+	name=$1; shift
+	if "$@"; then ok "$name"; else not_ok "$name"; fi
+}
+wait_for() {
+	deadline=$(( $(date +%s%N) / 1000000 + $1 * 1000 )); shift
+	while :; do
+		"$@" && return 0
+		[ $(( $(date +%s%N) / 1000000 )) -ge "$deadline" ] && return 1
+		sleep 0.1
+	done
+}
+debian_aws() {
+	for a in /usr/bin/aws $(command -v -a aws 2>/dev/null); do
+		if [ -x "$a" ] && "$a" --version 2>&1 | grep -q '^aws-cli/2'; then echo "$a"; return 0; fi
+	done
+	return 1
+}
+SCRATCH=$(mktemp -d)
+trap 'rm -rf "$SCRATCH"' EXIT
+QLDBTOP_BIN=${QLDBTOP_BIN:-$PWD/qldbtop}
+SHARED=${QLDBTOP_SHARED:-$(cd "$(dirname "$0")/../../.." && pwd)/shared}
