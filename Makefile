@@ -38,23 +38,30 @@ qldbtop: $(BUILD)/qldbtop
 	@if [ "$(BUILD)" = build ]; then cp $< $@; fi
 
 $(BUILD)/qldbtop: $(MAIN_OBJ) $(BUILD)/libqldbtop.a
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+	@$(if $(V),,echo "  LINK    $@")
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/libqldbtop.a: $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
+
+# Quiet by default; `make V=1` shows the commands.
+Q := $(if $(V),,@)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+	@$(if $(V),,echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 $(BUILD)/tests/%: tests/unit/%.c $(TLIB_OBJ) $(BUILD)/libqldbtop.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -o $@ $< $(TLIB_OBJ) $(BUILD)/libqldbtop.a $(LDLIBS) -lcmocka
+	@$(if $(V),,echo "  TEST    $@")
+	$(Q)$(CC) $(CFLAGS) -MMD -MP -o $@ $< $(TLIB_OBJ) $(BUILD)/libqldbtop.a $(LDLIBS) -lcmocka
 
 $(BUILD)/tools/%: tests/gen/%.c $(TLIB_OBJ) $(BUILD)/libqldbtop.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -o $@ $< $(TLIB_OBJ) $(BUILD)/libqldbtop.a $(LDLIBS)
+	@$(if $(V),,echo "  TOOL    $@")
+	$(Q)$(CC) $(CFLAGS) -MMD -MP -o $@ $< $(TLIB_OBJ) $(BUILD)/libqldbtop.a $(LDLIBS)
 
 tools: $(GEN_BIN)
 unit: $(UNIT_BIN)
