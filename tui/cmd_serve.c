@@ -1,9 +1,161 @@
-/* cmd_serve.c - placeholder until serve is built. */
+/*
+ * cmd_serve.c - `qldbtop serve [--listen HOST:PORT] [--access-key-id ID
+ * --secret-access-key KEY]`: run the QLDB-compatible local endpoint
+ * (sim/) until SIGINT or SIGTERM, then stop cleanly and exit 0.
+ *
+ * Contract (DESIGN.md, tests rely on it): stdout gets, flushed at once,
+ *   endpoint: http://HOST:PORT
+ *   region: us-east-1
+ *   access key id: ID
+ *   secret access key: KEY          (the documented demo secret, or
+ *                                    <redacted> when the user gave one)
+ *   example: AWS_ACCESS_KEY_ID=... aws qldb get-digest ... --endpoint-url URL
+ * The default listen address is 127.0.0.1:4580 (loopback only); PORT 0
+ * picks a free port, and the endpoint line names the real one.
+ * Signals are blocked before the server's threads start (they inherit the
+ * mask) and the main thread waits in sigwait: no busy loop.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/ledger.h"
+#include "sim/server.h"
 #include "tui/commands.h"
+
+#define SERVE_DEFAULT_HOST "127.0.0.1"
+#define SERVE_DEFAULT_PORT 4580 /* documented default; :0 for an ephemeral port */
+#define SERVE_HOST_MAX 256
+#define SERVE_ERR_MAX 256
+
+static const char SERVE_USAGE[] =
+	"usage: qldbtop serve [--listen HOST:PORT] [--access-key-id ID --secret-access-key KEY]\n"
+	"  --listen HOST:PORT        address to bind (default 127.0.0.1:4580; PORT 0 = any free\n"
+	"                            port; [::1]:PORT for IPv6)\n"
+	"  --access-key-id ID        the access key id the endpoint accepts (default: the demo\n"
+	"  --secret-access-key KEY   key pair, printed at start); give both or neither\n"
+	"Runs until SIGINT or SIGTERM.\n";
+
+/* Split HOST:PORT (HOST may be empty or [v6]) into host and port. */
+static int parse_listen(const char *arg, char *host, size_t cap, unsigned *port)
+{
+	const char *colon = strrchr(arg, ':');
+	if (!colon || !colon[1])
+		return -1;
+	size_t hl = (size_t)(colon - arg);
+	const char *h = arg;
+	if (hl >= 2 && arg[0] == '[' && arg[hl - 1] == ']') {
+		h++;
+		hl -= 2;
+	} else if (memchr(arg, ':', hl)) {
+		return -1; /* a bare IPv6 address needs brackets */
+	}
+	if (hl >= cap)
+		return -1;
+	if (hl == 0) {
+		snprintf(host, cap, "%s", SERVE_DEFAULT_HOST);
+	} else {
+		memcpy(host, h, hl);
+		host[hl] = '\0';
+	}
+	char *end;
+	errno = 0;
+	unsigned long p = strtoul(colon + 1, &end, 10);
+	if (*end || errno || p > 65535 || colon[1] < '0' || colon[1] > '9')
+		return -1;
+	*port = (unsigned)p;
+	return 0;
+}
 
 int cmd_serve(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	return usage_error("serve is not built yet");
+	char host[SERVE_HOST_MAX];
+	unsigned port = SERVE_DEFAULT_PORT;
+	const char *key_id = NULL, *secret = NULL;
+	snprintf(host, sizeof host, "%s", SERVE_DEFAULT_HOST);
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			fputs(SERVE_USAGE, stdout);
+			return 0;
+		}
+		const char *val = NULL;
+		const char *eq = strchr(a, '=');
+		size_t nlen = eq ? (size_t)(eq - a) : strlen(a);
+		static const char *const WITH_VALUE[] = { "--listen", "--access-key-id",
+							  "--secret-access-key" };
+		int known = -1;
+		for (int k = 0; k < 3; k++)
+			if (strlen(WITH_VALUE[k]) == nlen && strncmp(a, WITH_VALUE[k], nlen) == 0)
+				known = k;
+		if (known < 0)
+			return usage_error("serve: unknown option '%.60s'", a);
+		if (eq)
+			val = eq + 1;
+		else if (i + 1 < argc)
+			val = argv[++i];
+		else
+			return usage_error("serve: %s needs a value", WITH_VALUE[known]);
+		if (known == 0 && parse_listen(val, host, sizeof host, &port) != 0)
+			return usage_error("serve: --listen wants HOST:PORT with PORT 0..65535, got "
+					   "'%.60s'",
+					   val);
+		if (known == 1)
+			key_id = val;
+		if (known == 2)
+			secret = val;
+	}
+	if ((key_id == NULL) != (secret == NULL))
+		return usage_error("serve: give --access-key-id and --secret-access-key together");
+	if ((key_id && !*key_id) || (secret && !*secret))
+		return usage_error("serve: the access key id and secret must not be empty");
+	bool user_secret = secret != NULL;
+	if (!key_id) {
+		key_id = SIM_DEFAULT_ACCESS_KEY_ID;
+		secret = SIM_DEFAULT_SECRET_ACCESS_KEY;
+	}
+
+	/* Block the stop signals first: the server threads inherit the mask,
+	 * so only sigwait below ever sees them. */
+	sigset_t stop;
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stop, NULL);
+
+	struct sim_config cfg = { .host = host,
+				  .port = (uint16_t)port,
+				  .access_key_id = key_id,
+				  .secret_access_key = secret };
+	char err[SERVE_ERR_MAX];
+	struct sim_server *s = sim_server_start(&cfg, err, sizeof err);
+	if (!s) {
+		fprintf(stderr, "qldbtop: serve: %s\n", err);
+		return 1;
+	}
+	const char *url = sim_server_url(s);
+	printf("endpoint: %s\n", url);
+	printf("region: %s\n", SIM_DEFAULT_REGION);
+	printf("ledger: %s\n", SIM_DEMO_LEDGER);
+	printf("access key id: %s\n", key_id);
+	printf("secret access key: %s\n", user_secret ? "<redacted>" : secret);
+	printf("example: AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s AWS_DEFAULT_REGION=%s "
+	       "aws qldb get-digest --name %s --endpoint-url %s\n",
+	       key_id, user_secret ? "'<your secret>'" : secret, SIM_DEFAULT_REGION,
+	       SIM_DEMO_LEDGER, url);
+	printf("stop with Ctrl-C (SIGINT) or SIGTERM\n");
+	fflush(stdout);
+
+	int sig = 0;
+	if (sigwait(&stop, &sig) != 0) /* fails only for a bad set: stop anyway */
+		sig = 0;
+	sim_server_stop(s);
+	printf("stopped on signal %d\n", sig);
+	fflush(stdout);
+	return 0;
 }

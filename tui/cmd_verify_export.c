@@ -1,9 +1,271 @@
-/* cmd_verify_export.c - placeholder until verify-export is built. */
+/*
+ * cmd_verify_export.c - `qldbtop verify-export PATH... [--digest FILE]
+ * [--jobs N] [--json]`: verify one or more S3 journal export folders as one
+ * chain (tui/export_run.c does the files and threads, verify/export_*.c the
+ * checks). Exit 0 intact, 1 integrity failure, 2 usage or input error.
+ *
+ * The verdict is honest about what was proven: JSON exports are
+ * "chain-verified only: JSON loses Ion types"; revisions whose hash could
+ * not be recomputed are counted; a digest that could not be checked says
+ * why and is never reported as VERIFIED.
+ */
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "tui/commands.h"
+#include "tui/export_run.h"
+#include "verify/base64.h"
+#include "verify/qldb_proof.h"
+
+#define DIGEST_FILE_MAX (1u << 20)
+#define MAX_PATHS 1024
+
+static const char *const GLOBAL_WITH_VALUE[] = {
+	"--profile",  "--region", "--endpoint-url", "--ledger",
+	"--interval", "--theme",  "--log",	    "--scenario",
+};
+static const char *const GLOBAL_FLAGS[] = { "--no-color", "--ascii" };
+
+static int in_table(const char *const *t, size_t n, const char *arg)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(t[i], arg) == 0)
+			return 1;
+	return 0;
+}
+
+/* Read a get-digest output: Digest (base64, 32 bytes) and
+ * DigestTipAddress.IonText. Returns 0 or -1 with why. */
+static int read_digest(const char *path, struct qldb_hash *digest, struct qldb_address *tip,
+		       char *why, size_t cap)
+{
+	struct stat st;
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
+		snprintf(why, cap, "%s: %s", path,
+			 stat(path, &st) != 0 ? strerror(errno) : "not a regular file");
+		return -1;
+	}
+	if ((unsigned long long)st.st_size > DIGEST_FILE_MAX) {
+		snprintf(why, cap, "%s: too large for a get-digest output", path);
+		return -1;
+	}
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		snprintf(why, cap, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	char *buf = malloc((size_t)st.st_size + 1);
+	size_t n = buf ? fread(buf, 1, (size_t)st.st_size, f) : 0;
+	fclose(f);
+	if (!buf) {
+		snprintf(why, cap, "out of memory");
+		return -1;
+	}
+	buf[n] = '\0';
+	cJSON *j = cJSON_ParseWithLength(buf, n);
+	free(buf);
+	int rc = -1;
+	const cJSON *d = cJSON_GetObjectItemCaseSensitive(j, "Digest");
+	const cJSON *t = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(j, "DigestTipAddress"), "IonText");
+	uint8_t tmp[48];
+	char m[QLDB_MESSAGE_MAX];
+	if (!cJSON_IsObject(j) || !cJSON_IsString(d) || !cJSON_IsString(t) ||
+	    base64_decode(d->valuestring, strlen(d->valuestring), tmp, sizeof tmp) != 32) {
+		snprintf(why, cap,
+			 "%s: not a get-digest output (needs Digest, 32 bytes base64, and "
+			 "DigestTipAddress.IonText)",
+			 path);
+	} else if (qldb_address_parse(t->valuestring, strlen(t->valuestring), tip, m, sizeof m)) {
+		snprintf(why, cap, "%s: DigestTipAddress: %s", path, m);
+	} else {
+		digest->len = 32;
+		memcpy(digest->b, tmp, 32);
+		rc = 0;
+	}
+	cJSON_Delete(j);
+	return rc;
+}
+
+static const char *digest_word(const struct export_chain *ch)
+{
+	switch (ch->digest_state) {
+	case EXPORT_DIGEST_VERIFIED:
+		return "VERIFIED";
+	case EXPORT_DIGEST_FAILED:
+		return "FAILED";
+	case EXPORT_DIGEST_UNVERIFIED:
+		return "UNVERIFIED";
+	default:
+		return "NONE";
+	}
+}
+
+static void print_json(const struct export_chain *ch, const struct export_plan *plan)
+{
+	cJSON *o = cJSON_CreateObject();
+	size_t nf = export_chain_failure_count(ch);
+	cJSON_AddBoolToObject(o, "ok", nf == 0);
+	cJSON_AddStringToObject(o, "format", export_format_name(plan->format));
+	cJSON_AddBoolToObject(o, "chainVerifiedOnly", plan->any_json);
+	cJSON_AddNumberToObject(o, "objects", (double)ch->objects);
+	cJSON_AddNumberToObject(o, "blocks", (double)ch->blocks);
+	cJSON_AddNumberToObject(o, "revisions", (double)ch->revisions);
+	cJSON_AddNumberToObject(o, "revisionsRecomputed", (double)ch->recomputed);
+	if (ch->started) {
+		cJSON_AddNumberToObject(o, "firstBlock", (double)ch->first_key_seq);
+		cJSON_AddNumberToObject(o, "lastBlock", (double)ch->last_key_seq);
+	}
+	cJSON_AddBoolToObject(o, "digestChecked",
+			      ch->digest_state == EXPORT_DIGEST_VERIFIED ||
+				      ch->digest_state == EXPORT_DIGEST_FAILED);
+	cJSON_AddStringToObject(o, "digest", digest_word(ch));
+	if (ch->digest_state == EXPORT_DIGEST_UNVERIFIED)
+		cJSON_AddStringToObject(o, "digestNote", ch->digest_why);
+	cJSON *fa = cJSON_AddArrayToObject(o, "failures");
+	for (size_t i = 0; i < ch->n_failures; i++) {
+		const struct export_failure *f = &ch->failures[i];
+		cJSON *x = cJSON_CreateObject();
+		cJSON_AddNumberToObject(x, "seq", (double)f->f.seq);
+		cJSON_AddStringToObject(x, "kind", qldb_check_name(f->f.kind));
+		cJSON_AddStringToObject(x, "file", f->file);
+		cJSON_AddStringToObject(x, "message", f->f.message);
+		cJSON_AddItemToArray(fa, x);
+	}
+	cJSON_AddNumberToObject(o, "failuresOmitted", (double)ch->more_failures);
+	char *s = cJSON_PrintUnformatted(o);
+	if (s)
+		puts(s);
+	free(s);
+	cJSON_Delete(o);
+}
+
+static void print_plain(const struct export_chain *ch, const struct export_plan *plan)
+{
+	size_t nf = export_chain_failure_count(ch);
+	printf("export: %llu data objects from %zu manifest%s, format %s, blocks %lld-%lld\n",
+	       (unsigned long long)ch->objects, plan->manifests, plan->manifests == 1 ? "" : "s",
+	       export_format_name(plan->format), (long long)ch->first_key_seq,
+	       (long long)ch->last_key_seq);
+	printf("blocks read: %llu; revisions: %llu, of which %llu recomputed from their data and "
+	       "%llu used as given (UNVERIFIED content: hash-only, deleted or JSON)\n",
+	       (unsigned long long)ch->blocks, (unsigned long long)ch->revisions,
+	       (unsigned long long)ch->recomputed,
+	       (unsigned long long)(ch->revisions - ch->recomputed));
+	if (plan->any_json)
+		printf("blocks and chain: %s (chain-verified only: JSON loses Ion types; "
+		       "revision content and transactionInfo UNVERIFIED)\n",
+		       nf ? "FAILED" : "VERIFIED");
+	else
+		printf("blocks, revisions and chain: %s\n", nf ? "FAILED" : "VERIFIED");
+	if (ch->digest_state == EXPORT_DIGEST_NONE)
+		printf("digest: UNVERIFIED (no --digest given)\n");
+	else if (ch->digest_state == EXPORT_DIGEST_UNVERIFIED)
+		printf("digest: UNVERIFIED (%s)\n", ch->digest_why);
+	else
+		printf("digest: %s (Merkle root over blocks 0-%lld)\n", digest_word(ch),
+		       (long long)ch->tip.seq);
+	for (size_t i = 0; i < ch->n_failures; i++) {
+		const struct export_failure *f = &ch->failures[i];
+		printf("FAILED seq %lld %s%s%s: %s\n", (long long)f->f.seq,
+		       qldb_check_name(f->f.kind), f->file[0] ? " in " : "", f->file, f->f.message);
+	}
+	if (ch->more_failures)
+		printf("... and %zu more failures\n", ch->more_failures);
+	if (nf)
+		printf("FAILED: %zu integrity failure%s\n", nf, nf == 1 ? "" : "s");
+	else if (plan->any_json)
+		printf("VERIFIED: chain-verified only: JSON loses Ion types\n");
+	else
+		printf("VERIFIED: export intact%s\n", ch->digest_state == EXPORT_DIGEST_VERIFIED
+							      ? " and matches the digest"
+							      : "; digest UNVERIFIED");
+}
 
 int cmd_verify_export(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	return usage_error("verify-export is not built yet");
+	char *paths[MAX_PATHS];
+	int np = 0, jobs = 0;
+	bool json = false;
+	const char *digest_path = NULL;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--digest") == 0 || strcmp(a, "--jobs") == 0) {
+			if (i + 1 >= argc)
+				return usage_error("verify-export: %s needs a value", a);
+			if (a[2] == 'd') {
+				digest_path = argv[++i];
+			} else {
+				char *end;
+				long n = strtol(argv[++i], &end, 10);
+				if (*end || n < 1 || n > EXPORT_MAX_JOBS)
+					return usage_error("verify-export: --jobs wants 1..%d, not "
+							   "%s",
+							   EXPORT_MAX_JOBS, argv[i]);
+				jobs = (int)n;
+			}
+		} else if (strcmp(a, "--json") == 0) {
+			json = true;
+		} else if (in_table(GLOBAL_WITH_VALUE,
+				    sizeof GLOBAL_WITH_VALUE / sizeof GLOBAL_WITH_VALUE[0], a)) {
+			i++;
+		} else if (in_table(GLOBAL_FLAGS, sizeof GLOBAL_FLAGS / sizeof GLOBAL_FLAGS[0],
+				    a)) {
+			continue;
+		} else if (a[0] == '-' && a[1] != '\0') {
+			return usage_error("verify-export: unknown option %s", a);
+		} else if (np < MAX_PATHS) {
+			paths[np++] = argv[i];
+		} else {
+			return usage_error("verify-export: more than %d folders", MAX_PATHS);
+		}
+	}
+	if (np == 0)
+		return usage_error("verify-export: usage: verify-export PATH... [--digest FILE] "
+				   "[--jobs N] [--json]");
+	if (jobs == 0) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		jobs = n < 1 ? 1 : n > EXPORT_MAX_JOBS ? EXPORT_MAX_JOBS : (int)n;
+	}
+
+	char why[EXPORT_WHY_MAX + EXPORT_FILE_MAX + 64];
+	struct qldb_hash digest;
+	struct qldb_address tip;
+	if (digest_path && read_digest(digest_path, &digest, &tip, why, sizeof why)) {
+		fprintf(stderr, "qldbtop: verify-export: %s\n", why);
+		return EXIT_USAGE;
+	}
+	struct export_plan plan;
+	if (export_plan_build(paths, np, &plan, why, sizeof why)) {
+		fprintf(stderr, "qldbtop: verify-export: %s\n", why);
+		return EXIT_USAGE;
+	}
+	struct sha256 *sha = sha256_new();
+	if (!sha) {
+		export_plan_free(&plan);
+		fprintf(stderr, "qldbtop: verify-export: out of memory\n");
+		return EXIT_USAGE;
+	}
+	struct export_chain ch;
+	export_chain_init(&ch, sha, digest_path ? &digest : NULL, digest_path ? &tip : NULL);
+	int status;
+	if (export_run(&plan, jobs, isatty(2) == 1, &ch, why, sizeof why)) {
+		fprintf(stderr, "qldbtop: verify-export: %s\n", why);
+		status = EXIT_USAGE;
+	} else {
+		if (json)
+			print_json(&ch, &plan);
+		else
+			print_plain(&ch, &plan);
+		status = export_chain_failure_count(&ch) ? 1 : 0;
+	}
+	export_chain_free(&ch);
+	sha256_free(sha);
+	export_plan_free(&plan);
+	return status;
 }

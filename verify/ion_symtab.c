@@ -22,11 +22,17 @@ struct pool_chunk {
 	char data[];
 };
 
+/* SIDs: 0..9 system, then `imported` SIDs of shared tables with unknown
+ * text (kept as a count, not as entries: an import may declare billions),
+ * then the local symbols. */
 struct ion_symtab {
-	struct ion_symbol *syms; /* index = SID */
-	size_t count, cap;	 /* count = max_id + 1 */
+	struct ion_symbol *syms; /* system + local symbols */
+	size_t count, cap;	 /* entries in syms */
+	uint64_t imported;	 /* unknown-text SIDs right after the system table */
 	struct pool_chunk *pool;
 };
+
+#define SID_LIMIT UINT32_MAX
 
 static char *pool_copy(struct ion_symtab *st, const char *text, size_t len)
 {
@@ -63,6 +69,7 @@ void ion_symtab_reset(struct ion_symtab *st)
 {
 	pool_free(st);
 	st->count = SYSTEM_MAX_ID + 1;
+	st->imported = 0;
 	for (uint32_t i = 0; i <= SYSTEM_MAX_ID; i++) {
 		st->syms[i].text = SYSTEM_SYMBOLS[i];
 		st->syms[i].len = SYSTEM_SYMBOLS[i] ? strlen(SYSTEM_SYMBOLS[i]) : 0;
@@ -96,12 +103,12 @@ void ion_symtab_free(struct ion_symtab *st)
 
 uint32_t ion_symtab_max_id(const struct ion_symtab *st)
 {
-	return (uint32_t)(st->count - 1);
+	return (uint32_t)(st->count - 1 + st->imported);
 }
 
 long ion_symtab_add(struct ion_symtab *st, const char *text, size_t len)
 {
-	if (st->count > ION_MAX_SYMBOLS)
+	if (st->count > ION_MAX_SYMBOLS || st->count + st->imported >= SID_LIMIT)
 		return ION_ERR_LIMIT;
 	if (st->count == st->cap) {
 		size_t cap = st->cap * 2;
@@ -112,7 +119,7 @@ long ion_symtab_add(struct ion_symtab *st, const char *text, size_t len)
 		st->cap = cap;
 	}
 	struct ion_symbol *s = &st->syms[st->count];
-	s->sid = (uint32_t)st->count;
+	s->sid = (uint32_t)(st->count + st->imported);
 	s->len = len;
 	s->text = NULL;
 	if (text) {
@@ -121,14 +128,26 @@ long ion_symtab_add(struct ion_symtab *st, const char *text, size_t len)
 		if (!s->text)
 			return ION_ERR_NOMEM;
 	}
-	return (long)st->count++;
+	st->count++;
+	return (long)s->sid;
 }
 
 int ion_symtab_lookup(const struct ion_symtab *st, uint32_t sid, struct ion_symbol *out)
 {
-	if (sid >= st->count)
+	if (sid <= SYSTEM_MAX_ID) {
+		*out = st->syms[sid];
+		return 0;
+	}
+	if (sid - (SYSTEM_MAX_ID + 1) < st->imported) {
+		out->text = NULL; /* a shared table's symbol: no catalog, no text */
+		out->len = 0;
+		out->sid = sid;
+		return 0;
+	}
+	uint64_t local = (uint64_t)sid - st->imported;
+	if (local >= st->count)
 		return ION_ERR_SYMBOL;
-	*out = st->syms[sid];
+	*out = st->syms[local];
 	return 0;
 }
 
@@ -156,14 +175,11 @@ static int apply_import(struct ion_symtab *st, const struct ion_value *imp, stru
 				     "import of shared symbol table '%.*s' has no valid max_id and "
 				     "no catalog is available",
 				     (int)name->u.bytes.len, (const char *)name->u.bytes.data);
-	if ((uint64_t)n > ION_MAX_SYMBOLS)
-		return ion_error_set(err, ION_ERR_LIMIT, "import max_id %lld exceeds %u symbols",
-				     (long long)n, ION_MAX_SYMBOLS);
-	for (int64_t k = 0; k < n; k++) {
-		long rc = ion_symtab_add(st, NULL, 0);
-		if (rc < 0)
-			return ion_error_set(err, (int)rc, "symbol table is too large");
-	}
+	/* imports come before any local symbol of the same table */
+	if (st->count != SYSTEM_MAX_ID + 1 || (uint64_t)n + st->imported + st->count >= SID_LIMIT)
+		return ion_error_set(err, ION_ERR_LIMIT, "import max_id %lld exceeds the SID space",
+				     (long long)n);
+	st->imported += (uint64_t)n;
 	return 0;
 }
 

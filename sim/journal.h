@@ -1,0 +1,93 @@
+/*
+ * journal.h - the endpoint's journal engine: one strand of QLDB blocks with
+ * real hashes (shared/docs/qldb-verification.md §2, §3).
+ *
+ * Each committed transaction becomes one block:
+ *   revision hash   = dot(IonHash(metadata), IonHash(data))
+ *   revisionsRoot   = Merkle(revision hashes, in list order)
+ *   statementDigest = IonHash(statement string)  (statements carry no parameters)
+ *   entriesHashList = [internal, revisionsRoot, internal, IonHash(transactionInfo)]
+ *                     (the real block 100 has this shape; the two "internal"
+ *                     entries stand for QLDB's undocumented system hashes and
+ *                     are pseudo-random; without revisions the list is
+ *                     [internal, IonHash(transactionInfo)])
+ *   entriesHash     = Merkle(entriesHashList)
+ *   blockHash       = dot(entriesHash, previousBlockHash)
+ *   digest(tip)     = Merkle(blockHash[0..tip])  (RFC 6962 shape)
+ * Genesis (block 0) has no transactionInfo and no revisions; its
+ * entriesHashList is one internal hash, and its previousBlockHash is the
+ * empty blob {{}}, so by dot's empty rule blockHash = entriesHash. Real
+ * QLDB's genesis is undocumented (§2.6 "open"); this is our choice.
+ *
+ * All hashing goes through verify/ (ionhash_sha256, qldb_dot,
+ * qldb_merkle_root); values are written as Ion text and parsed back with
+ * ion_parse_one before hashing, so the stored text is what was hashed.
+ * Each block's compact Ion text (QLDB field order) is kept for GetBlock.
+ *
+ * Deterministic: the same seed, genesis time and transactions give the
+ * same bytes. Thread-safe: every function takes the journal's mutex.
+ * Ownership: sim_journal_new allocates, sim_journal_free releases; strings
+ * in a struct sim_txn are borrowed for the call; sim_journal_block_text
+ * returns a malloc'd copy the caller frees.
+ */
+#ifndef QLDBTOP_SIM_JOURNAL_H
+#define QLDBTOP_SIM_JOURNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim/rng.h"
+#include "verify/qldb_hash.h"
+
+#define SIM_JOURNAL_MAX_BLOCKS (1u << 20)   /* a demo journal, not a database */
+#define SIM_TXN_MAX_STATEMENTS 16	    /* per transaction */
+#define SIM_TXN_MAX_WRITES 64		    /* revisions per transaction */
+#define SIM_TXN_MAX_TEXT (256u << 10)	    /* Ion text of one data value or statement */
+#define SIM_ERR_MAX 256			    /* one-line error messages */
+
+/* One document revision written by a transaction. */
+struct sim_doc_write {
+	const char *table_name;
+	const char *table_id; /* 22 chars */
+	const char *doc_id;   /* 22 chars */
+	int64_t version;      /* 0 for an insert, +1 per update */
+	const char *data_ion; /* Ion text of the document (a struct) */
+	size_t statement;     /* index of the statement that wrote it */
+};
+
+struct sim_txn {
+	int64_t commit_ms; /* block timestamp; revision txTime is a few ms earlier */
+	const char *const *statements;
+	size_t n_statements;
+	const struct sim_doc_write *writes;
+	size_t n_writes;
+};
+
+struct sim_block_info {
+	int64_t seq;
+	int64_t time_ms;
+	struct qldb_hash block_hash, entries_hash, previous_hash;
+};
+
+struct sim_journal;
+/* A journal holding its genesis block. NULL with err filled on failure. */
+struct sim_journal *sim_journal_new(uint64_t seed, int64_t genesis_ms, char *err, size_t cap);
+void sim_journal_free(struct sim_journal *j);
+
+/* Commit one transaction as a new block. Returns its sequence number, or
+ * -1 with err filled (bad Ion in data_ion, a limit, Ion Hash failure). */
+int64_t sim_journal_commit(struct sim_journal *j, const struct sim_txn *t, char *err, size_t cap);
+
+/* A fresh 22-char id from the journal's generator (table and document ids). */
+void sim_journal_new_id(struct sim_journal *j, char out[SIM_ID_LEN + 1]);
+/* The strand id (immutable, valid until sim_journal_free). */
+const char *sim_journal_strand(const struct sim_journal *j);
+size_t sim_journal_block_count(struct sim_journal *j);
+/* Digest over blocks 0..tip of the current tip. Returns 0 or -1. */
+int sim_journal_digest(struct sim_journal *j, struct qldb_hash *digest, int64_t *tip);
+/* Hashes and time of block seq. Returns 0, or -1 if there is no such block. */
+int sim_journal_block_info(struct sim_journal *j, int64_t seq, struct sim_block_info *out);
+/* Copy of block seq's Ion text (NUL-terminated, malloc'd); NULL if absent. */
+char *sim_journal_block_text(struct sim_journal *j, int64_t seq, size_t *len);
+
+#endif

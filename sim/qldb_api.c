@@ -1,0 +1,177 @@
+/*
+ * qldb_api.c - QLDB control-plane handlers (see qldb_api.h). Response
+ * members and their order follow the model's output shapes; timestamps are
+ * epoch seconds with milliseconds; blobs are base64.
+ */
+#include "sim/qldb_api.h"
+
+#include <cjson/cJSON.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "verify/base64.h"
+
+#define NEXT_TOKEN_PREFIX "qldbtop-ledgers:" /* decoded form of our opaque tokens */
+#define NEXT_TOKEN_MAX 1024			/* API NextToken: 4..1024 chars */
+
+/* The ledger named by the path, or an error response. Names that break the
+ * LedgerName rule are InvalidParameterException, unknown ones 404. */
+static const struct sim_ledger *ledger_of(struct sim_qldb *svc, const struct sim_call *call,
+					  struct sim_response *res)
+{
+	const char *name = call->params[0];
+	if (!sim_ledger_name_valid(name)) {
+		sim_response_error(res, SIM_ERR_INVALID_PARAMETER, NULL, NULL, "Name",
+				   "invalid ledger name '%.40s': 1..32 of [A-Za-z0-9-], not all "
+				   "digits, no leading, trailing or double '-'",
+				   name);
+		return NULL;
+	}
+	const struct sim_ledger *l = sim_ledgers_find(svc->ledgers, name);
+	if (!l)
+		sim_response_error(res, SIM_ERR_RESOURCE_NOT_FOUND, "LEDGER", name, NULL,
+				   "Ledger '%s' does not exist", name);
+	return l;
+}
+
+/* A POST body must be empty or a JSON object (GetDigest has no members). */
+static int body_ok(const struct sim_call *call, struct sim_response *res)
+{
+	const struct sim_request *r = call->req;
+	if (r->body_len == 0)
+		return 1;
+	cJSON *o = cJSON_ParseWithLength(r->body, r->body_len);
+	int ok = o && cJSON_IsObject(o);
+	cJSON_Delete(o);
+	if (!ok)
+		sim_response_error(res, SIM_ERR_SERIALIZATION, NULL, NULL, NULL,
+				   "%s: the request body is not a JSON object", call->operation);
+	return ok;
+}
+
+/* "qldbtop-ledgers:N" in base64, or -1 if the token is not one of ours. */
+static long next_token_offset(const char *token, size_t n_ledgers)
+{
+	uint8_t dec[64];
+	size_t len = strlen(token);
+	if (len < 4 || len > NEXT_TOKEN_MAX)
+		return -1;
+	long dl = base64_decode(token, len, dec, sizeof dec - 1);
+	if (dl < 0)
+		return -1;
+	dec[dl] = '\0';
+	size_t plen = strlen(NEXT_TOKEN_PREFIX);
+	if ((size_t)dl <= plen || memcmp(dec, NEXT_TOKEN_PREFIX, plen) != 0)
+		return -1;
+	char *end;
+	long off = strtol((const char *)dec + plen, &end, 10);
+	if (*end || off <= 0 || (size_t)off >= n_ledgers)
+		return -1;
+	return off;
+}
+
+static int parse_max_results(const char *s, long *out)
+{
+	if (!s)
+		return 0;
+	char *end;
+	long v = strtol(s, &end, 10);
+	if (!*s || *end || v < 1 || v > SIM_LIST_MAX_RESULTS)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static void handle_list_ledgers(void *vsvc, const struct sim_call *call, struct sim_response *res)
+{
+	struct sim_qldb *svc = vsvc;
+	const struct sim_ledgers *ls = svc->ledgers;
+	long max = SIM_LIST_MAX_RESULTS, off = 0;
+	if (parse_max_results(sim_request_query(call->req, "max_results"), &max) != 0) {
+		sim_response_error(res, SIM_ERR_INVALID_PARAMETER, NULL, NULL, "MaxResults",
+				   "max_results must be an integer from 1 to %d",
+				   SIM_LIST_MAX_RESULTS);
+		return;
+	}
+	const char *token = sim_request_query(call->req, "next_token");
+	if (token && (off = next_token_offset(token, ls->n)) < 0) {
+		sim_response_error(res, SIM_ERR_INVALID_PARAMETER, NULL, NULL, "NextToken",
+				   "next_token is not a token this endpoint issued");
+		return;
+	}
+	cJSON *o = cJSON_CreateObject();
+	cJSON *list = cJSON_AddArrayToObject(o, "Ledgers");
+	size_t end = (size_t)off + (size_t)max < ls->n ? (size_t)off + (size_t)max : ls->n;
+	for (size_t i = (size_t)off; list && i < end; i++) {
+		const struct sim_ledger *l = &ls->v[i];
+		cJSON *s = cJSON_CreateObject();
+		cJSON_AddItemToArray(list, s);
+		cJSON_AddStringToObject(s, "Name", l->name);
+		cJSON_AddStringToObject(s, "State", l->state);
+		cJSON_AddItemToObject(s, "CreationDateTime", sim_json_timestamp(l->created_ms));
+	}
+	if (end < ls->n) {
+		char plain[64], enc[BASE64_ENCODED_SIZE(64)];
+		int n = snprintf(plain, sizeof plain, NEXT_TOKEN_PREFIX "%zu", end);
+		base64_encode((const uint8_t *)plain, (size_t)n, enc);
+		cJSON_AddStringToObject(o, "NextToken", enc);
+	}
+	sim_response_json(res, o);
+}
+
+static void handle_describe_ledger(void *vsvc, const struct sim_call *call,
+				   struct sim_response *res)
+{
+	const struct sim_ledger *l = ledger_of(vsvc, call, res);
+	if (!l)
+		return;
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "Name", l->name);
+	cJSON_AddStringToObject(o, "Arn", l->arn);
+	cJSON_AddStringToObject(o, "State", l->state);
+	cJSON_AddItemToObject(o, "CreationDateTime", sim_json_timestamp(l->created_ms));
+	cJSON_AddStringToObject(o, "PermissionsMode", l->permissions_mode);
+	cJSON_AddBoolToObject(o, "DeletionProtection", l->deletion_protection);
+	cJSON *enc = cJSON_AddObjectToObject(o, "EncryptionDescription");
+	cJSON_AddStringToObject(enc, "KmsKeyArn", l->kms_key_arn);
+	cJSON_AddStringToObject(enc, "EncryptionStatus", l->encryption_status);
+	sim_response_json(res, o);
+}
+
+static void handle_get_digest(void *vsvc, const struct sim_call *call, struct sim_response *res)
+{
+	const struct sim_ledger *l = ledger_of(vsvc, call, res);
+	if (!l || !body_ok(call, res))
+		return;
+	struct qldb_hash digest;
+	int64_t tip;
+	if (sim_journal_digest(l->journal, &digest, &tip) != 0 || digest.len != 32) {
+		sim_response_error(res, SIM_ERR_INTERNAL, NULL, NULL, NULL,
+				   "GetDigest: the digest of ledger '%s' could not be computed",
+				   l->name);
+		return;
+	}
+	char b64[BASE64_ENCODED_SIZE(32)], tip_text[128];
+	base64_encode(digest.b, 32, b64);
+	snprintf(tip_text, sizeof tip_text, "{strandId:\"%s\",sequenceNo:%" PRId64 "}",
+		 sim_journal_strand(l->journal), tip);
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "Digest", b64);
+	cJSON *addr = cJSON_AddObjectToObject(o, "DigestTipAddress");
+	cJSON_AddStringToObject(addr, "IonText", tip_text);
+	sim_response_json(res, o);
+}
+
+const struct sim_route SIM_QLDB_ROUTES[] = {
+	{ "GET", "/ledgers", "ListLedgers", handle_list_ledgers },
+	{ "GET", "/ledgers/{name}", "DescribeLedger", handle_describe_ledger },
+	{ "POST", "/ledgers/{name}/digest", "GetDigest", handle_get_digest },
+};
+const size_t SIM_QLDB_ROUTE_COUNT = sizeof SIM_QLDB_ROUTES / sizeof SIM_QLDB_ROUTES[0];
+
+void sim_qldb_handle(struct sim_qldb *svc, const struct sim_request *req, struct sim_response *res)
+{
+	sim_route_dispatch(SIM_QLDB_ROUTES, SIM_QLDB_ROUTE_COUNT, svc, req, res);
+}

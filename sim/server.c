@@ -1,0 +1,359 @@
+/*
+ * server.c - the endpoint's HTTP side on libmicrohttpd (see server.h):
+ * binding (loopback by default, port 0 = ephemeral), collecting request
+ * bodies up to SIM_BODY_MAX, SigV4 checking (sigv4.c), dispatch through
+ * the QLDB route table (qldb_api.c) and writing AWS rest-json responses
+ * (Content-Type, x-amzn-RequestId, x-amzn-ErrorType on errors).
+ *
+ * Threads: MHD's own thread pool calls on_request; handlers only read the
+ * ledger registry and lock each journal, so no server-wide lock is needed.
+ * The path and query reach us undecoded (an identity unescape callback):
+ * SigV4 signs the wire form, and routing decodes per segment itself.
+ * Nothing is logged, so secrets cannot leak and `--demo`'s screen stays
+ * clean.
+ */
+#include "sim/server.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "sim/http.h"
+#include "sim/ledger.h"
+#include "sim/qldb_api.h"
+#include "sim/sigv4.h"
+#include "verify/buf.h"
+
+#define SERVER_THREADS 4	  /* MHD pool: the dashboard polls a few resources at once */
+#define SERVER_CONNECTION_LIMIT 64
+#define SERVER_TIMEOUT_S 30	  /* idle connections are closed after this */
+#define SERVER_URL_MAX 96
+#define SERVER_KEY_MAX 256	  /* access key id and secret lengths */
+#define SERVER_SERVICE "qldb"	  /* SigV4 signing name of the control plane */
+
+struct sim_server {
+	struct MHD_Daemon *daemon;
+	char url[SERVER_URL_MAX];
+	char key_id[SERVER_KEY_MAX];
+	char secret[SERVER_KEY_MAX];
+	struct sim_ledgers ledgers;
+	struct sim_qldb qldb;
+	atomic_uint_least64_t requests; /* request-id counter */
+	uint64_t id_salt;
+};
+
+/* Per-request state: the body collected so far. */
+struct conn_ctx {
+	struct buf body;
+	bool too_large;
+	bool answered; /* a response was queued early (413) */
+};
+
+static int fail(char *err, size_t cap, const char *msg)
+{
+	snprintf(err, cap, "%s", msg);
+	return -1;
+}
+
+/* A UUID-shaped request id, unique per server run. */
+static void request_id(struct sim_server *s, char out[40])
+{
+	uint64_t n = atomic_fetch_add(&s->requests, 1) + 1;
+	uint64_t z = (n + s->id_salt) * 0x9e3779b97f4a7c15ull;
+	z = (z ^ (z >> 31)) * 0xbf58476d1ce4e5b9ull;
+	snprintf(out, 40, "%08x-%04x-4%03x-a%03x-%012llx", (unsigned)(z >> 32),
+		 (unsigned)(z >> 16) & 0xffff, (unsigned)z & 0xfff, (unsigned)(n >> 48) & 0xfff,
+		 (unsigned long long)(n & 0xffffffffffffull));
+}
+
+static enum MHD_Result send_response(struct sim_server *s, struct MHD_Connection *c,
+				     struct sim_response *res)
+{
+	char rid[40];
+	request_id(s, rid);
+	struct MHD_Response *r =
+		MHD_create_response_from_buffer(res->body_len, res->body, MHD_RESPMEM_MUST_FREE);
+	if (!r) {
+		sim_response_clear(res);
+		return MHD_NO;
+	}
+	res->body = NULL; /* MHD frees it */
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+	MHD_add_response_header(r, "x-amzn-RequestId", rid);
+	if (res->error_code)
+		MHD_add_response_header(r, "x-amzn-ErrorType", res->error_code);
+	enum MHD_Result ok = MHD_queue_response(c, res->status, r);
+	MHD_destroy_response(r);
+	sim_response_clear(res);
+	return ok;
+}
+
+static enum MHD_Result send_error(struct sim_server *s, struct MHD_Connection *c, enum sim_error e,
+				  const char *msg)
+{
+	struct sim_response res = { 0 };
+	sim_response_error(&res, e, NULL, NULL, NULL, "%s", msg);
+	return send_response(s, c, &res);
+}
+
+/* Query parameters as sent (raw) and decoded. */
+struct query {
+	struct sim_param raw[SIM_QUERY_MAX];
+	struct sim_param dec[SIM_QUERY_MAX];
+	size_t n;
+	bool overflow, bad;
+	char store[SIM_PATH_MAX * 2]; /* decoded copies */
+	size_t used;
+};
+
+static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const char *key,
+				     const char *value)
+{
+	(void)kind;
+	struct query *q = cls;
+	if (q->n == SIM_QUERY_MAX) {
+		q->overflow = true;
+		return MHD_NO;
+	}
+	if (!value)
+		value = "";
+	q->raw[q->n] = (struct sim_param){ key, value };
+	const char *src[2] = { key, value };
+	const char *dst[2];
+	for (int i = 0; i < 2; i++) {
+		long n = sim_percent_decode(src[i], strlen(src[i]), q->store + q->used,
+					    sizeof q->store - q->used);
+		if (n < 0) {
+			q->bad = true;
+			return MHD_NO;
+		}
+		dst[i] = q->store + q->used;
+		q->used += (size_t)n + 1;
+	}
+	q->dec[q->n++] = (struct sim_param){ dst[0], dst[1] };
+	return MHD_YES;
+}
+
+static const char *lookup_header(void *ctx, const char *name)
+{
+	return MHD_lookup_connection_value(ctx, MHD_HEADER_KIND, name);
+}
+
+/* The whole request is in: authenticate, route, answer. */
+static enum MHD_Result answer(struct sim_server *s, struct MHD_Connection *c, const char *url,
+			      const char *method, struct conn_ctx *ctx)
+{
+	if (ctx->too_large)
+		return send_error(s, c, SIM_ERR_TOO_LARGE, "request body exceeds 1 MiB");
+	struct query *q = calloc(1, sizeof *q);
+	if (!q)
+		return send_error(s, c, SIM_ERR_INTERNAL, "out of memory");
+	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_query, q);
+	enum MHD_Result ok;
+	if (q->overflow || q->bad) {
+		ok = send_error(s, c, SIM_ERR_INVALID_PARAMETER,
+				q->bad ? "malformed percent-encoding in the query string"
+				       : "too many query parameters");
+		free(q);
+		return ok;
+	}
+	struct sim_sigv4_request sr = { .method = method,
+					.raw_path = url,
+					.raw_query = q->raw,
+					.n_query = q->n,
+					.header = lookup_header,
+					.header_ctx = c,
+					.body = ctx->body.data,
+					.body_len = ctx->body.len,
+					.now = time(NULL) };
+	enum sim_error e;
+	char msg[SIM_MESSAGE_MAX];
+	if (sim_sigv4_check(&sr, s->key_id, s->secret, SERVER_SERVICE, &e, msg, sizeof msg) != 0) {
+		free(q);
+		return send_error(s, c, e, msg);
+	}
+	struct sim_request req = { .method = method,
+				   .path = url,
+				   .query = q->dec,
+				   .n_query = q->n,
+				   .body = (const char *)ctx->body.data,
+				   .body_len = ctx->body.len };
+	struct sim_response res = { 0 };
+	sim_qldb_handle(&s->qldb, &req, &res);
+	free(q);
+	return send_response(s, c, &res);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+				  const char *method, const char *version, const char *upload_data,
+				  size_t *upload_size, void **con_cls)
+{
+	(void)version;
+	struct sim_server *s = cls;
+	struct conn_ctx *ctx = *con_cls;
+	if (!ctx) {
+		ctx = calloc(1, sizeof *ctx);
+		if (!ctx)
+			return MHD_NO;
+		*con_cls = ctx;
+		/* A declared oversized body is refused before it is read. */
+		const char *cl =
+			MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (cl && strtoull(cl, NULL, 10) > SIM_BODY_MAX) {
+			ctx->answered = true;
+			return send_error(s, c, SIM_ERR_TOO_LARGE, "request body exceeds 1 MiB");
+		}
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		if (!ctx->too_large && ctx->body.len + *upload_size <= SIM_BODY_MAX) {
+			if (buf_append(&ctx->body, upload_data, *upload_size) != 0)
+				ctx->too_large = true;
+		} else {
+			ctx->too_large = true; /* keep draining, answer 413 at the end */
+			buf_free(&ctx->body);
+		}
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (ctx->answered)
+		return MHD_YES;
+	ctx->answered = true;
+	return answer(s, c, url, method, ctx);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	(void)cls, (void)c, (void)toe;
+	struct conn_ctx *ctx = *con_cls;
+	if (ctx) {
+		buf_free(&ctx->body);
+		free(ctx);
+		*con_cls = NULL;
+	}
+}
+
+/* Keep the path and query exactly as sent (see the file comment). */
+static size_t unescape_identity(void *cls, struct MHD_Connection *c, char *s)
+{
+	(void)cls, (void)c;
+	return strlen(s);
+}
+
+/* Resolve host (numeric or a name such as localhost) to a socket address. */
+static int resolve(const char *host, uint16_t port, struct sockaddr_storage *ss, socklen_t *len,
+		   char *numeric, size_t ncap, char *err, size_t cap)
+{
+	struct addrinfo hints = { .ai_family = AF_UNSPEC,
+				  .ai_socktype = SOCK_STREAM,
+				  .ai_flags = AI_PASSIVE },
+			*ai = NULL;
+	int rc = getaddrinfo(host, NULL, &hints, &ai);
+	if (rc != 0 || !ai) {
+		snprintf(err, cap, "cannot resolve listen host '%.64s': %s", host,
+			 gai_strerror(rc));
+		return -1;
+	}
+	memcpy(ss, ai->ai_addr, ai->ai_addrlen);
+	*len = ai->ai_addrlen;
+	freeaddrinfo(ai);
+	if (ss->ss_family == AF_INET) {
+		struct sockaddr_in *in = (struct sockaddr_in *)ss;
+		in->sin_port = htons(port);
+		inet_ntop(AF_INET, &in->sin_addr, numeric, (socklen_t)ncap);
+	} else {
+		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+		in6->sin6_port = htons(port);
+		inet_ntop(AF_INET6, &in6->sin6_addr, numeric, (socklen_t)ncap);
+	}
+	return 0;
+}
+
+static int copy_key(char *dst, const char *src, const char *what, char *err, size_t cap)
+{
+	if (!src || !*src || strlen(src) >= SERVER_KEY_MAX) {
+		snprintf(err, cap, "%s must be 1..%d characters", what, SERVER_KEY_MAX - 1);
+		return -1;
+	}
+	memcpy(dst, src, strlen(src) + 1);
+	return 0;
+}
+
+struct sim_server *sim_server_start(const struct sim_config *cfg, char *err, size_t errcap)
+{
+	struct sim_server *s = calloc(1, sizeof *s);
+	if (!s) {
+		fail(err, errcap, "out of memory");
+		return NULL;
+	}
+	const char *host = cfg && cfg->host ? cfg->host : "127.0.0.1";
+	uint16_t port = cfg ? cfg->port : 0;
+	const char *kid = cfg && cfg->access_key_id ? cfg->access_key_id : SIM_DEFAULT_ACCESS_KEY_ID;
+	const char *sec = cfg && cfg->secret_access_key ? cfg->secret_access_key
+							: SIM_DEFAULT_SECRET_ACCESS_KEY;
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	int64_t now_ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+	s->id_salt = (uint64_t)now.tv_nsec ^ ((uint64_t)now.tv_sec << 20);
+	s->qldb.ledgers = &s->ledgers;
+
+	struct sockaddr_storage ss;
+	socklen_t sslen;
+	char numeric[INET6_ADDRSTRLEN];
+	if (copy_key(s->key_id, kid, "access key id", err, errcap) != 0 ||
+	    copy_key(s->secret, sec, "secret access key", err, errcap) != 0 ||
+	    resolve(host, port, &ss, &sslen, numeric, sizeof numeric, err, errcap) != 0 ||
+	    sim_ledgers_add_demo(&s->ledgers, SIM_DEFAULT_REGION, now_ms, err, errcap) != 0) {
+		sim_server_stop(s);
+		return NULL;
+	}
+	unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD;
+	if (ss.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	s->daemon = MHD_start_daemon(
+		flags, port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR,
+		(struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)SERVER_THREADS,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)SERVER_CONNECTION_LIMIT,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)SERVER_TIMEOUT_S,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_UNESCAPE_CALLBACK,
+		unescape_identity, NULL, MHD_OPTION_END);
+	if (!s->daemon) {
+		snprintf(err, errcap, "cannot listen on %.64s:%u (address in use or not local?)",
+			 host, (unsigned)port);
+		sim_server_stop(s);
+		return NULL;
+	}
+	const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	unsigned bound = info ? info->port : port;
+	snprintf(s->url, sizeof s->url, ss.ss_family == AF_INET6 ? "http://[%s]:%u" : "http://%s:%u",
+		 numeric, bound);
+	return s;
+}
+
+const char *sim_server_url(const struct sim_server *s)
+{
+	return s->url;
+}
+
+void sim_server_stop(struct sim_server *s)
+{
+	if (!s)
+		return;
+	if (s->daemon)
+		MHD_stop_daemon(s->daemon);
+	sim_ledgers_free(&s->ledgers);
+	/* scrub the secret before the memory is reused */
+	volatile char *p = s->secret;
+	for (size_t i = 0; i < sizeof s->secret; i++)
+		p[i] = 0;
+	free(s);
+}

@@ -1,0 +1,53 @@
+/*
+ * sigv4.h - checking AWS Signature Version 4 on incoming requests, with
+ * the non-S3 rules the AWS CLI signs by (shared/docs/aws-api.md §2.1, §7):
+ * the canonical URI is the wire path URI-encoded again (%3A -> %253A), the
+ * canonical query is every parameter decoded, strictly re-encoded and
+ * sorted, signed headers are trimmed with inner runs of spaces collapsed,
+ * and the payload hash is SHA-256 of the body.
+ *
+ * Outcomes map to the AWS error codes: no Authorization header, another
+ * scheme, or an access key id that is not ours -> UnrecognizedClient;
+ * a header missing its parts -> IncompleteSignature; a wrong signature,
+ * wrong service scope or an X-Amz-Date more than 15 minutes off ->
+ * InvalidSignature. A session token is refused (the endpoint issues none).
+ * The secret never appears in messages.
+ *
+ * Pure apart from OpenSSL HMAC; thread-safe. All inputs are borrowed.
+ */
+#ifndef QLDBTOP_SIM_SIGV4_H
+#define QLDBTOP_SIM_SIGV4_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "sim/http.h"
+#include "verify/buf.h"
+
+#define SIM_SIGV4_MAX_SKEW 900	      /* seconds, as AWS allows */
+#define SIM_SIGV4_MAX_SIGNED_HEADERS 32
+#define SIM_SIGV4_MAX_HEADER_NAME 64
+
+struct sim_sigv4_request {
+	const char *method;
+	const char *raw_path;		   /* as on the wire */
+	const struct sim_param *raw_query; /* as on the wire: not decoded */
+	size_t n_query;
+	/* Header value by name, case-insensitive; NULL when absent. */
+	const char *(*header)(void *ctx, const char *name);
+	void *header_ctx;
+	const void *body;
+	size_t body_len;
+	time_t now;
+};
+
+/* Returns 0 when the request is signed by key_id/secret for service, or -1
+ * with *err set and msg filled (one line). */
+int sim_sigv4_check(const struct sim_sigv4_request *r, const char *key_id, const char *secret,
+		    const char *service, enum sim_error *err, char *msg, size_t cap);
+
+/* URI-encode s[0..n) as SigV4 does: unreserved A-Z a-z 0-9 - _ . ~ kept,
+ * '/' kept when keep_slash, everything else %XX (upper-case hex). */
+int sim_sigv4_uri_encode(struct buf *out, const char *s, size_t n, int keep_slash);
+
+#endif

@@ -1,0 +1,92 @@
+#!/bin/sh
+# demo.sh - end to end: `qldbtop --demo` in a private tmux server at 80x24.
+# Waits (with deadlines, never fixed sleeps) for both panes to fill from the
+# embedded endpoint, checks the too-small screen and its recovery, quits
+# with `q`, and asserts exit status 0 and a restored terminal. Also: a bad
+# flag exits 2 with exactly one line on stderr. Screen captures are printed
+# only when a check fails.
+. tests/lib/tap.sh
+
+T="tmux -L qldbtop-e2e-$$ -f /dev/null"
+cleanup() {
+	$T kill-server 2>/dev/null
+	rm -rf "$SCRATCH"
+}
+trap cleanup EXIT
+
+screen() { $T capture-pane -p -t e2e 2>/dev/null; }
+shows() { screen | grep -q -- "$1"; }
+# Both panes: the ledger with its state, and a 32-byte digest in base64.
+both_panes() {
+	s=$(screen)
+	echo "$s" | grep -q 'financial-ledger' &&
+		echo "$s" | grep -q 'ACTIVE' &&
+		echo "$s" | grep -Eq 'Digest +[A-Za-z0-9+/]{43}=' &&
+		echo "$s" | grep -q 'UNVERIFIED'
+}
+dump() { screen | grep -v '^ *$' | sed 's/^/# | /'; }
+
+# --- a bad flag: exit 2, one line, nothing on stdout -------------------------
+"$QLDBTOP_BIN" --demo --no-such-flag >"$SCRATCH/out" 2>"$SCRATCH/err"
+rc=$?
+if [ "$rc" -eq 2 ] && [ "$(wc -l <"$SCRATCH/err")" -eq 1 ] && [ ! -s "$SCRATCH/out" ]; then
+	ok "bad flag exits 2 with one line"
+else
+	not_ok "bad flag exits 2 with one line (rc=$rc)"
+	sed 's/^/# /' "$SCRATCH/err"
+fi
+
+# --- the dashboard ----------------------------------------------------------
+if ! command -v tmux >/dev/null 2>&1; then
+	not_ok "tmux is installed (needed for the dashboard checks)"
+	exit 1
+fi
+EXITF=$SCRATCH/exit
+$T new-session -d -s e2e -x 80 -y 24 \
+	"LANG=C.UTF-8 '$QLDBTOP_BIN' --demo; echo EXIT=\$? > '$EXITF'; echo restored-marker; exec sleep 60"
+
+if wait_for 5 both_panes; then
+	ok "demo shows the ledger and digest panes within 5 s"
+else
+	not_ok "demo shows the ledger and digest panes within 5 s"
+	dump
+fi
+check "ledger pane shows deletion protection and permissions" \
+	sh -c "$T capture-pane -p -t e2e | grep -q 'Deletion prot.' && $T capture-pane -p -t e2e | grep -q 'STANDARD'"
+if screen | grep -q 'VERIFIED' && ! screen | grep -v 'UNVERIFIED' | grep -q 'VERIFIED'; then
+	ok "nothing is shown as VERIFIED"
+else
+	not_ok "nothing is shown as VERIFIED"
+	dump
+fi
+
+$T resize-window -t e2e -x 60 -y 20
+if wait_for 5 shows 'terminal too small, need 80x24'; then
+	ok "below 80x24 the screen says it is too small"
+else
+	not_ok "below 80x24 the screen says it is too small"
+	dump
+fi
+$T resize-window -t e2e -x 80 -y 24
+if wait_for 5 both_panes; then
+	ok "back at 80x24 the panes return"
+else
+	not_ok "back at 80x24 the panes return"
+	dump
+fi
+
+$T send-keys -t e2e q
+if wait_for 5 test -s "$EXITF" && grep -qx 'EXIT=0' "$EXITF"; then
+	ok "q quits with status 0"
+else
+	not_ok "q quits with status 0 ($(cat "$EXITF" 2>/dev/null))"
+	dump
+fi
+# The shell's line lands on the normal screen: curses has let go of it.
+if wait_for 5 shows restored-marker && ! shows 'Digest'; then
+	ok "the terminal is restored after q"
+else
+	not_ok "the terminal is restored after q"
+	dump
+fi
+[ "$TAP_FAILED" -eq 0 ]

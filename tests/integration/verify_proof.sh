@@ -1,0 +1,119 @@
+#!/bin/sh
+# verify_proof.sh - `qldbtop verify-proof` on the real AWS CLI vector
+# (shared/vectors/qldb/aws-cli-examples): both outputs prove against
+# get-digest; a single flipped bit in the digest, in any proof element, in
+# blockHash or in a revision data value gives exit 1 naming the failed check;
+# the KVS sample fails; bad input gives exit 2 and one line on stderr.
+. tests/lib/tap.sh
+V=$SHARED/vectors/qldb/aws-cli-examples
+BLOCK=$V/get-block.output.json
+REV=$V/get-revision.output.json
+DIGEST=$V/get-digest.output.json
+
+# flip_b64 STRING POS: flip the lowest bit of the base64 character at POS
+# (1-based), i.e. one bit of the decoded bytes (POS must not be the last
+# character before '=' padding).
+flip_b64() {
+	c=$(printf '%s' "$1" | cut -c"$2" | tr \
+		'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/' \
+		'BADCFEHGJILKNMPORQTSVUXWZYbadcfehgjilknmporqtsvuxwzy1032547698/+')
+	printf '%s%s%s' "$(printf '%s' "$1" | cut -c1-$(($2 - 1)))" "$c" "$(printf '%s' "$1" | cut -c$(($2 + 1))-)"
+}
+# tamper FILE OLD NEW OUT: copy FILE with the first OLD replaced by NEW
+tamper() { sed "s|$2|$3|" "$1" >"$4"; }
+
+# expect_fail NAME RESPONSE DIGEST CHECK: exit 1 and the output names CHECK
+expect_fail() {
+	"$QLDBTOP_BIN" verify-proof "$2" --digest "$3" >"$SCRATCH/out" 2>&1
+	rc=$?
+	if [ "$rc" -eq 1 ] && grep -q "FAILED $4" "$SCRATCH/out" && ! grep -q '^VERIFIED' "$SCRATCH/out"; then
+		ok "$1"
+	else
+		not_ok "$1 (exit $rc)"; sed 's/^/#   /' "$SCRATCH/out"
+	fi
+}
+# expect_usage NAME ARGS...: exit 2, exactly one line on stderr, nothing on stdout
+expect_usage() {
+	name=$1; shift
+	"$QLDBTOP_BIN" verify-proof "$@" >"$SCRATCH/o" 2>"$SCRATCH/e"
+	rc=$?
+	if [ "$rc" -eq 2 ] && [ "$(wc -l <"$SCRATCH/e")" -eq 1 ] && [ ! -s "$SCRATCH/o" ]; then
+		ok "$name"
+	else
+		not_ok "$name (exit $rc)"; sed 's/^/#   /' "$SCRATCH/e" "$SCRATCH/o"
+	fi
+}
+
+for r in "$BLOCK" "$REV"; do
+	n=$(basename "$r" .output.json)
+	"$QLDBTOP_BIN" verify-proof "$r" --digest "$DIGEST" >"$SCRATCH/out" 2>&1
+	rc=$?
+	if [ "$rc" -eq 0 ] && tail -n 1 "$SCRATCH/out" | grep -q '^VERIFIED' &&
+		grep -q 'digest matches 6m6BMXobbJKpMhahwVthAEsN6awgnHK62Qq5McGP1Gk=' "$SCRATCH/out"; then
+		ok "$n proves against get-digest"
+	else
+		not_ok "$n proves against get-digest (exit $rc)"; sed 's/^/#   /' "$SCRATCH/out"
+	fi
+done
+grep -q 'revision hash recomputed' "$SCRATCH/out" && ok "get-revision: revision hash recomputed" ||
+	not_ok "get-revision: revision hash recomputed"
+
+# digest: flip a bit at several positions
+D=6m6BMXobbJKpMhahwVthAEsN6awgnHK62Qq5McGP1Gk=
+for pos in 1 17 30 42; do
+	tamper "$DIGEST" "$D" "$(flip_b64 "$D" $pos)" "$SCRATCH/digest.json"
+	expect_fail "digest bit flip at char $pos fails the proof (block)" "$BLOCK" "$SCRATCH/digest.json" proof
+	expect_fail "digest bit flip at char $pos fails the proof (revision)" "$REV" "$SCRATCH/digest.json" proof
+done
+
+# every proof element of both responses
+for r in "$BLOCK" "$REV"; do
+	n=$(basename "$r" .output.json)
+	i=0
+	proof=$(grep '"IonText": "\[' "$r" | grep -o '{{[^}]*}}' | tr -d '{}')
+	for h in $proof; do
+		i=$((i + 1))
+		# only on the Proof line: the same hash may appear in the block
+		sed "/\"IonText\": \"\[/ s|$h|$(flip_b64 "$h" 9)|" "$r" >"$SCRATCH/resp.json"
+		expect_fail "$n: proof element $i bit flip fails" "$SCRATCH/resp.json" "$DIGEST" proof
+	done
+done
+
+# blockHash of the block
+BH=NoChM92yKRuJAb/jeLd1VnYn4DHiWIf071ACfic9uHc=
+tamper "$BLOCK" "blockHash:{{$BH" "blockHash:{{$(flip_b64 "$BH" 20)" "$SCRATCH/bh.json"
+expect_fail "blockHash bit flip fails the block self-check" "$SCRATCH/bh.json" "$DIGEST" block-hash
+
+# a revision data value: "Everett" -> "Everetu" (0x74 ^ 0x01)
+tamper "$BLOCK" 'City:\\"Everett\\"' 'City:\\"Everetu\\"' "$SCRATCH/data-b.json"
+expect_fail "revision data bit flip fails (get-block)" "$SCRATCH/data-b.json" "$DIGEST" revision-hash
+tamper "$REV" 'City:\\"Everett\\"' 'City:\\"Everetu\\"' "$SCRATCH/data-r.json"
+expect_fail "revision data bit flip fails (get-revision)" "$SCRATCH/data-r.json" "$DIGEST" revision-hash
+# metadata version 3 -> 2 (one bit)
+tamper "$REV" 'version:3' 'version:2' "$SCRATCH/meta.json"
+expect_fail "revision metadata bit flip fails" "$SCRATCH/meta.json" "$DIGEST" revision-hash
+
+# a digest for a tip before the block cannot cover it
+sed 's/sequenceNo:123/sequenceNo:99/' "$DIGEST" >"$SCRATCH/early.json"
+expect_fail "digest tip before the block fails the address check" "$BLOCK" "$SCRATCH/early.json" address
+
+# the KVS sample does not verify (shared/vectors/qldb/README.md)
+K=$SHARED/vectors/qldb/kvs-nodejs/sampleLedgerInfo.json
+expect_fail "KVS sampleLedgerInfo.json fails" "$K" "$K" proof
+
+# bad input
+expect_usage "no arguments" 
+expect_usage "no --digest" "$BLOCK"
+expect_usage "missing response file" "$SCRATCH/nope.json" --digest "$DIGEST"
+echo 'not json' >"$SCRATCH/bad.json"
+expect_usage "response not JSON" "$SCRATCH/bad.json" --digest "$DIGEST"
+echo '{"Digest": "abc"}' >"$SCRATCH/shape.json"
+expect_usage "digest of the wrong shape" "$BLOCK" --digest "$SCRATCH/shape.json"
+sed 's|"IonText": "\[|"IonText": "{|' "$BLOCK" >"$SCRATCH/noproof.json"
+expect_usage "proof not an Ion list" "$SCRATCH/noproof.json" --digest "$DIGEST"
+echo '{"Block": {"IonText": "{blockAddress:"}, "Proof": {"IonText": "[]"}}' >"$SCRATCH/trunc.json"
+expect_usage "block IonText not Ion" "$SCRATCH/trunc.json" --digest "$DIGEST"
+mkdir "$SCRATCH/dir.json"
+expect_usage "a directory for the response" "$SCRATCH/dir.json" --digest "$DIGEST"
+expect_usage "unknown option" "$BLOCK" --digest "$DIGEST" --bogus
+exit 0

@@ -1,0 +1,562 @@
+/*
+ * export_run.c - plan and run `verify-export` (see export_run.h): folder
+ * walk, manifest reading, key resolution, the job pool, in-order merge and
+ * the progress bar. Data objects are streamed through
+ * ion_reader_open_source with fread, so memory does not grow with the
+ * export; at most EXPORT_WINDOW_PER_JOB objects per job are in flight.
+ */
+#include "tui/export_run.h"
+
+#include <errno.h>
+#include <ftw.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define EXPORT_WINDOW_PER_JOB 4 /* results waiting for the merge, per job */
+#define EXPORT_READ_CHUNK (256u << 10)
+#define EXPORT_PATH_MAX 4096
+
+/* ---- plan ------------------------------------------------------------ */
+
+struct found {
+	char **paths;
+	size_t n, cap;
+};
+
+static struct found g_found; /* nftw has no context pointer; used under one thread */
+
+static int on_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)st;
+	if (ftw->level > EXPORT_WALK_MAX_DEPTH)
+		return 0;
+	if (type != FTW_F)
+		return 0;
+	size_t n = strlen(path);
+	static const char SUFFIX[] = ".completed.manifest";
+	if (n < sizeof SUFFIX || strcmp(path + n - (sizeof SUFFIX - 1), SUFFIX) != 0)
+		return 0;
+	if (g_found.n == g_found.cap) {
+		size_t cap = g_found.cap ? g_found.cap * 2 : 8;
+		char **p = realloc(g_found.paths, cap * sizeof *p);
+		if (!p)
+			return -1;
+		g_found.paths = p;
+		g_found.cap = cap;
+	}
+	g_found.paths[g_found.n] = strdup(path);
+	return g_found.paths[g_found.n++] ? 0 : -1;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static char *read_small(const char *path, size_t *len, char *why, size_t cap)
+{
+	struct stat st;
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
+		snprintf(why, cap, "%s: %s", path,
+			 errno && stat(path, &st) != 0 ? strerror(errno) : "not a regular file");
+		return NULL;
+	}
+	if ((unsigned long long)st.st_size > EXPORT_MANIFEST_MAX) {
+		snprintf(why, cap, "%s: larger than EXPORT_MANIFEST_MAX", path);
+		return NULL;
+	}
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		snprintf(why, cap, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	char *p = malloc((size_t)st.st_size + 1);
+	size_t n = p ? fread(p, 1, (size_t)st.st_size, f) : 0;
+	int bad = !p || ferror(f);
+	fclose(f);
+	if (bad) {
+		free(p);
+		snprintf(why, cap, "%s: cannot read", path);
+		return NULL;
+	}
+	p[n] = '\0';
+	*len = n;
+	return p;
+}
+
+struct key_ctx {
+	struct export_plan *plan;
+	const char *root, *mdir, *manifest;
+	enum export_format format;
+	char *why;
+	size_t cap;
+};
+
+/* Resolve a key (rule in export_run.h); returns a malloc'd path or NULL. */
+static char *resolve_key(const char *root, const char *mdir, const char *key)
+{
+	char path[EXPORT_PATH_MAX];
+	struct stat st;
+	for (const char *s = key; s; s = strchr(s, '/') ? strchr(s, '/') + 1 : NULL) {
+		if (*s == '\0')
+			break;
+		const char *bases[2] = { root, mdir };
+		for (int b = 0; b < 2; b++) {
+			if (snprintf(path, sizeof path, "%s/%s", bases[b], s) >= (int)sizeof path)
+				continue;
+			if (lstat(path, &st) == 0)
+				return strdup(path);
+		}
+	}
+	return NULL;
+}
+
+static int on_key(void *ctx, const char *key, size_t len)
+{
+	struct key_ctx *k = ctx;
+	struct export_plan *p = k->plan;
+	char kbuf[EXPORT_KEY_MAX + 1];
+	memcpy(kbuf, key, len);
+	kbuf[len] = '\0';
+	if (memchr(kbuf, '\0', len)) {
+		snprintf(k->why, k->cap, "%s: a key holds a NUL byte", k->manifest);
+		return 1;
+	}
+	struct export_range r;
+	if (export_key_parse(kbuf, len, &r)) {
+		snprintf(k->why, k->cap,
+			 "%s: key \"%.200s\" does not end in <strandId>.<first>-<last>.<ext>",
+			 k->manifest, kbuf);
+		return 1;
+	}
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 64;
+		struct export_job *j = realloc(p->jobs, cap * sizeof *j);
+		if (!j) {
+			snprintf(k->why, k->cap, "out of memory");
+			return 1;
+		}
+		p->jobs = j;
+		p->cap = cap;
+	}
+	struct export_job *j = &p->jobs[p->n];
+	memset(j, 0, sizeof *j);
+	j->label = strdup(kbuf);
+	j->range = r;
+	j->format = k->format;
+	j->path = resolve_key(k->root, k->mdir, kbuf);
+	if (!j->label) {
+		free(j->path);
+		snprintf(k->why, k->cap, "out of memory");
+		return 1;
+	}
+	struct stat st;
+	if (j->path && stat(j->path, &st) == 0 && S_ISREG(st.st_mode))
+		j->size = (uint64_t)st.st_size;
+	p->total_bytes += j->size;
+	p->n++;
+	return 0;
+}
+
+/* <dir>/<exportId>.started.manifest for a completed manifest path. */
+static int read_started(const char *completed, enum export_format *fmt, char *why, size_t cap)
+{
+	char path[EXPORT_PATH_MAX];
+	const char *base = strrchr(completed, '/');
+	base = base ? base + 1 : completed;
+	const char *dot = strchr(base, '.');
+	if (!dot)
+		return 0;
+	int n = snprintf(path, sizeof path, "%.*s%.*s.started.manifest", (int)(base - completed),
+			 completed, (int)(dot - base), base);
+	if (n >= (int)sizeof path)
+		return 0;
+	struct stat st;
+	if (lstat(path, &st) != 0)
+		return 0; /* optional: outputFormat is then detected */
+	size_t len;
+	char *buf = read_small(path, &len, why, cap);
+	if (!buf)
+		return -1;
+	char m[EXPORT_WHY_MAX];
+	int rc = export_started_parse((const uint8_t *)buf, len, fmt, m, sizeof m);
+	free(buf);
+	if (rc)
+		snprintf(why, cap, "%s: %s", path, m);
+	return rc;
+}
+
+static int cmp_job(const void *a, const void *b)
+{
+	const struct export_job *x = a, *y = b;
+	if (x->range.first != y->range.first)
+		return x->range.first < y->range.first ? -1 : 1;
+	if (x->range.last != y->range.last)
+		return x->range.last < y->range.last ? -1 : 1;
+	return strcmp(x->label, y->label);
+}
+
+/* The format of an object whose started manifest did not say. */
+static enum export_format sniff(const char *path)
+{
+	uint8_t head[64];
+	FILE *f = path ? fopen(path, "rb") : NULL;
+	if (!f)
+		return EXPORT_FORMAT_ION_TEXT;
+	size_t n = fread(head, 1, sizeof head, f);
+	fclose(f);
+	return export_format_detect(head, n);
+}
+
+int export_plan_build(char *const *paths, int n, struct export_plan *plan, char *why, size_t cap)
+{
+	memset(plan, 0, sizeof *plan);
+	for (int i = 0; i < n; i++) {
+		struct stat st;
+		if (stat(paths[i], &st) != 0) {
+			snprintf(why, cap, "%s: %s", paths[i], strerror(errno));
+			return -1;
+		}
+		if (!S_ISDIR(st.st_mode)) {
+			snprintf(why, cap, "%s: not an export folder", paths[i]);
+			return -1;
+		}
+		memset(&g_found, 0, sizeof g_found);
+		if (nftw(paths[i], on_entry, 16, FTW_PHYS) != 0) {
+			snprintf(why, cap, "%s: cannot walk the folder", paths[i]);
+			goto fail_found;
+		}
+		if (g_found.n == 0) {
+			snprintf(
+				why, cap,
+				"%s: no <exportId>.<strandId>.completed.manifest (missing manifest "
+				"or empty folder)",
+				paths[i]);
+			goto fail_found;
+		}
+		qsort(g_found.paths, g_found.n, sizeof *g_found.paths, cmp_str);
+		for (size_t m = 0; m < g_found.n; m++) {
+			const char *mp = g_found.paths[m];
+			char mdir[EXPORT_PATH_MAX];
+			const char *slash = strrchr(mp, '/');
+			snprintf(mdir, sizeof mdir, "%.*s", slash ? (int)(slash - mp) : 1,
+				 slash ? mp : ".");
+			enum export_format fmt = EXPORT_FORMAT_UNKNOWN;
+			if (read_started(mp, &fmt, why, cap))
+				goto fail_found;
+			size_t len;
+			char *buf = read_small(mp, &len, why, cap);
+			if (!buf)
+				goto fail_found;
+			char m2[EXPORT_WHY_MAX];
+			struct key_ctx k = { .plan = plan,
+					     .root = paths[i],
+					     .mdir = mdir,
+					     .manifest = mp,
+					     .format = fmt,
+					     .why = why,
+					     .cap = cap };
+			size_t first = plan->n;
+			int rc = export_completed_parse((const uint8_t *)buf, len, on_key, &k, m2,
+							sizeof m2);
+			free(buf);
+			if (rc < 0)
+				snprintf(why, cap, "%s: %s", mp, m2);
+			if (rc) /* > 0: on_key has set why */
+				goto fail_found;
+			if (plan->n == first) {
+				snprintf(why, cap, "%s: the manifest lists no data object", mp);
+				goto fail_found;
+			}
+			if (fmt == EXPORT_FORMAT_UNKNOWN) {
+				/* no started manifest: detect from the first object */
+				for (size_t j = first; j < plan->n && fmt == EXPORT_FORMAT_UNKNOWN;
+				     j++)
+					if (plan->jobs[j].path)
+						fmt = sniff(plan->jobs[j].path);
+				for (size_t j = first; j < plan->n; j++)
+					plan->jobs[j].format = fmt;
+			}
+			plan->manifests++;
+		}
+		for (size_t m = 0; m < g_found.n; m++)
+			free(g_found.paths[m]);
+		free(g_found.paths);
+		memset(&g_found, 0, sizeof g_found);
+	}
+	qsort(plan->jobs, plan->n, sizeof *plan->jobs, cmp_job);
+	plan->format = plan->n ? plan->jobs[0].format : EXPORT_FORMAT_UNKNOWN;
+	for (size_t j = 0; j < plan->n; j++) {
+		if (plan->jobs[j].format == EXPORT_FORMAT_JSON)
+			plan->any_json = true;
+		if (plan->jobs[j].format != plan->format)
+			plan->format = EXPORT_FORMAT_UNKNOWN;
+	}
+	return 0;
+fail_found:
+	for (size_t m = 0; m < g_found.n; m++)
+		free(g_found.paths[m]);
+	free(g_found.paths);
+	memset(&g_found, 0, sizeof g_found);
+	export_plan_free(plan);
+	return -1;
+}
+
+void export_plan_free(struct export_plan *plan)
+{
+	for (size_t i = 0; i < plan->n; i++) {
+		free(plan->jobs[i].path);
+		free(plan->jobs[i].label);
+	}
+	free(plan->jobs);
+	memset(plan, 0, sizeof *plan);
+}
+
+/* ---- pool ------------------------------------------------------------ */
+
+struct result {
+	bool done;
+	bool input_error;
+	char why[EXPORT_WHY_MAX + EXPORT_FILE_MAX];
+	struct export_object obj;
+};
+
+struct pool {
+	struct export_plan *plan;
+	struct result *res;
+	size_t next, merged, window;
+	bool abort;
+	pthread_mutex_t mu;
+	pthread_cond_t job_cv, done_cv;
+	/* progress counters (atomics) */
+	uint64_t bytes, blocks;
+};
+
+struct src {
+	FILE *f;
+	struct pool *pool;
+	bool failed;
+};
+
+static ssize_t src_read(void *ctx, uint8_t *buf, size_t cap)
+{
+	struct src *s = ctx;
+	size_t n = fread(buf, 1, cap, s->f);
+	if (n == 0 && ferror(s->f)) {
+		s->failed = true;
+		return -1;
+	}
+	__atomic_fetch_add(&s->pool->bytes, n, __ATOMIC_RELAXED);
+	return (ssize_t)n;
+}
+
+static void run_job(struct pool *pl, struct qldb_checker *c, size_t i)
+{
+	struct export_job *j = &pl->plan->jobs[i];
+	struct result *r = &pl->res[i % pl->window];
+	enum qldb_mode mode = j->format == EXPORT_FORMAT_JSON ? QLDB_MODE_JSON : QLDB_MODE_ION;
+	export_object_init(&r->obj, c, mode, &j->range);
+	if (!j->path)
+		return; /* missing: merged as such */
+	struct stat st;
+	FILE *f = NULL;
+	if (stat(j->path, &st) != 0 || !S_ISREG(st.st_mode) || !(f = fopen(j->path, "rb"))) {
+		r->input_error = true;
+		snprintf(r->why, sizeof r->why, "%s: %s", j->path,
+			 stat(j->path, &st) != 0 ? strerror(errno)
+			 : !S_ISREG(st.st_mode)	 ? "not a regular file"
+						 : strerror(errno));
+		return;
+	}
+	struct src s = { .f = f, .pool = pl };
+	struct ion_reader *rd = ion_reader_open_source(src_read, &s);
+	if (!rd) {
+		fclose(f);
+		r->input_error = true;
+		snprintf(r->why, sizeof r->why, "%s: out of memory", j->path);
+		return;
+	}
+	const struct ion_value *v;
+	struct ion_error err = { 0 };
+	int rc;
+	while ((rc = ion_reader_next(rd, &v, &err)) == 1) {
+		if (r->obj.blocks == 0 && r->obj.last_seq < 0 && v->type != ION_TYPE_STRUCT) {
+			r->input_error = true;
+			snprintf(r->why, sizeof r->why,
+				 "%s: not an export data object (first value is a %s, not a block "
+				 "struct)",
+				 j->path, ion_type_name((enum ion_type)v->type));
+			break;
+		}
+		export_object_block(&r->obj, v);
+		__atomic_fetch_add(&pl->blocks, 1, __ATOMIC_RELAXED);
+		if (__atomic_load_n(&pl->abort, __ATOMIC_RELAXED))
+			break;
+	}
+	if (!r->input_error) {
+		char m[300];
+		ion_error_format(&err, m, sizeof m);
+		if (rc < 0 && (s.failed || err.code == ION_ERR_IO)) {
+			r->input_error = true;
+			snprintf(r->why, sizeof r->why, "%s: read error", j->path);
+		} else if (rc < 0 && r->obj.blocks == 0 && r->obj.last_seq < 0) {
+			r->input_error = true;
+			snprintf(r->why, sizeof r->why, "%s: not Ion: %s", j->path, m);
+		} else if (rc < 0) {
+			export_object_truncated(&r->obj, m);
+		} else {
+			export_object_finish(&r->obj);
+		}
+	}
+	ion_reader_free(rd);
+	fclose(f);
+}
+
+static void *worker(void *arg)
+{
+	struct pool *pl = arg;
+	struct qldb_checker *c = qldb_checker_new();
+	pthread_mutex_lock(&pl->mu);
+	for (;;) {
+		while (!pl->abort && pl->next < pl->plan->n && pl->next >= pl->merged + pl->window)
+			pthread_cond_wait(&pl->job_cv, &pl->mu);
+		if (pl->abort || pl->next >= pl->plan->n)
+			break;
+		size_t i = pl->next++;
+		pthread_mutex_unlock(&pl->mu);
+		if (c) {
+			run_job(pl, c, i);
+		} else {
+			pl->res[i % pl->window].input_error = true;
+			snprintf(pl->res[i % pl->window].why, sizeof pl->res[i % pl->window].why,
+				 "out of memory");
+		}
+		pthread_mutex_lock(&pl->mu);
+		pl->res[i % pl->window].done = true;
+		pthread_cond_broadcast(&pl->done_cv);
+	}
+	pthread_mutex_unlock(&pl->mu);
+	qldb_checker_free(c);
+	return NULL;
+}
+
+static double now_s(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* One line, redrawn in place; only when stderr is a terminal. */
+static void progress_draw(struct pool *pl, double t0, bool final)
+{
+	uint64_t bytes = __atomic_load_n(&pl->bytes, __ATOMIC_RELAXED);
+	uint64_t blocks = __atomic_load_n(&pl->blocks, __ATOMIC_RELAXED);
+	uint64_t total = pl->plan->total_bytes ? pl->plan->total_bytes : 1;
+	double dt = now_s() - t0, frac = (double)bytes / (double)total;
+	if (frac > 1)
+		frac = 1;
+	char bar[31];
+	int fill = (int)(frac * 30);
+	for (int i = 0; i < 30; i++)
+		bar[i] = i < fill ? '#' : '.';
+	bar[30] = '\0';
+	double mbs = dt > 0 ? (double)bytes / 1e6 / dt : 0;
+	double bps = dt > 0 ? (double)blocks / dt : 0;
+	double eta = bytes > 0 && frac < 1 ? dt * (1 - frac) / frac : 0;
+	fprintf(stderr, "\r[%s] %3.0f%% %llu blocks %.0f blocks/s %.1f MB/s ETA %.0fs\033[K", bar,
+		frac * 100, (unsigned long long)blocks, bps, mbs, eta);
+	if (final)
+		fputc('\n', stderr);
+	fflush(stderr);
+}
+
+int export_run(struct export_plan *plan, int jobs, bool progress, struct export_chain *ch,
+	       char *why, size_t cap)
+{
+	if (jobs < 1)
+		jobs = 1;
+	if (jobs > EXPORT_MAX_JOBS)
+		jobs = EXPORT_MAX_JOBS;
+	if ((size_t)jobs > plan->n && plan->n > 0)
+		jobs = (int)plan->n;
+	struct pool pl = { .plan = plan, .window = (size_t)jobs * EXPORT_WINDOW_PER_JOB };
+	/* a ring of results: job i uses slot i % window, free once merged */
+	pl.res = calloc(pl.window, sizeof *pl.res);
+	if (!pl.res) {
+		snprintf(why, cap, "out of memory");
+		return -1;
+	}
+	pthread_mutex_init(&pl.mu, NULL);
+	pthread_cond_init(&pl.job_cv, NULL);
+	pthread_cond_init(&pl.done_cv, NULL);
+	pthread_t th[EXPORT_MAX_JOBS];
+	int started = 0;
+	for (; started < jobs; started++)
+		if (pthread_create(&th[started], NULL, worker, &pl) != 0)
+			break;
+	int status = 0;
+	double t0 = now_s(), last = 0;
+	if (started == 0) {
+		snprintf(why, cap, "cannot start a thread");
+		status = -1;
+		pl.abort = true;
+	}
+	for (size_t i = 0; i < plan->n && status == 0; i++) {
+		pthread_mutex_lock(&pl.mu);
+		struct result *r = &pl.res[i % pl.window];
+		while (!r->done) {
+			struct timespec dl;
+			clock_gettime(CLOCK_REALTIME, &dl);
+			dl.tv_nsec += 200 * 1000 * 1000; /* progress refresh */
+			if (dl.tv_nsec >= 1000000000L) {
+				dl.tv_sec++;
+				dl.tv_nsec -= 1000000000L;
+			}
+			pthread_cond_timedwait(&pl.done_cv, &pl.mu, &dl);
+			if (progress && now_s() - last > 0.2) {
+				last = now_s();
+				progress_draw(&pl, t0, false);
+			}
+		}
+		pthread_mutex_unlock(&pl.mu);
+		if (r->input_error) {
+			snprintf(why, cap, "%s", r->why);
+			status = -1;
+		} else if (!plan->jobs[i].path) {
+			export_chain_missing(ch, &plan->jobs[i].range, plan->jobs[i].label);
+		} else {
+			export_chain_add(ch, &r->obj, plan->jobs[i].label);
+		}
+		export_object_free(&r->obj);
+		pthread_mutex_lock(&pl.mu);
+		memset(r, 0, sizeof *r);
+		pl.merged = i + 1;
+		if (status)
+			pl.abort = true;
+		pthread_cond_broadcast(&pl.job_cv);
+		pthread_mutex_unlock(&pl.mu);
+	}
+	pthread_mutex_lock(&pl.mu);
+	pl.abort = true;
+	pthread_cond_broadcast(&pl.job_cv);
+	pthread_mutex_unlock(&pl.mu);
+	for (int t = 0; t < started; t++)
+		pthread_join(th[t], NULL);
+	if (progress)
+		progress_draw(&pl, t0, true);
+	for (size_t i = 0; i < pl.window; i++)
+		export_object_free(&pl.res[i].obj);
+	pthread_mutex_destroy(&pl.mu);
+	pthread_cond_destroy(&pl.job_cv);
+	pthread_cond_destroy(&pl.done_cv);
+	free(pl.res);
+	if (status == 0)
+		export_chain_finish(ch);
+	return status;
+}

@@ -1,0 +1,62 @@
+/* view_common.c - freshness words, time formats, pane frames (see view_common.h). */
+#include "tui/view_common.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <time.h>
+
+void view_format_age(double secs, char *buf, size_t cap)
+{
+	long s = secs < 0 ? 0 : (long)floor(secs);
+	if (s < 60)
+		snprintf(buf, cap, "%lds", s);
+	else if (s < 3600)
+		snprintf(buf, cap, "%ldm%02lds", s / 60, s % 60);
+	else if (s < 86400)
+		snprintf(buf, cap, "%ldh%02ldm", s / 3600, (s % 3600) / 60);
+	else
+		snprintf(buf, cap, "%ldd%02ldh", s / 86400, (s % 86400) / 3600);
+}
+
+void view_format_time(double epoch, char *buf, size_t cap)
+{
+	time_t t = (time_t)floor(epoch);
+	struct tm tm;
+	if (!gmtime_r(&t, &tm) || strftime(buf, cap, "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
+		snprintf(buf, cap, "(time out of range)");
+}
+
+void view_freshness(const struct store_entry *e, const struct view_ctx *c, char *buf, size_t cap,
+		    enum theme_role *role)
+{
+	char age[32];
+	if (!e->present) {
+		snprintf(buf, cap, "waiting for first poll...");
+		*role = THEME_DIM;
+		return;
+	}
+	if (!e->ref) {
+		snprintf(buf, cap, "no data, last error: %s", e->error);
+		*role = THEME_BAD;
+		return;
+	}
+	double a = c->now_mono - e->fetched_mono;
+	view_format_age(a, age, sizeof age);
+	if (e->error[0]) {
+		snprintf(buf, cap, "stale %s, last error: %s", age, e->error);
+		*role = THEME_BAD;
+	} else if (a > 2.0 * c->interval_s + 1.0) {
+		snprintf(buf, cap, "stale %s (no answer since)", age);
+		*role = THEME_WARN;
+	} else {
+		snprintf(buf, cap, "fetched %s ago", age);
+		*role = THEME_NORMAL;
+	}
+}
+
+struct box_style view_box_style(const struct view_ctx *c)
+{
+	return (struct box_style){ .border = theme_attr(THEME_BORDER),
+				   .title = theme_attr(THEME_TITLE),
+				   .ascii = c->ascii };
+}

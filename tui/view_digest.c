@@ -1,0 +1,52 @@
+/* view_digest.c - the Digest pane (see view_digest.h). */
+#include "tui/view_digest.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "api/qldb.h"
+#include "widgets/box.h"
+#include "widgets/kvtable.h"
+
+#define DIGEST_ROWS_MAX 8
+
+void view_digest_draw(WINDOW *w, const struct view_digest_model *m, const struct view_ctx *c)
+{
+	struct box_style bs = view_box_style(c);
+	box_draw(w, "Digest", &bs);
+	struct kv_row rows[DIGEST_ROWS_MAX];
+	char txt[DIGEST_ROWS_MAX][VIEW_TEXT_MAX];
+	size_t n = 0;
+	attr_t normal = theme_attr(THEME_NORMAL), dim = theme_attr(THEME_DIM);
+	if (!m->name) {
+		rows[n++] = (struct kv_row){ "Digest", "no ledger selected", dim, 1 };
+	} else {
+		const struct qldb_digest *d = m->entry->data;
+		if (d) {
+			rows[n++] = (struct kv_row){ "Digest", d->digest_b64, normal, 1 };
+			rows[n++] = (struct kv_row){ "Tip address", d->tip_ion, normal, 1 };
+			snprintf(txt[n], VIEW_TEXT_MAX, "%" PRIu64 " (strand %s)", d->sequence_no,
+				 d->strand_id);
+			rows[n] = (struct kv_row){ "Tip block", txt[n], normal, 1 };
+			n++;
+		} else {
+			rows[n++] = (struct kv_row){ "Digest", "none yet", dim, 1 };
+		}
+		rows[n++] = (struct kv_row){ "Verification",
+					     "UNVERIFIED (no proof checked in this version)",
+					     theme_attr(THEME_UNVERIFIED), 1 };
+		enum theme_role role;
+		view_freshness(m->entry, c, txt[n], VIEW_TEXT_MAX, &role);
+		rows[n] = (struct kv_row){ "Updated", txt[n], theme_attr(role), 4 };
+		n++;
+	}
+	int h, wd;
+	getmaxyx(w, h, wd);
+	struct kvtable_area a = { .y = 1,
+				  .x = 2,
+				  .width = wd - 4,
+				  .height = h - 2,
+				  .key_width = 16,
+				  .key_attr = theme_attr(THEME_KEY) };
+	kvtable_draw(w, &a, rows, n);
+}

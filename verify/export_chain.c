@@ -1,0 +1,213 @@
+/*
+ * export_chain.c - merge checked data objects into one export verdict (see
+ * export_chain.h).
+ */
+#include "export_chain.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void export_chain_init(struct export_chain *ch, struct sha256 *sha, const struct qldb_hash *digest,
+		       const struct qldb_address *tip)
+{
+	memset(ch, 0, sizeof *ch);
+	ch->sha = sha;
+	ch->last_block_seq = -1;
+	ch->acc_ok = true;
+	if (digest && tip) {
+		ch->want_digest = true;
+		ch->digest = *digest;
+		ch->tip = *tip;
+		ch->digest_state = EXPORT_DIGEST_UNVERIFIED;
+	}
+}
+
+void export_chain_fail(struct export_chain *ch, const struct qldb_failure *f, const char *file)
+{
+	if (ch->n_failures >= EXPORT_MAX_FAILURES) {
+		ch->more_failures++;
+		return;
+	}
+	if (!ch->failures) {
+		ch->failures = malloc(EXPORT_MAX_FAILURES * sizeof *ch->failures);
+		if (!ch->failures) {
+			ch->more_failures++;
+			return;
+		}
+	}
+	struct export_failure *x = &ch->failures[ch->n_failures++];
+	x->f = *f;
+	snprintf(x->file, sizeof x->file, "%s", file ? file : "");
+}
+
+size_t export_chain_failure_count(const struct export_chain *ch)
+{
+	return ch->n_failures + ch->more_failures;
+}
+
+static void chain_failf(struct export_chain *ch, enum qldb_check kind, int64_t seq,
+			const char *file, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+static void chain_failf(struct export_chain *ch, enum qldb_check kind, int64_t seq,
+			const char *file, const char *fmt, ...)
+{
+	struct qldb_failure f = { .kind = kind, .seq = seq };
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(f.message, sizeof f.message, fmt, ap);
+	va_end(ap);
+	export_chain_fail(ch, &f, file);
+}
+
+static void no_digest(struct export_chain *ch, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void no_digest(struct export_chain *ch, const char *fmt, ...)
+{
+	if (!ch->acc_ok)
+		return;
+	ch->acc_ok = false;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(ch->digest_why, sizeof ch->digest_why, fmt, ap);
+	va_end(ap);
+}
+
+/* Key-level ranges: contiguous, no gap, no overlap, one strand. */
+static void check_range(struct export_chain *ch, const struct export_range *r, const char *file)
+{
+	if (!ch->started) {
+		ch->started = true;
+		snprintf(ch->strand, sizeof ch->strand, "%s", r->strand);
+		ch->first_key_seq = r->first;
+		ch->last_key_seq = r->last;
+		return;
+	}
+	if (strcmp(ch->strand, r->strand) != 0)
+		chain_failf(ch, QLDB_CHECK_RANGE, r->first, file,
+			    "range: object on strand %s, but the export is strand %s", r->strand,
+			    ch->strand);
+	if (r->first > ch->last_key_seq + 1) {
+		chain_failf(ch, QLDB_CHECK_RANGE, ch->last_key_seq + 1, file,
+			    "range: blocks %lld-%lld are in no data object named by the manifests "
+			    "(gap before this object)",
+			    (long long)ch->last_key_seq + 1, (long long)r->first - 1);
+		no_digest(ch, "blocks %lld-%lld are missing from the export",
+			  (long long)ch->last_key_seq + 1, (long long)r->first - 1);
+	} else if (r->first <= ch->last_key_seq) {
+		chain_failf(ch, QLDB_CHECK_RANGE, r->first, file,
+			    "range: blocks %lld-%lld overlap an earlier data object",
+			    (long long)r->first,
+			    (long long)(r->last < ch->last_key_seq ? r->last : ch->last_key_seq));
+		no_digest(ch, "blocks %lld-%lld appear twice in the export", (long long)r->first,
+			  (long long)ch->last_key_seq);
+	}
+	if (r->last > ch->last_key_seq)
+		ch->last_key_seq = r->last;
+}
+
+void export_chain_missing(struct export_chain *ch, const struct export_range *r, const char *file)
+{
+	ch->objects++;
+	check_range(ch, r, file);
+	chain_failf(ch, QLDB_CHECK_MISSING_OBJECT, r->first, file,
+		    "missing-object: the manifest names this object (blocks %lld-%lld) but it "
+		    "is not in the export folder",
+		    (long long)r->first, (long long)r->last);
+	no_digest(ch, "blocks %lld-%lld are missing from the export", (long long)r->first,
+		  (long long)r->last);
+	ch->have_last_hash = false;
+}
+
+void export_chain_add(struct export_chain *ch, const struct export_object *o, const char *file)
+{
+	ch->objects++;
+	check_range(ch, &o->range, file);
+	ch->blocks += o->blocks;
+	ch->revisions += o->revisions;
+	ch->recomputed += o->recomputed;
+
+	/* the link into this object from the previous one */
+	if (o->blocks > 0 && ch->have_last_hash && o->first_seq == ch->last_block_seq + 1 &&
+	    !qldb_hash_equal(&o->first_prev, &ch->last_hash)) {
+		char e[QLDB_HASH_B64_LEN], g[QLDB_HASH_B64_LEN];
+		chain_failf(ch, QLDB_CHECK_CHAIN_LINK, o->first_seq, file,
+			    "chain-link: block %s:%lld previousBlockHash expected %s (blockHash "
+			    "of block %lld) computed %s",
+			    o->range.strand, (long long)o->first_seq,
+			    qldb_hash_b64(&ch->last_hash, e), (long long)ch->last_block_seq,
+			    qldb_hash_b64(&o->first_prev, g));
+	}
+	for (size_t i = 0; i < o->n_failures; i++)
+		export_chain_fail(ch, &o->failures[i], file);
+	ch->more_failures += o->more_failures;
+
+	/* the digest: every block hash from 0 up to the tip, in order */
+	if (ch->want_digest && ch->acc_ok && ch->acc.count <= (uint64_t)ch->tip.seq) {
+		if (ch->acc.count == 0 && o->first_seq != 0) {
+			no_digest(ch, "the export starts at block %lld, not at block 0",
+				  (long long)o->first_seq);
+		} else if (!o->contiguous || o->n_hashes != o->blocks ||
+			   (uint64_t)o->first_seq != ch->acc.count) {
+			no_digest(ch, "blocks around %lld-%lld are missing or out of order",
+				  (long long)ch->acc.count, (long long)o->range.last);
+		} else {
+			for (size_t i = 0;
+			     i < o->n_hashes && ch->acc.count <= (uint64_t)ch->tip.seq; i++)
+				if (qldb_merkle_acc_push(ch->sha, &ch->acc, &o->hashes[i])) {
+					no_digest(ch, "hashing failed at block %lld",
+						  (long long)ch->acc.count);
+					break;
+				}
+		}
+	}
+	if (o->blocks > 0) {
+		ch->last_block_seq = o->last_seq;
+		ch->last_hash = o->last_hash;
+		ch->have_last_hash = o->have_last_hash;
+	} else {
+		ch->have_last_hash = false;
+	}
+}
+
+void export_chain_finish(struct export_chain *ch)
+{
+	if (!ch->want_digest)
+		return;
+	char e[QLDB_HASH_B64_LEN], g[QLDB_HASH_B64_LEN];
+	if (ch->started && strcmp(ch->strand, ch->tip.strand) != 0) {
+		snprintf(ch->digest_why, sizeof ch->digest_why,
+			 "the digest tip is on strand %s, the export on strand %s", ch->tip.strand,
+			 ch->strand);
+		return;
+	}
+	if (!ch->acc_ok)
+		return; /* digest_why says why */
+	if (ch->acc.count < (uint64_t)ch->tip.seq + 1) {
+		snprintf(ch->digest_why, sizeof ch->digest_why,
+			 "the export ends at block %lld, before the digest tip %lld",
+			 (long long)ch->acc.count - 1, (long long)ch->tip.seq);
+		return;
+	}
+	struct qldb_hash root;
+	if (qldb_merkle_acc_root(ch->sha, &ch->acc, &root)) {
+		snprintf(ch->digest_why, sizeof ch->digest_why, "hashing failed");
+		return;
+	}
+	if (qldb_hash_equal(&root, &ch->digest)) {
+		ch->digest_state = EXPORT_DIGEST_VERIFIED;
+		return;
+	}
+	ch->digest_state = EXPORT_DIGEST_FAILED;
+	chain_failf(ch, QLDB_CHECK_DIGEST, ch->tip.seq, "",
+		    "digest: Merkle(blockHash[0..%lld]) expected %s computed %s",
+		    (long long)ch->tip.seq, qldb_hash_b64(&ch->digest, e), qldb_hash_b64(&root, g));
+}
+
+void export_chain_free(struct export_chain *ch)
+{
+	free(ch->failures);
+	ch->failures = NULL;
+}

@@ -1,0 +1,72 @@
+/*
+ * export_chain.h - merging the checked data objects of one or more exports,
+ * in block order, into one verdict: manifest ranges contiguous (no gap, no
+ * overlap), chain links between objects (the first previousBlockHash of each
+ * object = the last blockHash of the one before), and the digest recomputed
+ * as Merkle(blockHash[0..tip]) with the streaming accumulator when the
+ * export starts at block 0 and reaches the digest tip.
+ *
+ * Pure and single-threaded: the caller's threads check objects, one thread
+ * merges them here in key order, so the verdict does not depend on how many
+ * threads ran. Ownership: export_chain_free releases the failure list;
+ * the sha context is borrowed.
+ */
+#ifndef QLDBTOP_VERIFY_EXPORT_CHAIN_H
+#define QLDBTOP_VERIFY_EXPORT_CHAIN_H
+
+#include "export_object.h"
+
+#define EXPORT_MAX_FAILURES 1000 /* kept in the verdict; the rest are counted */
+#define EXPORT_FILE_MAX 512	 /* label of a data object in a failure */
+#define EXPORT_WHY_MAX 300
+
+struct export_failure {
+	struct qldb_failure f;
+	char file[EXPORT_FILE_MAX];
+};
+
+enum export_digest_state {
+	EXPORT_DIGEST_NONE,	  /* no digest given */
+	EXPORT_DIGEST_UNVERIFIED, /* given but could not be checked: digest_why */
+	EXPORT_DIGEST_VERIFIED,
+	EXPORT_DIGEST_FAILED,
+};
+
+struct export_chain {
+	struct sha256 *sha; /* borrowed */
+	/* chain state */
+	bool started;
+	char strand[QLDB_STRAND_MAX + 1];
+	int64_t first_key_seq, last_key_seq; /* ranges named by keys so far */
+	int64_t last_block_seq;		     /* last block read, -1 none */
+	struct qldb_hash last_hash;
+	bool have_last_hash;
+	/* digest */
+	bool want_digest;
+	struct qldb_hash digest;
+	struct qldb_address tip;
+	struct qldb_merkle_acc acc;
+	bool acc_ok;
+	enum export_digest_state digest_state;
+	char digest_why[EXPORT_WHY_MAX];
+	/* totals */
+	uint64_t objects, blocks, revisions, recomputed;
+	struct export_failure *failures;
+	size_t n_failures, more_failures;
+};
+
+/* digest and tip may be NULL (no --digest). */
+void export_chain_init(struct export_chain *ch, struct sha256 *sha, const struct qldb_hash *digest,
+		       const struct qldb_address *tip);
+/* Merge the next object in key order; file labels its failures. */
+void export_chain_add(struct export_chain *ch, const struct export_object *o, const char *file);
+/* A key whose data object does not exist. */
+void export_chain_missing(struct export_chain *ch, const struct export_range *r, const char *file);
+/* After the last object: decide the digest. */
+void export_chain_finish(struct export_chain *ch);
+void export_chain_free(struct export_chain *ch);
+/* Record a failure (also for callers' own findings). */
+void export_chain_fail(struct export_chain *ch, const struct qldb_failure *f, const char *file);
+size_t export_chain_failure_count(const struct export_chain *ch);
+
+#endif

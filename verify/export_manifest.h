@@ -1,0 +1,56 @@
+/*
+ * export_manifest.h - the S3 journal export layout (shared/docs/
+ * qldb-verification.md §5): the started manifest (output format), the
+ * completed manifest (ordered data-object keys) and the block range encoded
+ * in a data-object key (…/<strandId>.<first>-<last>.ion).
+ *
+ * Pure: callers read the files and pass the bytes. Manifests are Ion (text
+ * or binary) or, for JSON exports, JSON, which the Ion text reader reads.
+ */
+#ifndef QLDBTOP_VERIFY_EXPORT_MANIFEST_H
+#define QLDBTOP_VERIFY_EXPORT_MANIFEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "qldb_block.h"
+
+#define EXPORT_KEY_MAX 1024		 /* S3 keys are at most 1024 bytes */
+#define EXPORT_MAX_KEYS 10000000	 /* keys in one completed manifest */
+#define EXPORT_MANIFEST_MAX (256u << 20) /* bytes of one manifest file */
+
+enum export_format {
+	EXPORT_FORMAT_UNKNOWN,
+	EXPORT_FORMAT_ION_TEXT,
+	EXPORT_FORMAT_ION_BINARY,
+	EXPORT_FORMAT_JSON,
+};
+const char *export_format_name(enum export_format f);
+
+/* The block range named by a data-object key: take the last path element,
+ * drop its final extension, and split the token after the last remaining
+ * '.' on '-' (ExportProcessor's blocksInRange). The strand is what comes
+ * before that token. Returns 0 or -1. */
+struct export_range {
+	char strand[QLDB_STRAND_MAX + 1];
+	int64_t first, last;
+};
+int export_key_parse(const char *key, size_t len, struct export_range *out);
+
+/* Started manifest: returns 0 and the outputFormat (UNKNOWN when the field
+ * is absent: it appears only when the request gave it), or -1 with why. */
+int export_started_parse(const uint8_t *buf, size_t len, enum export_format *out, char *why,
+			 size_t cap);
+
+/* Completed manifest {keys:[…]}: calls fn(ctx, key, len) for each key in
+ * order; fn returns 0 to go on or non-zero to stop (that value is
+ * returned). Returns 0, the callback's value, or -1 with why. */
+int export_completed_parse(const uint8_t *buf, size_t len,
+			   int (*fn)(void *ctx, const char *key, size_t len), void *ctx, char *why,
+			   size_t cap);
+
+/* Guess the format of a data object from its first bytes: the Ion binary
+ * version marker, a JSON object (first field name quoted), else Ion text. */
+enum export_format export_format_detect(const uint8_t *head, size_t n);
+
+#endif

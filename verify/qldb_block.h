@@ -1,0 +1,130 @@
+/*
+ * qldb_block.h - the QLDB journal block self-check (shared/docs/
+ * qldb-verification.md §2): revision hashes recomputed by Ion Hash, the
+ * revisions root, IonHash(transactionInfo) and IonHash(redactionInfo) as
+ * members of entriesHashList, entriesHash = Merkle(entriesHashList) and
+ * blockHash = dot(entriesHash, previousBlockHash).
+ *
+ * Pure: no I/O, no threads, no globals. A struct qldb_checker holds the
+ * per-thread state (SHA-256 and Ion Hash contexts, scratch arrays); use one
+ * per thread. Ownership: qldb_checker_new allocates, qldb_checker_free
+ * releases. Values passed in are borrowed for the duration of the call.
+ *
+ * Every failed check is reported through a callback with its kind, the block
+ * sequence number and a one-line message naming what failed, the block
+ * address and the expected and computed hashes in base64. Every check that
+ * passed can be reported too (verify-proof prints them); nothing that was
+ * not recomputed is ever reported as passed.
+ */
+#ifndef QLDBTOP_VERIFY_QLDB_BLOCK_H
+#define QLDBTOP_VERIFY_QLDB_BLOCK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ion.h"
+#include "qldb_hash.h"
+
+/* Limits (a QLDB transaction is at most 4 MB, so these are generous). */
+#define QLDB_BLOCK_MAX_REVISIONS 65536
+#define QLDB_BLOCK_MAX_ENTRIES 65536
+#define QLDB_STRAND_MAX 64 /* strand ids are 22 characters of base62 */
+#define QLDB_MESSAGE_MAX 400
+#define QLDB_HASH_B64_LEN 45 /* base64 of 32 bytes + NUL */
+
+/* What a failure (or a proven step) is about. Names in qldb_check_name(). */
+enum qldb_check {
+	QLDB_CHECK_FORMAT,	     /* the value is not a well-formed block/revision */
+	QLDB_CHECK_REVISION_HASH,    /* dot(IonHash(metadata), IonHash(data)) != hash */
+	QLDB_CHECK_REVISIONS_ROOT,   /* Merkle(revision hashes) not in entriesHashList */
+	QLDB_CHECK_TRANSACTION_INFO, /* IonHash(transactionInfo) not in entriesHashList */
+	QLDB_CHECK_REDACTION_INFO,   /* IonHash(redactionInfo) not in entriesHashList */
+	QLDB_CHECK_ENTRIES_HASH,     /* Merkle(entriesHashList) != entriesHash */
+	QLDB_CHECK_BLOCK_HASH,	     /* dot(entriesHash, previousBlockHash) != blockHash */
+	QLDB_CHECK_CHAIN_LINK,	     /* previousBlockHash != the previous block's blockHash */
+	QLDB_CHECK_SEQUENCE,	     /* a block is missing, repeated or out of order */
+	QLDB_CHECK_RANGE,	     /* object/manifest ranges: gap, overlap, key mismatch */
+	QLDB_CHECK_TRUNCATED,	     /* a data object ends inside a block or is corrupt */
+	QLDB_CHECK_MISSING_OBJECT,   /* a manifest key names no data object */
+	QLDB_CHECK_ADDRESS,	     /* strand or sequence number not covered by the digest */
+	QLDB_CHECK_PROOF,	     /* a proof does not fold to the digest */
+	QLDB_CHECK_DIGEST,	     /* Merkle(blockHash[0..tip]) != digest */
+	QLDB_CHECK_COUNT
+};
+const char *qldb_check_name(enum qldb_check kind);
+
+struct qldb_failure {
+	enum qldb_check kind;
+	int64_t seq; /* block sequence number; -1 when unknown */
+	char message[QLDB_MESSAGE_MAX];
+};
+
+/* Where results go. Any callback may be NULL. Called synchronously. */
+struct qldb_report {
+	void (*fail)(void *ctx, const struct qldb_failure *f);
+	void (*pass)(void *ctx, enum qldb_check kind, const char *line); /* a proven step */
+	void (*note)(void *ctx, const char *line); /* something NOT proven, and why */
+	void *ctx;
+};
+
+/* Ion: hashes are blobs and Ion Hash can be recomputed. JSON (an export's
+ * JSON Lines down-conversion): hashes are base64 strings and Ion Hash cannot
+ * be trusted, so only the structural checks run (§5). */
+enum qldb_mode { QLDB_MODE_ION, QLDB_MODE_JSON };
+
+struct qldb_address {
+	char strand[QLDB_STRAND_MAX + 1];
+	int64_t seq;
+};
+
+struct qldb_block_result {
+	struct qldb_address addr;
+	struct qldb_hash block_hash;	/* as published */
+	struct qldb_hash previous_hash; /* as published (may be empty at genesis) */
+	size_t revisions;		/* entries in revisions */
+	size_t recomputed;		/* revision hashes recomputed from data */
+	size_t failures;		/* checks failed in this block */
+};
+
+struct qldb_checker;
+struct qldb_checker *qldb_checker_new(void); /* NULL on OOM or OpenSSL failure */
+void qldb_checker_free(struct qldb_checker *c);
+struct sha256 *qldb_checker_sha(struct qldb_checker *c); /* borrowed */
+
+/* Base64 of a hash into out (QLDB_HASH_B64_LEN bytes); "(empty)" if len 0. */
+const char *qldb_hash_b64(const struct qldb_hash *h, char out[QLDB_HASH_B64_LEN]);
+
+/* Read {strandId, sequenceNo}. Returns 0 or -1 with why filled. */
+int qldb_address_get(const struct ion_value *v, struct qldb_address *out, char *why, size_t cap);
+/* A hash field: a blob of 0 or 32 bytes (Ion), or also a base64 string
+ * (JSON mode). allow_empty admits the 0-byte form. Returns 0 or -1. */
+int qldb_hash_get(const struct ion_value *v, enum qldb_mode mode, bool allow_empty,
+		  struct qldb_hash *out);
+
+/* Revision hash. Sets *published (the revision's `hash`) and *computed.
+ * Returns 1 when recomputed (data or dataHash present, Ion mode), 0 when it
+ * cannot be recomputed (hash-only, deleted-document revision without data,
+ * or JSON mode: *computed = *published), -1 on a malformed revision or an
+ * Ion Hash error (why says which). */
+int qldb_revision_hash(struct qldb_checker *c, const struct ion_value *rev, enum qldb_mode mode,
+		       struct qldb_hash *published, struct qldb_hash *computed, char *why,
+		       size_t cap);
+
+/* Self-check one block. Returns 0 when the block could be read (out filled;
+ * out->failures counts failed checks, each reported), or -1 when it is not a
+ * block at all (not a struct, or blockAddress/blockHash/entriesHash/
+ * previousBlockHash missing or ill-typed): one QLDB_CHECK_FORMAT failure is
+ * reported and out->addr.seq is -1 if unknown. */
+int qldb_block_check(struct qldb_checker *c, const struct ion_value *block, enum qldb_mode mode,
+		     const struct qldb_report *rep, struct qldb_block_result *out);
+
+/* Report helper shared by the QLDB modules: printf into a failure. */
+void qldb_report_fail(const struct qldb_report *rep, enum qldb_check kind, int64_t seq,
+		      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void qldb_report_pass(const struct qldb_report *rep, enum qldb_check kind, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void qldb_report_note(const struct qldb_report *rep, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif
