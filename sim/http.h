@@ -18,11 +18,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SIM_BODY_MAX (1u << 20)	 /* request bodies beyond 1 MiB get 413 */
-#define SIM_PATH_MAX 2048	 /* request paths */
-#define SIM_QUERY_MAX 32	 /* query parameters per request */
-#define SIM_ROUTE_MAX_PARAMS 4	 /* {name} captures per pattern */
-#define SIM_MESSAGE_MAX 300	 /* error messages */
+#define SIM_BODY_MAX (1u << 20) /* request bodies beyond 1 MiB get 413 */
+#define SIM_PATH_MAX 2048	/* request paths */
+#define SIM_QUERY_MAX 32	/* query parameters per request */
+#define SIM_ROUTE_MAX_PARAMS 4	/* {name} captures per pattern */
+#define SIM_MESSAGE_MAX 300	/* error messages */
 
 struct sim_param {
 	const char *key, *value; /* value "" when absent */
@@ -30,7 +30,7 @@ struct sim_param {
 
 struct sim_request {
 	const char *method;
-	const char *path; /* as sent: percent-encoded, without the query */
+	const char *path;	       /* as sent: percent-encoded, without the query */
 	const struct sim_param *query; /* decoded */
 	size_t n_query;
 	const char *body;
@@ -43,16 +43,16 @@ const char *sim_request_query(const struct sim_request *r, const char *key);
 /* The error shapes the endpoint returns; sim_error_code/status give the
  * x-amzn-ErrorType code and HTTP status (one table). */
 enum sim_error {
-	SIM_ERR_INVALID_PARAMETER,    /* 400 InvalidParameterException */
-	SIM_ERR_RESOURCE_NOT_FOUND,   /* 404 ResourceNotFoundException */
+	SIM_ERR_INVALID_PARAMETER,     /* 400 InvalidParameterException */
+	SIM_ERR_RESOURCE_NOT_FOUND,    /* 404 ResourceNotFoundException */
 	SIM_ERR_RESOURCE_PRECONDITION, /* 412 ResourcePreconditionNotMetException */
-	SIM_ERR_UNKNOWN_OPERATION,    /* 404 UnknownOperationException: no route */
-	SIM_ERR_UNRECOGNIZED_CLIENT,  /* 403 UnrecognizedClientException: key missing/unknown */
-	SIM_ERR_INVALID_SIGNATURE,    /* 403 InvalidSignatureException */
-	SIM_ERR_INCOMPLETE_SIGNATURE, /* 403 IncompleteSignatureException: malformed header */
-	SIM_ERR_TOO_LARGE,	      /* 413 RequestEntityTooLargeException */
-	SIM_ERR_SERIALIZATION,	      /* 400 SerializationException: body is not JSON */
-	SIM_ERR_INTERNAL,	      /* 500 InternalFailure */
+	SIM_ERR_UNKNOWN_OPERATION,     /* 404 UnknownOperationException: no route */
+	SIM_ERR_UNRECOGNIZED_CLIENT,   /* 403 UnrecognizedClientException: key missing/unknown */
+	SIM_ERR_INVALID_SIGNATURE,     /* 403 InvalidSignatureException */
+	SIM_ERR_INCOMPLETE_SIGNATURE,  /* 403 IncompleteSignatureException: malformed header */
+	SIM_ERR_TOO_LARGE,	       /* 413 RequestEntityTooLargeException */
+	SIM_ERR_SERIALIZATION,	       /* 400 SerializationException: body is not JSON */
+	SIM_ERR_INTERNAL,	       /* 500 InternalFailure */
 	SIM_ERR_COUNT
 };
 const char *sim_error_code(enum sim_error e);
@@ -71,8 +71,8 @@ int sim_response_json(struct sim_response *res, void *cjson_obj);
 /* An error response; resource_type/resource_name/parameter_name may be NULL
  * and are added as the shape's members when given. */
 void sim_response_error(struct sim_response *res, enum sim_error e, const char *resource_type,
-			const char *resource_name, const char *parameter_name, const char *fmt,
-			...) __attribute__((format(printf, 6, 7)));
+			const char *resource_name, const char *parameter_name, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
 void sim_response_clear(struct sim_response *res);
 
 /* Route table. A pattern is a path of literal segments and {captures}; a
@@ -94,8 +94,8 @@ struct sim_route {
 
 enum sim_route_status {
 	SIM_ROUTE_FOUND = 0,
-	SIM_ROUTE_NONE = -1,	   /* no pattern matches method + path */
-	SIM_ROUTE_BAD_PATH = -2,   /* malformed percent-encoding or too long */
+	SIM_ROUTE_NONE = -1,	 /* no pattern matches method + path */
+	SIM_ROUTE_BAD_PATH = -2, /* malformed percent-encoding or too long */
 };
 /* Match req->method and req->path against table[0..n). On FOUND sets
  * *route and fills call (captures are decoded into scratch, which must

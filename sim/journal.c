@@ -21,9 +21,9 @@
 #include "verify/ionhash.h"
 
 #define JOURNAL_INITIAL_BLOCKS 64
-#define JOURNAL_TXTIME_LEAD_MS 3     /* revision txTime precedes the block timestamp */
-#define JOURNAL_STATEMENT_STEP_MS 7  /* spacing of statement startTimes */
-#define JOURNAL_MAX_ENTRIES 4	     /* entriesHashList length we build */
+#define JOURNAL_TXTIME_LEAD_MS 3    /* revision txTime precedes the block timestamp */
+#define JOURNAL_STATEMENT_STEP_MS 7 /* spacing of statement startTimes */
+#define JOURNAL_MAX_ENTRIES 4	    /* entriesHashList length we build */
 
 struct sim_block {
 	char *text; /* compact Ion text of the whole block */
@@ -209,7 +209,8 @@ static int check_txn(const struct sim_txn *t, char *err, size_t cap)
 		return fail(err, cap, "journal: a transaction needs 1..%d statements, got %zu",
 			    SIM_TXN_MAX_STATEMENTS, t->n_statements);
 	if (t->n_writes > SIM_TXN_MAX_WRITES)
-		return fail(err, cap, "journal: %zu revisions exceed the limit of %d per transaction",
+		return fail(err, cap,
+			    "journal: %zu revisions exceed the limit of %d per transaction",
 			    t->n_writes, SIM_TXN_MAX_WRITES);
 	for (size_t i = 0; i < t->n_statements; i++)
 		if (strlen(t->statements[i]) > SIM_TXN_MAX_TEXT)
@@ -218,8 +219,8 @@ static int check_txn(const struct sim_txn *t, char *err, size_t cap)
 	for (size_t i = 0; i < t->n_writes; i++) {
 		const struct sim_doc_write *w = &t->writes[i];
 		if (strlen(w->doc_id) != SIM_ID_LEN || strlen(w->table_id) != SIM_ID_LEN)
-			return fail(err, cap, "journal: revision %zu: ids must be %d characters",
-				    i, SIM_ID_LEN);
+			return fail(err, cap, "journal: revision %zu: ids must be %d characters", i,
+				    SIM_ID_LEN);
 		if (w->statement >= t->n_statements || w->version < 0)
 			return fail(err, cap,
 				    "journal: revision %zu: bad statement index or version", i);
@@ -315,8 +316,8 @@ static int commit_locked(struct sim_journal *j, const struct sim_txn *t, char *e
 		if (write_metadata(&j->piece, w, tx_ms, txid))
 			return fail(err, cap, "journal: out of memory");
 		if (hash_piece(j, ION_TYPE_STRUCT, &meta, "revision metadata", err, cap) ||
-		    hash_text(j, (const uint8_t *)w->data_ion, strlen(w->data_ion),
-			      ION_TYPE_STRUCT, &data, "revision data", err, cap) ||
+		    hash_text(j, (const uint8_t *)w->data_ion, strlen(w->data_ion), ION_TYPE_STRUCT,
+			      &data, "revision data", err, cap) ||
 		    qldb_dot(j->sha, &meta, &data, &rev[i]) != 0)
 			return -1;
 	}

@@ -39,11 +39,11 @@
 #include "sim/rng.h"
 #include "verify/qldb_hash.h"
 
-#define SIM_JOURNAL_MAX_BLOCKS (1u << 20)   /* a demo journal, not a database */
-#define SIM_TXN_MAX_STATEMENTS 16	    /* per transaction */
-#define SIM_TXN_MAX_WRITES 64		    /* revisions per transaction */
-#define SIM_TXN_MAX_TEXT (256u << 10)	    /* Ion text of one data value or statement */
-#define SIM_ERR_MAX 256			    /* one-line error messages */
+#define SIM_JOURNAL_MAX_BLOCKS (1u << 20) /* a demo journal, not a database */
+#define SIM_TXN_MAX_STATEMENTS 16	  /* per transaction */
+#define SIM_TXN_MAX_WRITES 64		  /* revisions per transaction */
+#define SIM_TXN_MAX_TEXT (256u << 10)	  /* Ion text of one data value or statement */
+#define SIM_ERR_MAX 256			  /* one-line error messages */
 
 /* One document revision written by a transaction. */
 struct sim_doc_write {

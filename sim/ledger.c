@@ -16,8 +16,8 @@ bool sim_ledger_name_valid(const char *name)
 	bool all_digits = true;
 	for (size_t i = 0; i < n; i++) {
 		char c = name[i];
-		bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-			     (c >= '0' && c <= '9');
+		bool alnum =
+			(c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 		if (!alnum && c != '-')
 			return false;
 		if (c == '-' && name[i + 1] == '-')
@@ -41,8 +41,8 @@ int sim_ledgers_add(struct sim_ledgers *ls, const char *name, const char *region
 	struct sim_ledger *l = &ls->v[ls->n++];
 	memset(l, 0, sizeof *l);
 	snprintf(l->name, sizeof l->name, "%s", name);
-	snprintf(l->arn, sizeof l->arn, "arn:aws:qldb:%.20s:%s:ledger/%s", region,
-		 SIM_DEMO_ACCOUNT, name);
+	snprintf(l->arn, sizeof l->arn, "arn:aws:qldb:%.20s:%s:ledger/%s", region, SIM_DEMO_ACCOUNT,
+		 name);
 	l->state = "ACTIVE";
 	l->permissions_mode = "STANDARD";
 	l->deletion_protection = true;

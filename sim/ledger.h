@@ -24,15 +24,15 @@
 #define SIM_DEMO_LEDGER "financial-ledger"
 #define SIM_DEMO_ACCOUNT "123456789012"
 #define SIM_DEMO_SEED 20190102u
-#define SIM_DEMO_BLOCKS 21	   /* workload blocks after genesis */
-#define SIM_DEMO_STEP_MS 20000	   /* about 20 s between blocks */
-#define SIM_DEMO_AGE_MS 600123	   /* the ledger was created ~10 min before start */
+#define SIM_DEMO_BLOCKS 21     /* workload blocks after genesis */
+#define SIM_DEMO_STEP_MS 20000 /* about 20 s between blocks */
+#define SIM_DEMO_AGE_MS 600123 /* the ledger was created ~10 min before start */
 
 struct sim_ledger {
 	char name[SIM_LEDGER_NAME_MAX + 1];
 	char arn[SIM_ARN_MAX];
-	const char *state;	       /* LedgerState: ACTIVE, ... (static strings) */
-	const char *permissions_mode;  /* ALLOW_ALL or STANDARD */
+	const char *state;	      /* LedgerState: ACTIVE, ... (static strings) */
+	const char *permissions_mode; /* ALLOW_ALL or STANDARD */
 	bool deletion_protection;
 	const char *kms_key_arn;       /* AWS_OWNED_KMS_KEY or a key ARN */
 	const char *encryption_status; /* ENABLED, UPDATING, KMS_KEY_INACCESSIBLE */

@@ -14,7 +14,7 @@
 #include "verify/base64.h"
 
 #define NEXT_TOKEN_PREFIX "qldbtop-ledgers:" /* decoded form of our opaque tokens */
-#define NEXT_TOKEN_MAX 1024			/* API NextToken: 4..1024 chars */
+#define NEXT_TOKEN_MAX 1024		     /* API NextToken: 4..1024 chars */
 
 /* The ledger named by the path, or an error response. Names that break the
  * LedgerName rule are InvalidParameterException, unknown ones 404. */

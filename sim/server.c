@@ -32,12 +32,12 @@
 #include "sim/sigv4.h"
 #include "verify/buf.h"
 
-#define SERVER_THREADS 4	  /* MHD pool: the dashboard polls a few resources at once */
+#define SERVER_THREADS 4 /* MHD pool: the dashboard polls a few resources at once */
 #define SERVER_CONNECTION_LIMIT 64
-#define SERVER_TIMEOUT_S 30	  /* idle connections are closed after this */
+#define SERVER_TIMEOUT_S 30 /* idle connections are closed after this */
 #define SERVER_URL_MAX 96
-#define SERVER_KEY_MAX 256	  /* access key id and secret lengths */
-#define SERVER_SERVICE "qldb"	  /* SigV4 signing name of the control plane */
+#define SERVER_KEY_MAX 256    /* access key id and secret lengths */
+#define SERVER_SERVICE "qldb" /* SigV4 signing name of the control plane */
 
 struct sim_server {
 	struct MHD_Daemon *daemon;
@@ -205,8 +205,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			return MHD_NO;
 		*con_cls = ctx;
 		/* A declared oversized body is refused before it is read. */
-		const char *cl =
-			MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+							     MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (cl && strtoull(cl, NULL, 10) > SIM_BODY_MAX) {
 			ctx->answered = true;
 			return send_error(s, c, SIM_ERR_TOO_LARGE, "request body exceeds 1 MiB");
@@ -297,7 +297,8 @@ struct sim_server *sim_server_start(const struct sim_config *cfg, char *err, siz
 	}
 	const char *host = cfg && cfg->host ? cfg->host : "127.0.0.1";
 	uint16_t port = cfg ? cfg->port : 0;
-	const char *kid = cfg && cfg->access_key_id ? cfg->access_key_id : SIM_DEFAULT_ACCESS_KEY_ID;
+	const char *kid =
+		cfg && cfg->access_key_id ? cfg->access_key_id : SIM_DEFAULT_ACCESS_KEY_ID;
 	const char *sec = cfg && cfg->secret_access_key ? cfg->secret_access_key
 							: SIM_DEFAULT_SECRET_ACCESS_KEY;
 	struct timespec now;
@@ -332,10 +333,11 @@ struct sim_server *sim_server_start(const struct sim_config *cfg, char *err, siz
 		sim_server_stop(s);
 		return NULL;
 	}
-	const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	const union MHD_DaemonInfo *info =
+		MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
 	unsigned bound = info ? info->port : port;
-	snprintf(s->url, sizeof s->url, ss.ss_family == AF_INET6 ? "http://[%s]:%u" : "http://%s:%u",
-		 numeric, bound);
+	snprintf(s->url, sizeof s->url,
+		 ss.ss_family == AF_INET6 ? "http://[%s]:%u" : "http://%s:%u", numeric, bound);
 	return s;
 }
 

@@ -122,8 +122,8 @@ static time_t parse_amz_date(const char *s)
 	for (int i = 0; i < 15; i++)
 		if (i != 8 && (s[i] < '0' || s[i] > '9'))
 			return -1;
-	tm.tm_year = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0') -
-		     1900;
+	tm.tm_year =
+		(s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0') - 1900;
 	tm.tm_mon = (s[4] - '0') * 10 + (s[5] - '0') - 1;
 	tm.tm_mday = (s[6] - '0') * 10 + (s[7] - '0');
 	tm.tm_hour = (s[9] - '0') * 10 + (s[10] - '0');
@@ -357,7 +357,8 @@ int sim_sigv4_check(const struct sim_sigv4_request *r, const char *key_id, const
 			    "malformed");
 	}
 	rc = rc ? rc : hex_sha256(sha, creq.data, creq.len, creq_hex);
-	rc = rc ? rc : buf_printf(&sts, SIGV4_ALGORITHM "\n%s\n%s\n%s", amz_date, a.scope, creq_hex);
+	rc = rc ? rc
+		: buf_printf(&sts, SIGV4_ALGORITHM "\n%s\n%s\n%s", amz_date, a.scope, creq_hex);
 	rc = rc ? rc : buf_append_byte(&sts, '\0');
 	rc = rc ? rc : signature_hex(secret, &a, (const char *)sts.data, want);
 	sha256_free(sha);

@@ -24,7 +24,7 @@
 #include "sim/http.h"
 #include "verify/buf.h"
 
-#define SIM_SIGV4_MAX_SKEW 900	      /* seconds, as AWS allows */
+#define SIM_SIGV4_MAX_SKEW 900 /* seconds, as AWS allows */
 #define SIM_SIGV4_MAX_SIGNED_HEADERS 32
 #define SIM_SIGV4_MAX_HEADER_NAME 64
 

@@ -24,13 +24,14 @@ static const struct {
 	const char *owner;
 	int64_t opening;
 } ACCOUNTS[SIM_WORKLOAD_ACCOUNTS] = {
-	{ "Alice Martin", 125000 },  { "Bob Okafor", 98050 },   { "Chen Wei", 250000 },
-	{ "Dana Kowalski", 43025 },  { "Emeka Obi", 175075 },   { "Farah Haddad", 62000 },
-	{ "Gustavo Lima", 310000 },  { "Hannah Schmidt", 80090 },
+	{ "Alice Martin", 125000 }, { "Bob Okafor", 98050 },	 { "Chen Wei", 250000 },
+	{ "Dana Kowalski", 43025 }, { "Emeka Obi", 175075 },	 { "Farah Haddad", 62000 },
+	{ "Gustavo Lima", 310000 }, { "Hannah Schmidt", 80090 },
 };
 
-static const char *const MEMOS[] = { "invoice settlement", "rent", "payroll advance",
-				     "refund", "supplier payment", "loan repayment" };
+static const char *const MEMOS[] = { "invoice settlement", "rent",
+				     "payroll advance",	   "refund",
+				     "supplier payment",   "loan repayment" };
 
 struct account {
 	char account_id[16];
@@ -172,8 +173,9 @@ static int64_t step_transfer(struct sim_workload *w, int64_t now, char *err, siz
 	size_t to = (from + 1 + (size_t)sim_rng_below(&w->rng, SIM_WORKLOAD_ACCOUNTS - 1)) %
 		    SIM_WORKLOAD_ACCOUNTS;
 	struct account *a = &w->acc[from], *b = &w->acc[to];
-	int64_t amount = WORKLOAD_MIN_TRANSFER +
-			 (int64_t)sim_rng_below(&w->rng, WORKLOAD_MAX_TRANSFER - WORKLOAD_MIN_TRANSFER);
+	int64_t amount =
+		WORKLOAD_MIN_TRANSFER +
+		(int64_t)sim_rng_below(&w->rng, WORKLOAD_MAX_TRANSFER - WORKLOAD_MIN_TRANSFER);
 	if (amount > a->balance)
 		amount = a->balance / 2; /* never overdraw */
 	const char *memo = MEMOS[sim_rng_below(&w->rng, sizeof MEMOS / sizeof MEMOS[0])];
@@ -264,8 +266,8 @@ struct sim_journal *sim_workload_build(uint64_t seed, int64_t genesis_ms, size_t
 	struct sim_rng jitter;
 	sim_rng_seed(&jitter, seed + 1);
 	for (size_t i = 0; i < n_blocks; i++) {
-		now += step_ms + (step_ms >= 4 ? (int64_t)sim_rng_below(&jitter, (uint64_t)step_ms / 4)
-					       : 0);
+		now += step_ms +
+		       (step_ms >= 4 ? (int64_t)sim_rng_below(&jitter, (uint64_t)step_ms / 4) : 0);
 		if (sim_workload_step(w, now, err, cap) < 0) {
 			sim_workload_free(w);
 			sim_journal_free(j);

@@ -22,12 +22,11 @@
 
 #include "sim/journal.h"
 
-#define SIM_WORKLOAD_ACCOUNTS 8	   /* accounts opened before transfers begin */
+#define SIM_WORKLOAD_ACCOUNTS 8	      /* accounts opened before transfers begin */
 #define SIM_WORKLOAD_OPEN_PER_BLOCK 2 /* account inserts per block */
 
 struct sim_workload;
-struct sim_workload *sim_workload_new(struct sim_journal *j, uint64_t seed, char *err,
-				      size_t cap);
+struct sim_workload *sim_workload_new(struct sim_journal *j, uint64_t seed, char *err, size_t cap);
 void sim_workload_free(struct sim_workload *w);
 /* Commit the next transaction at commit_ms. Returns its block's sequence
  * number or -1 with err filled. */

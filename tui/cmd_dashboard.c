@@ -31,17 +31,6 @@
 #include "tui/commands.h"
 #include "tui/options.h"
 
-/* The embedded endpoint (sim/server.c) is written by another part of the
- * tree. Until its source exists, the references are weak so the program
- * still links and --demo says the endpoint is missing; once it exists they
- * are ordinary references (a weak one would not pull server.o out of
- * libqldbtop.a). TODO: drop this switch when sim/server.c has landed. */
-#if !__has_include("sim/server.c")
-#pragma weak sim_server_start
-#pragma weak sim_server_url
-#pragma weak sim_server_stop
-#endif
-
 #define DASH_ERR_MAX 256
 #define DASH_WHERE_MAX (API_URL_MAX + 80)
 
@@ -122,13 +111,6 @@ int cmd_dashboard(int argc, char **argv)
 	err[0] = '\0';
 
 	if (opt.demo) {
-#if !__has_include("sim/server.c")
-		if (!sim_server_start) {
-			snprintf(err, sizeof err,
-				 "the embedded endpoint is not built in this binary");
-			goto out;
-		}
-#endif
 		struct sim_config sc = { .host = "127.0.0.1",
 					 .port = 0,
 					 .access_key_id = SIM_DEFAULT_ACCESS_KEY_ID,

@@ -102,9 +102,10 @@ int cmd_serve(int argc, char **argv)
 		else
 			return usage_error("serve: %s needs a value", WITH_VALUE[known]);
 		if (known == 0 && parse_listen(val, host, sizeof host, &port) != 0)
-			return usage_error("serve: --listen wants HOST:PORT with PORT 0..65535, got "
-					   "'%.60s'",
-					   val);
+			return usage_error(
+				"serve: --listen wants HOST:PORT with PORT 0..65535, got "
+				"'%.60s'",
+				val);
 		if (known == 1)
 			key_id = val;
 		if (known == 2)
@@ -123,6 +124,9 @@ int cmd_serve(int argc, char **argv)
 	/* Block the stop signals first: the server threads inherit the mask,
 	 * so only sigwait below ever sees them. */
 	sigset_t stop;
+	/* a shell starts background jobs with SIGINT ignored: undo that */
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGINT);
 	sigaddset(&stop, SIGTERM);

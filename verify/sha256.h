@@ -1,8 +1,8 @@
 /*
- * sha256.h - SHA-256 through OpenSSL 3 with the digest fetched once per
- * context and the EVP context reused (see shared/docs/reliability-perf.md
- * §4.1: up to 4x faster than SHA256() one-shots). One context per thread;
- * no globals. Ownership: sha256_new allocates, sha256_free releases.
+ * sha256.h - SHA-256 over OpenSSL with a caller-owned, reused context, no
+ * allocation per hash (sha256.c says why; shared/docs/reliability-perf.md
+ * §4.1 has the figures). One context per thread; no globals.
+ * Ownership: sha256_new allocates, sha256_free releases.
  */
 #ifndef QLDBTOP_VERIFY_SHA256_H
 #define QLDBTOP_VERIFY_SHA256_H

@@ -27,7 +27,8 @@
  * timestamp fractions of all zeros (ion-js hashes 50.0000 as second 49)
  * and a long-string piece starting with '' after another piece (ion-js
  * drops the piece), an empty long-string piece between others, and a
- * fraction on second 59 (ion-js hashes 59.99999Z as the next minute). Without the flag every form is used, for our own round trips.
+ * fraction on second 59 (ion-js hashes 59.99999Z as the next minute). Without the flag every form
+ * is used, for our own round trips.
  *
  * --index FILE writes "START END" byte offsets of every user value, one
  * line per value, so a mismatch at value i can be shown as text.
@@ -136,11 +137,13 @@ static void gen_space(struct gen *g)
 		gen_puts(g, GEN_PICK(g, ws));
 }
 
-/* A separator that is always at least one whitespace (for sexps). */
+/* A separator that is always at least one whitespace (for sexps). Two
+ * long strings in a row concatenate, so in the oracle corpus (ion-js does
+ * not join them across comments) there are no comments here. */
 static void gen_sep(struct gen *g)
 {
 	static const char *const ws[] = { " ", " ", "\n", "\t", " /**/ ", " // x\n" };
-	gen_puts(g, GEN_PICK(g, ws));
+	gen_puts(g, ws[gen_below(g, g->safe ? 4 : 6)]);
 }
 
 /* --- digits --------------------------------------------------------------- */
@@ -754,9 +757,17 @@ static void gen_value(struct gen *g, int depth);
 
 static int gen_child_count(struct gen *g)
 {
-	if (gen_one_in(g, 60))
+	/* rare, below top level, and of scalars only (see gen_child_depth), to
+	 * keep the corpus small */
+	if (gen_one_in(g, 150) && g->depth >= 1)
 		return GEN_LONG_CONTAINER;
 	return (int)gen_below(g, GEN_MAX_CHILDREN);
+}
+
+/* Depth passed to the children: a long container holds scalars only. */
+static int gen_child_depth(const struct gen *g, int n, int depth)
+{
+	return n == GEN_LONG_CONTAINER ? g->max_depth : depth + 1;
 }
 
 static void gen_list(struct gen *g, int depth)
@@ -765,7 +776,7 @@ static void gen_list(struct gen *g, int depth)
 	int n = gen_child_count(g);
 	for (int i = 0; i < n; i++) {
 		gen_space(g);
-		gen_value(g, depth + 1);
+		gen_value(g, gen_child_depth(g, n, depth));
 		gen_space(g);
 		if (i + 1 < n || gen_one_in(g, 5))
 			gen_putc(g, ',');
@@ -799,7 +810,7 @@ static void gen_sexp(struct gen *g, int depth)
 		if (gen_one_in(g, 3))
 			gen_operator(g);
 		else
-			gen_value(g, depth + 1);
+			gen_value(g, gen_child_depth(g, n, depth));
 	}
 	if (n > 0)
 		gen_space(g);
@@ -845,7 +856,7 @@ static void gen_struct(struct gen *g, int depth)
 		gen_space(g);
 		gen_putc(g, ':');
 		gen_space(g);
-		gen_value(g, depth + 1);
+		gen_value(g, gen_child_depth(g, n, depth));
 		gen_space(g);
 		if (i + 1 < n || gen_one_in(g, 5))
 			gen_putc(g, ',');

@@ -15,6 +15,9 @@
  *   ion_tool hash [-a ALGO] IN   one lowercase hex digest per top-level
  *                                value, as `qldbtop ionhash` prints them
  *                                (ALGO sha256 by default, md5, identity)
+ *   ion_tool explode IN          every value and every nested value, as
+ *                                text, one a line (pre-order): to narrow a
+ *                                hash mismatch down to a small sub-value
  *
  * IN / OUT may be "-" for stdin / stdout. Exit status: 0 success, 1 a
  * round-trip mismatch, 2 usage, I/O or Ion error (one line on stderr with
@@ -378,10 +381,56 @@ static int tool_roundtrip(const char *in)
 	return status;
 }
 
+/* --- explode: every nested value on its own line -------------------------- */
+
+static int tool_explode_value(struct buf *b, const struct ion_value *v, struct ion_error *err)
+{
+	if (ion_write_text(b, v, err) != 0 || buf_append_byte(b, '\n') != 0)
+		return -1;
+	if (v->is_null ||
+	    (v->type != ION_TYPE_LIST && v->type != ION_TYPE_SEXP && v->type != ION_TYPE_STRUCT))
+		return 0;
+	for (const struct ion_value *c = v->u.c.first_child; c; c = c->next)
+		if (tool_explode_value(b, c, err) != 0)
+			return -1;
+	return 0;
+}
+
+/* Every value and, recursively, every child (pre-order) as one text line:
+ * hashing these lines with two implementations narrows a mismatch down to
+ * the smallest differing sub-value. */
+static int tool_explode(const char *in)
+{
+	size_t len;
+	uint8_t *data = tool_read_all(in, &len);
+	if (!data)
+		return TOOL_EXIT_ERROR;
+	struct ion_reader *r = ion_reader_open_buffer(data, len);
+	struct buf b = { 0 };
+	int status = r ? 0 : TOOL_EXIT_ERROR;
+	for (size_t i = 0; status == 0; i++) {
+		const struct ion_value *v;
+		struct ion_error err = { 0 };
+		int rc = ion_reader_next(r, &v, &err);
+		if (rc == 0)
+			break;
+		if (rc < 0)
+			status = tool_ion_fail(in, i, "read", &err);
+		else if (tool_explode_value(&b, v, &err) != 0)
+			status = tool_ion_fail(in, i, "text write", &err);
+	}
+	if (status == 0)
+		status = tool_write_all("-", &b);
+	buf_free(&b);
+	ion_reader_free(r);
+	free(data);
+	return status;
+}
+
 static int tool_usage(void)
 {
 	fprintf(stderr, "usage: ion_tool to-binary IN OUT | to-text IN OUT | roundtrip IN |"
-			" hash [-a ALGO] IN\n");
+			" hash [-a ALGO] IN | explode IN\n");
 	return TOOL_EXIT_ERROR;
 }
 
@@ -393,6 +442,8 @@ int main(int argc, char **argv)
 		return tool_convert(argv[2], argv[3], false);
 	if (argc == 3 && strcmp(argv[1], "roundtrip") == 0)
 		return tool_roundtrip(argv[2]);
+	if (argc == 3 && strcmp(argv[1], "explode") == 0)
+		return tool_explode(argv[2]);
 	if (argc == 3 && strcmp(argv[1], "hash") == 0)
 		return tool_hash("sha256", argv[2]);
 	if (argc == 5 && strcmp(argv[1], "hash") == 0 && strcmp(argv[2], "-a") == 0)

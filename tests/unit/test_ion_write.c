@@ -34,9 +34,9 @@
 
 /* good/ files the reader may refuse, with the reason. They count as
  * exceptions (never as passes) only when reading fails with ION_ERR_LIMIT;
- * if they read, they are round-tripped like the others. None is needed now
- * (subfieldVarUInt*.ion, with imports of max_id up to 2^31, read since the
- * reader reserves import gaps without allocating them). */
+ * if they read, they are round-tripped like the others. None is needed now:
+ * subfieldVarUInt*.ion (imports with max_id up to 2^31), once refused for
+ * ION_MAX_SYMBOLS, read since the reader changed. */
 static const struct {
 	const char *file, *reason;
 } EXCEPTIONS[] = {

@@ -262,7 +262,8 @@ static void test_same_seed_same_journal_other_seed_differs(void **state)
 {
 	struct fixture *f = *state;
 	char err[SIM_ERR_MAX];
-	struct sim_journal *a = sim_workload_build(SEED, GENESIS_MS, BLOCKS, STEP_MS, err, sizeof err);
+	struct sim_journal *a =
+		sim_workload_build(SEED, GENESIS_MS, BLOCKS, STEP_MS, err, sizeof err);
 	struct sim_journal *b =
 		sim_workload_build(SEED + 1, GENESIS_MS, BLOCKS, STEP_MS, err, sizeof err);
 	assert_non_null(a);
@@ -330,7 +331,7 @@ static void test_ion_fmt_pieces_read_back(void **state)
 	assert_int_equal(buf_append_str(&b, "1}"), 0);
 	assert_int_equal(buf_append_byte(&b, 0), 0);
 	assert_string_equal((char *)b.data, "{'1abc':\"say \\\"hi\\\"\\\\\\n\\x01\","
-					     "t:2019-09-16T19:37:05.344Z,d:90.25,n:-0.05,'null':1}");
+					    "t:2019-09-16T19:37:05.344Z,d:90.25,n:-0.05,'null':1}");
 	ion_arena_reset(f->arena);
 	const struct ion_value *v = parse(f, (char *)b.data);
 	assert_true(string_field_is(v, "1abc", "say \"hi\"\\\n\x01"));
