@@ -31,6 +31,7 @@ GEN_BIN  := $(GEN_SRC:tests/gen/%.c=$(BUILD)/tools/%)
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 DEPS     := $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TLIB_OBJ:.o=.d)
 
+.SECONDARY:
 .PHONY: all deps test unit bench demo clean asan tsan fuzz fuzz-smoke format check-format tools
 all: qldbtop
 
@@ -86,15 +87,20 @@ asan:
 	  CFLAGS_EXTRA="-fsanitize=address,undefined -fno-sanitize-recover=undefined" \
 	  LDFLAGS_EXTRA="-fsanitize=address,undefined" build-asan/qldbtop unit-asan
 
-unit-asan: $(UNIT_BIN)
-	@QLDBTOP_BIN=$(BUILD)/qldbtop QLDBTOP_UNIT_DIR=$(BUILD)/tests QLDBTOP_SUITES=unit sh tests/run.sh
+# The sanitizer builds run the unit, integration and end-to-end suites on the
+# instrumented program and tools.
+SAN_SUITES ?= unit integration e2e
+unit-asan: $(UNIT_BIN) $(GEN_BIN)
+	@QLDBTOP_BIN=$(BUILD)/qldbtop QLDBTOP_UNIT_DIR=$(BUILD)/tests QLDBTOP_TOOLS=$(BUILD)/tools \
+	  QLDBTOP_SUITES="$(SAN_SUITES)" sh tests/run.sh
 
 tsan:
 	@$(MAKE) --no-print-directory BUILD=build-tsan CC=clang OPT="-O1 -g" \
 	  CFLAGS_EXTRA="-fsanitize=thread" LDFLAGS_EXTRA="-fsanitize=thread" build-tsan/qldbtop unit-tsan
 
-unit-tsan: $(UNIT_BIN)
-	@QLDBTOP_BIN=$(BUILD)/qldbtop QLDBTOP_UNIT_DIR=$(BUILD)/tests QLDBTOP_SUITES=unit sh tests/run.sh
+unit-tsan: $(UNIT_BIN) $(GEN_BIN)
+	@QLDBTOP_BIN=$(BUILD)/qldbtop QLDBTOP_UNIT_DIR=$(BUILD)/tests QLDBTOP_TOOLS=$(BUILD)/tools \
+	  QLDBTOP_SUITES="$(SAN_SUITES)" sh tests/run.sh
 
 # libFuzzer targets: clang with ASan + UBSan over the verify/ sources.
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -I. -fsanitize=fuzzer,address,undefined \

@@ -5,15 +5,17 @@
 # without reporting a failure counts as one failure, so a crash is never
 # silently a pass. Logs of failing programs are printed; others are kept in
 # build/test-logs.
-#   QLDBTOP_SUITES   space-separated subset of: unit integration e2e fuzz format
+#   QLDBTOP_SUITES   space-separated subset of: format clang unit integration e2e fuzz
+#   QLDBTOP_TOOLS    where the test tools are (default build/tools)
 #   QLDBTOP_BIN      the qldbtop binary under test (default ./qldbtop)
 #   QLDBTOP_UNIT_DIR where the unit binaries are (default build/tests)
 set -u
 cd "$(dirname "$0")/.." || exit 2
-SUITES=${QLDBTOP_SUITES:-"format unit integration e2e fuzz"}
+SUITES=${QLDBTOP_SUITES:-"format clang unit integration e2e fuzz"}
 export QLDBTOP_BIN="${QLDBTOP_BIN:-$PWD/qldbtop}"
 case $QLDBTOP_BIN in /*) ;; *) QLDBTOP_BIN="$PWD/$QLDBTOP_BIN" ;; esac
 UNIT_DIR=${QLDBTOP_UNIT_DIR:-build/tests}
+export QLDBTOP_TOOLS="${QLDBTOP_TOOLS:-$PWD/build/tools}"
 LOGS=build/test-logs
 mkdir -p "$LOGS"
 export QLDBTOP_TEST_LOGS="$PWD/$LOGS"
@@ -48,6 +50,10 @@ for suite in $SUITES; do
 	case $suite in
 	format)
 		run_one format sh tests/check-format.sh ;;
+	clang)
+		# the whole tree must also build warning-free with clang (-Werror)
+		run_one clang-build sh -c 'make --no-print-directory -j2 BUILD=build-clang CC=clang \
+			build-clang/qldbtop unit tools >/dev/null && echo "ok - clang -Werror build"' ;;
 	unit)
 		for t in "$UNIT_DIR"/test_*; do
 			[ -x "$t" ] || continue

@@ -6,10 +6,7 @@
 # defect gives exit 1 and --json names the right block first; bad input
 # gives exit 2 and one line; --jobs 1 and --jobs 2 print identical --json.
 . tests/lib/tap.sh
-GEN=${QLDBTOP_GEN:-$(dirname "$QLDBTOP_BIN")/build/tools/export_gen}
-for g in "$GEN" "$(dirname "$QLDBTOP_BIN")/tools/export_gen" build/tools/export_gen; do
-	[ -x "$g" ] && GEN=$g && break
-done
+GEN=${QLDBTOP_TOOLS:-build/tools}/export_gen
 if [ ! -x "$GEN" ]; then
 	not_ok "export_gen tool not built (make tools)"
 	exit 1

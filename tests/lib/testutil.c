@@ -1,9 +1,11 @@
 /* testutil.c - see testutil.h. */
 #include "tests/lib/testutil.h"
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "verify/base64.h"
 
@@ -57,4 +59,75 @@ void to_hex(const uint8_t *p, size_t n, char *out)
 		out[2 * i + 1] = HEX[p[i] & 15];
 	}
 	out[2 * n] = '\0';
+}
+
+static int has_suffix(const char *s, const char *const *suffixes)
+{
+	size_t n = strlen(s);
+	for (; *suffixes; suffixes++) {
+		size_t k = strlen(*suffixes);
+		if (n >= k && strcmp(s + n - k, *suffixes) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static int walk(struct file_list *fl, const char *dir, const char *const *suffixes)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return -1;
+	struct dirent *e;
+	int rc = 0;
+	while (rc == 0 && (e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		char path[4096];
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		struct stat sb;
+		if (stat(path, &sb) != 0)
+			continue;
+		if (S_ISDIR(sb.st_mode)) {
+			rc = walk(fl, path, suffixes);
+		} else if (has_suffix(path, suffixes)) {
+			if (fl->n == fl->cap) {
+				size_t cap = fl->cap ? fl->cap * 2 : 256;
+				char **p = realloc(fl->paths, cap * sizeof *p);
+				if (!p) {
+					rc = -1;
+					break;
+				}
+				fl->paths = p;
+				fl->cap = cap;
+			}
+			if (!(fl->paths[fl->n] = strdup(path)))
+				rc = -1;
+			else
+				fl->n++;
+		}
+	}
+	closedir(d);
+	return rc;
+}
+
+static int cmp_path(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+long file_list_collect(struct file_list *fl, const char *dir, const char *const *suffixes)
+{
+	if (walk(fl, dir, suffixes) != 0)
+		return -1;
+	qsort(fl->paths, fl->n, sizeof *fl->paths, cmp_path);
+	return (long)fl->n;
+}
+
+void file_list_free(struct file_list *fl)
+{
+	for (size_t i = 0; i < fl->n; i++)
+		free(fl->paths[i]);
+	free(fl->paths);
+	fl->paths = NULL;
+	fl->n = fl->cap = 0;
 }

@@ -15,6 +15,17 @@ const char *shared_path(const char *rel);
 char *read_file(const char *path, size_t *len);
 /* Decode base64 of exactly 32 bytes into out; returns 0 or -1. */
 int b64_32(const char *b64, uint8_t out[32]);
+/* Every file below dir (recursively) whose name ends with one of the
+ * suffixes (a NULL-terminated list), sorted by path. The list owns its
+ * strings; file_list_free releases them. Returns the count, or -1 if dir
+ * cannot be read. */
+struct file_list {
+	char **paths;
+	size_t n, cap;
+};
+long file_list_collect(struct file_list *fl, const char *dir, const char *const *suffixes);
+void file_list_free(struct file_list *fl);
+
 /* Lowercase hex of n bytes into out (2n+1 bytes). */
 void to_hex(const uint8_t *p, size_t n, char *out);
 

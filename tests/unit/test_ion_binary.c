@@ -16,155 +16,36 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-#include <ftw.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "tests/lib/ion_compare.h"
 #include "tests/lib/testutil.h"
 #include "verify/ion.h"
 #include "verify/ion_internal.h"
 
-#define MAX_FILES 512
 #define MAX_VALUES 4096
 
 static const char *const BAD_NOT_BINARY[] = { "bad/badMagic1015.10n" };
 
 /* ---- file discovery --------------------------------------------------- */
 
-static char *g_files[MAX_FILES];
-static size_t g_nfiles;
-
-static int collect(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)ftw;
-	size_t n = strlen(path);
-	if (flag == FTW_F && n > 4 && strcmp(path + n - 4, ".10n") == 0 && g_nfiles < MAX_FILES)
-		g_files[g_nfiles++] = strdup(path);
-	return 0;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
+static struct file_list g_list; /* the files of the latest list_10n */
 
 /* All *.10n below iontestdata/<dir>, sorted; fails the test if none. */
 static size_t list_10n(const char *dir)
 {
-	for (size_t i = 0; i < g_nfiles; i++)
-		free(g_files[i]);
-	g_nfiles = 0;
+	static const char *const SUFFIXES[] = { ".10n", NULL };
+	file_list_free(&g_list);
 	char rel[256];
 	snprintf(rel, sizeof rel, "vectors/ion-tests/iontestdata/%s", dir);
-	char root[4096];
-	snprintf(root, sizeof root, "%s", shared_path(rel));
-	assert_int_equal(nftw(root, collect, 16, FTW_PHYS), 0);
-	qsort(g_files, g_nfiles, sizeof g_files[0], cmp_str);
-	assert_true(g_nfiles > 0);
-	return g_nfiles;
+	assert_true(file_list_collect(&g_list, shared_path(rel), SUFFIXES) > 0);
+	return g_list.n;
 }
 
 /* ---- structural comparison -------------------------------------------- */
-
-static bool sym_eq(const struct ion_symbol *a, const struct ion_symbol *b)
-{
-	if (!a->text || !b->text)
-		return !a->text && !b->text && a->sid == b->sid;
-	return a->len == b->len && memcmp(a->text, b->text, a->len) == 0;
-}
-
-static bool big_eq(const struct ion_bigint *a, const struct ion_bigint *b)
-{
-	return a->neg == b->neg && a->len == b->len &&
-	       (a->len == 0 || memcmp(a->mag, b->mag, a->len) == 0);
-}
-
-static bool ts_eq(const struct ion_timestamp *a, const struct ion_timestamp *b)
-{
-	if (a->precision != b->precision || a->offset_known != b->offset_known)
-		return false;
-	if (a->offset_known && a->offset_min != b->offset_min)
-		return false;
-	int p = a->precision;
-	return a->year == b->year && (p < ION_TS_MONTH || a->month == b->month) &&
-	       (p < ION_TS_DAY || a->day == b->day) &&
-	       (p < ION_TS_MINUTE || (a->hour == b->hour && a->minute == b->minute)) &&
-	       (p < ION_TS_SECOND || a->second == b->second) &&
-	       (p < ION_TS_FRACTION ||
-		(a->frac_exp == b->frac_exp && big_eq(&a->frac_coef, &b->frac_coef)));
-}
-
-static bool val_eq(const struct ion_value *a, const struct ion_value *b);
-
-/* Struct fields as a multiset: each field of a matches a distinct one of b. */
-static bool struct_eq(const struct ion_value *a, const struct ion_value *b)
-{
-	if (a->u.c.count != b->u.c.count)
-		return false;
-	bool *used = calloc(b->u.c.count + 1, 1);
-	bool ok = true;
-	for (const struct ion_value *x = a->u.c.first_child; ok && x; x = x->next) {
-		size_t i = 0;
-		const struct ion_value *y = b->u.c.first_child;
-		for (; y; y = y->next, i++)
-			if (!used[i] && sym_eq(&x->field_name, &y->field_name) && val_eq(x, y))
-				break;
-		if (y)
-			used[i] = true;
-		else
-			ok = false;
-	}
-	free(used);
-	return ok;
-}
-
-static bool val_eq(const struct ion_value *a, const struct ion_value *b)
-{
-	if (a->type != b->type || a->is_null != b->is_null || a->n_annotations != b->n_annotations)
-		return false;
-	for (uint16_t i = 0; i < a->n_annotations; i++)
-		if (!sym_eq(&a->annotations[i], &b->annotations[i]))
-			return false;
-	if (a->is_null)
-		return true;
-	switch (a->type) {
-	case ION_TYPE_NULL:
-		return true;
-	case ION_TYPE_BOOL:
-		return a->u.b == b->u.b;
-	case ION_TYPE_INT:
-		return big_eq(&a->u.i, &b->u.i);
-	case ION_TYPE_FLOAT:
-		return (isnan(a->u.f) && isnan(b->u.f)) || memcmp(&a->u.f, &b->u.f, 8) == 0;
-	case ION_TYPE_DECIMAL:
-		return a->u.dec.exponent == b->u.dec.exponent &&
-		       big_eq(&a->u.dec.coef, &b->u.dec.coef);
-	case ION_TYPE_TIMESTAMP:
-		return ts_eq(&a->u.ts, &b->u.ts);
-	case ION_TYPE_SYMBOL:
-		return sym_eq(&a->u.sym, &b->u.sym);
-	case ION_TYPE_STRING:
-	case ION_TYPE_CLOB:
-	case ION_TYPE_BLOB:
-		return a->u.bytes.len == b->u.bytes.len &&
-		       (a->u.bytes.len == 0 ||
-			memcmp(a->u.bytes.data, b->u.bytes.data, a->u.bytes.len) == 0);
-	case ION_TYPE_STRUCT:
-		return struct_eq(a, b);
-	default: {
-		if (a->u.c.count != b->u.c.count)
-			return false;
-		const struct ion_value *x = a->u.c.first_child, *y = b->u.c.first_child;
-		for (; x && y; x = x->next, y = y->next)
-			if (!val_eq(x, y))
-				return false;
-		return !x && !y;
-	}
-	}
-}
 
 /* ---- parsing helpers --------------------------------------------------- */
 
@@ -242,11 +123,11 @@ static void test_every_good_binary_file_reads_to_the_end(void **state)
 	assert_true(n >= 87); /* 87 *.10n at ion-tests 7214346 */
 	for (size_t i = 0; i < n; i++) {
 		size_t len;
-		char *d = read_file(g_files[i], &len);
+		char *d = read_file(g_list.paths[i], &len);
 		assert_non_null(d);
 		struct parsed *p = parse_all((const uint8_t *)d, len);
 		if (p->rc != 0)
-			fail_msg("%s: byte %zu: %s", g_files[i], p->err.offset, p->err.msg);
+			fail_msg("%s: byte %zu: %s", g_list.paths[i], p->err.offset, p->err.msg);
 		parsed_free(p);
 		free(d);
 	}
@@ -268,16 +149,16 @@ static void test_every_bad_binary_file_is_rejected(void **state)
 	size_t n = list_10n("bad"), rejected = 0, skipped = 0;
 	assert_true(n >= 96); /* 96 *.10n at ion-tests 7214346 */
 	for (size_t i = 0; i < n; i++) {
-		if (is_not_binary_exception(g_files[i])) {
+		if (is_not_binary_exception(g_list.paths[i])) {
 			skipped++;
 			continue;
 		}
 		size_t len;
-		char *d = read_file(g_files[i], &len);
+		char *d = read_file(g_list.paths[i], &len);
 		assert_non_null(d);
 		struct parsed *p = parse_all((const uint8_t *)d, len);
 		if (p->rc >= 0)
-			fail_msg("%s: accepted (%zu values)", g_files[i], p->n);
+			fail_msg("%s: accepted (%zu values)", g_list.paths[i], p->n);
 		assert_true(p->err.msg[0] != '\0');
 		assert_true(p->err.offset <= len);
 		assert_int_equal(p->err.code, p->rc);
@@ -298,7 +179,7 @@ static void test_binary_equivs_groups_compare_equal(void **state)
 	assert_true(n >= 11);
 	for (size_t i = 0; i < n; i++) {
 		size_t len;
-		char *d = read_file(g_files[i], &len);
+		char *d = read_file(g_list.paths[i], &len);
 		struct parsed *p = parse_all((const uint8_t *)d, len);
 		assert_int_equal(p->rc, 0);
 		assert_true(p->n > 0);
@@ -307,8 +188,9 @@ static void test_binary_equivs_groups_compare_equal(void **state)
 			assert_true(g->type == ION_TYPE_SEXP || g->type == ION_TYPE_LIST);
 			assert_true(g->u.c.count >= 2);
 			for (const struct ion_value *x = g->u.c.first_child; x->next; x = x->next)
-				if (!val_eq(x, x->next))
-					fail_msg("%s: group %zu: elements differ", g_files[i], k);
+				if (!ion_test_equal(x, x->next))
+					fail_msg("%s: group %zu: elements differ", g_list.paths[i],
+						 k);
 			groups++;
 		}
 		parsed_free(p);
@@ -726,7 +608,7 @@ static void check_prefixes(const char *rel)
 		while ((rc = ion_binary_next((const uint8_t *)d, k, &pos, false, a, st, &v, &e)) ==
 		       1) {
 			assert_true(n < full->n);
-			assert_true(val_eq(v, full->v[n]));
+			assert_true(ion_test_equal(v, full->v[n]));
 			n++;
 		}
 		if (rc != ION_NEED_MORE)
@@ -811,7 +693,6 @@ int main(void)
 		cmocka_unit_test(test_value_over_the_size_limit_is_rejected_early),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
-	for (size_t i = 0; i < g_nfiles; i++)
-		free(g_files[i]);
+	file_list_free(&g_list);
 	return rc;
 }

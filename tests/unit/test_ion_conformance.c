@@ -26,11 +26,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "tests/lib/testutil.h"
 #include "verify/ion.h"
@@ -39,7 +37,6 @@
 
 #define EQUIVS "vectors/ion-tests/iontestdata/good/equivs"
 #define NON_EQUIVS "vectors/ion-tests/iontestdata/good/non-equivs"
-#define MAX_FILES 128
 #define MAX_ELEMENTS 256
 #define UNKNOWN_PREFIX "unknown-text:"
 
@@ -182,46 +179,14 @@ static void check_file(const char *path, const char *rel, bool equivs, struct co
 	free(data);
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void list_files(const char *dir, char **out, int *n)
-{
-	DIR *d = opendir(dir);
-	assert_non_null(d);
-	struct dirent *e;
-	while ((e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.')
-			continue;
-		char path[4096];
-		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-		struct stat sb;
-		if (stat(path, &sb) != 0)
-			continue;
-		if (S_ISDIR(sb.st_mode)) {
-			list_files(path, out, n);
-			continue;
-		}
-		size_t l = strlen(path);
-		if (l > 4 &&
-		    (strcmp(path + l - 4, ".ion") == 0 || strcmp(path + l - 4, ".10n") == 0)) {
-			assert_true(*n < MAX_FILES);
-			out[(*n)++] = strdup(path);
-		}
-	}
-	closedir(d);
-}
-
 static void run_folder(const char *folder, bool equivs, int min_files)
 {
 	char root[4096];
 	snprintf(root, sizeof root, "%s", shared_path(folder));
-	char *files[MAX_FILES];
-	int n = 0, skipped = 0;
-	list_files(root, files, &n);
-	qsort(files, (size_t)n, sizeof *files, cmp_str);
+	static const char *const SUFFIXES[] = { ".ion", ".10n", NULL };
+	struct file_list fl = { 0 };
+	int n = (int)file_list_collect(&fl, root, SUFFIXES), skipped = 0;
+	char **files = fl.paths;
 	struct conf_stats st = { 0 };
 	for (int i = 0; i < n; i++) {
 		const char *rel = files[i] + strlen(root) + 1;
@@ -229,8 +194,8 @@ static void run_folder(const char *folder, bool equivs, int min_files)
 			skipped++;
 		else
 			check_file(files[i], rel, equivs, &st);
-		free(files[i]);
 	}
+	file_list_free(&fl);
 	fprintf(stderr,
 		"# %s: %d files (%d listed exceptions), %d sequences, %d comparisons, %d "
 		"failures\n",

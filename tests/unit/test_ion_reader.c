@@ -14,92 +14,14 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-#include <ftw.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "tests/lib/ion_compare.h"
 #include "tests/lib/testutil.h"
 #include "verify/ion.h"
-
-#define MAX_FILES 1024
-
-/* ---- structural comparison -------------------------------------------- */
-
-static bool sym_eq(const struct ion_symbol *a, const struct ion_symbol *b)
-{
-	if (!a->text || !b->text)
-		return !a->text && !b->text && a->sid == b->sid;
-	return a->len == b->len && memcmp(a->text, b->text, a->len) == 0;
-}
-
-static bool big_eq(const struct ion_bigint *a, const struct ion_bigint *b)
-{
-	return a->neg == b->neg && a->len == b->len &&
-	       (a->len == 0 || memcmp(a->mag, b->mag, a->len) == 0);
-}
-
-static bool ts_eq(const struct ion_timestamp *a, const struct ion_timestamp *b)
-{
-	if (a->precision != b->precision || a->offset_known != b->offset_known)
-		return false;
-	if (a->offset_known && a->offset_min != b->offset_min)
-		return false;
-	int p = a->precision;
-	return a->year == b->year && (p < ION_TS_MONTH || a->month == b->month) &&
-	       (p < ION_TS_DAY || a->day == b->day) &&
-	       (p < ION_TS_MINUTE || (a->hour == b->hour && a->minute == b->minute)) &&
-	       (p < ION_TS_SECOND || a->second == b->second) &&
-	       (p < ION_TS_FRACTION ||
-		(a->frac_exp == b->frac_exp && big_eq(&a->frac_coef, &b->frac_coef)));
-}
-
-/* Same tree: same types, annotations, field names (in order: both sides
- * come from the same bytes here) and canonical payloads. */
-static bool val_eq(const struct ion_value *a, const struct ion_value *b)
-{
-	if (a->type != b->type || a->is_null != b->is_null ||
-	    a->n_annotations != b->n_annotations || !sym_eq(&a->field_name, &b->field_name))
-		return false;
-	for (uint16_t i = 0; i < a->n_annotations; i++)
-		if (!sym_eq(&a->annotations[i], &b->annotations[i]))
-			return false;
-	if (a->is_null)
-		return true;
-	switch (a->type) {
-	case ION_TYPE_NULL:
-		return true;
-	case ION_TYPE_BOOL:
-		return a->u.b == b->u.b;
-	case ION_TYPE_INT:
-		return big_eq(&a->u.i, &b->u.i);
-	case ION_TYPE_FLOAT:
-		return (isnan(a->u.f) && isnan(b->u.f)) || memcmp(&a->u.f, &b->u.f, 8) == 0;
-	case ION_TYPE_DECIMAL:
-		return a->u.dec.exponent == b->u.dec.exponent &&
-		       big_eq(&a->u.dec.coef, &b->u.dec.coef);
-	case ION_TYPE_TIMESTAMP:
-		return ts_eq(&a->u.ts, &b->u.ts);
-	case ION_TYPE_SYMBOL:
-		return sym_eq(&a->u.sym, &b->u.sym);
-	case ION_TYPE_STRING:
-	case ION_TYPE_CLOB:
-	case ION_TYPE_BLOB:
-		return a->u.bytes.len == b->u.bytes.len &&
-		       (a->u.bytes.len == 0 ||
-			memcmp(a->u.bytes.data, b->u.bytes.data, a->u.bytes.len) == 0);
-	default: {
-		if (a->u.c.count != b->u.c.count)
-			return false;
-		const struct ion_value *x = a->u.c.first_child, *y = b->u.c.first_child;
-		for (; x && y; x = x->next, y = y->next)
-			if (!val_eq(x, y))
-				return false;
-		return !x && !y;
-	}
-	}
-}
 
 /* ---- sources ------------------------------------------------------------ */
 
@@ -168,7 +90,7 @@ static void check_same(const char *name, const uint8_t *data, size_t len, size_t
 			fail_msg("%s chunk %zu value %zu: buffer rc %d (%s), source rc %d (%s)",
 				 name, chunk, k, cb, eb.msg, cs, es.msg);
 		if (cb == 1) {
-			if (!val_eq(vb, vs))
+			if (!ion_test_equal(vb, vs))
 				fail_msg("%s chunk %zu: value %zu differs", name, chunk, k);
 			assert_int_equal(ion_reader_offset(rb), ion_reader_offset(rs));
 			continue;
@@ -221,40 +143,24 @@ static void test_source_mode_gives_the_values_of_buffer_mode(void **state)
 			check_file_same(SAMPLE_FILES[i], CHUNKS[c]);
 }
 
-static char *g_files[MAX_FILES];
-static size_t g_nfiles;
-
-static int collect(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)ftw;
-	size_t n = strlen(path);
-	bool ion = (n > 4 && strcmp(path + n - 4, ".ion") == 0) ||
-		   (n > 4 && strcmp(path + n - 4, ".10n") == 0);
-	if (flag == FTW_F && ion && g_nfiles < MAX_FILES)
-		g_files[g_nfiles++] = strdup(path);
-	return 0;
-}
-
 /* Every ion-tests file, good or bad, text or binary: source mode with
  * 7-byte reads ends exactly as buffer mode does (values, or error and
  * position). */
 static void test_every_ion_tests_file_reads_the_same_from_a_source(void **state)
 {
 	(void)state;
-	char root[4096];
-	snprintf(root, sizeof root, "%s", shared_path("vectors/ion-tests/iontestdata"));
-	assert_int_equal(nftw(root, collect, 16, FTW_PHYS), 0);
-	assert_true(g_nfiles > 700);
-	for (size_t i = 0; i < g_nfiles; i++) {
+	static const char *const SUFFIXES[] = { ".ion", ".10n", NULL };
+	struct file_list fl = { 0 };
+	assert_true(file_list_collect(&fl, shared_path("vectors/ion-tests/iontestdata"), SUFFIXES) >
+		    700);
+	for (size_t i = 0; i < fl.n; i++) {
 		size_t len;
-		char *d = read_file(g_files[i], &len);
+		char *d = read_file(fl.paths[i], &len);
 		assert_non_null(d);
-		check_same(g_files[i], (const uint8_t *)d, len, 7);
+		check_same(fl.paths[i], (const uint8_t *)d, len, 7);
 		free(d);
-		free(g_files[i]);
 	}
-	g_nfiles = 0;
+	file_list_free(&fl);
 }
 
 /* Append a VarUInt. */
@@ -521,7 +427,7 @@ static void test_utf16_and_utf32_read_like_utf8(void **state)
 					if (cx != 1)
 						fail_msg("unit %d le %d bom %d: rc %d: %s", unit,
 							 le, bom, cx, e.msg);
-					assert_true(val_eq(v8, vx));
+					assert_true(ion_test_equal(v8, vx));
 					k++;
 				}
 				assert_int_equal(c8, 0);

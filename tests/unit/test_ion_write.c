@@ -17,11 +17,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "tests/lib/testutil.h"
 #include "verify/ion.h"
@@ -30,7 +28,6 @@
 
 #define GOOD_DIR "vectors/ion-tests/iontestdata/good"
 #define HASH_VECTORS "vectors/ion-hash/ion_hash_tests.ion"
-#define MAX_FILES 512
 
 /* good/ files the reader may refuse, with the reason. They count as
  * exceptions (never as passes) only when reading fails with ION_ERR_LIMIT;
@@ -506,48 +503,15 @@ static void round_trip_document(const char *label, const uint8_t *data, size_t l
 	ion_reader_free(r);
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Every .ion / .10n file under dir (recursively), sorted. */
-static void list_files(const char *dir, char **out, int *n)
-{
-	DIR *d = opendir(dir);
-	assert_non_null(d);
-	struct dirent *e;
-	while ((e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.')
-			continue;
-		char path[4096];
-		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-		struct stat sb;
-		if (stat(path, &sb) != 0)
-			continue;
-		if (S_ISDIR(sb.st_mode)) {
-			list_files(path, out, n);
-			continue;
-		}
-		size_t l = strlen(path);
-		if ((l > 4 && strcmp(path + l - 4, ".ion") == 0) ||
-		    (l > 4 && strcmp(path + l - 4, ".10n") == 0)) {
-			assert_true(*n < MAX_FILES);
-			out[(*n)++] = strdup(path);
-		}
-	}
-	closedir(d);
-}
-
 static void test_round_trips_over_every_good_file(void **state)
 {
 	(void)state;
-	char *files[MAX_FILES];
-	int n = 0;
 	char root[4096];
 	snprintf(root, sizeof root, "%s", shared_path(GOOD_DIR));
-	list_files(root, files, &n);
-	qsort(files, (size_t)n, sizeof *files, cmp_str);
+	static const char *const SUFFIXES[] = { ".ion", ".10n", NULL };
+	struct file_list fl = { 0 };
+	int n = (int)file_list_collect(&fl, root, SUFFIXES);
+	char **files = fl.paths;
 	struct rt_stats st = { 0 };
 	for (int i = 0; i < n; i++) {
 		size_t len;
@@ -556,8 +520,8 @@ static void test_round_trips_over_every_good_file(void **state)
 		st.files++;
 		round_trip_document(files[i] + strlen(root) + 1, (const uint8_t *)data, len, &st);
 		free(data);
-		free(files[i]);
 	}
+	file_list_free(&fl);
 	fprintf(stderr,
 		"# good/: %d files, %d values: %d text-stable, %d hash kept via text, %d via "
 		"binary, %d with unknown symbol text (refused by the binary writer), %d "
