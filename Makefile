@@ -106,9 +106,12 @@ unit-tsan: $(UNIT_BIN) $(GEN_BIN)
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -I. -fsanitize=fuzzer,address,undefined \
                -fno-sanitize-recover=undefined
 VERIFY_SRC  := $(sort $(wildcard verify/*.c))
-build-fuzz/%: tests/fuzz/%.c $(VERIFY_SRC)
+build-fuzz/%: tests/fuzz/%.c $(VERIFY_SRC) $(wildcard verify/*.h)
 	@mkdir -p build-fuzz
-	clang $(FUZZ_CFLAGS) -o $@ $^ -lcrypto -lm
+	@echo "  FUZZ    $@"
+	$(Q)clang $(FUZZ_CFLAGS) -o $@ $< $(VERIFY_SRC) -lcrypto -lm
+# the binary target is the text harness compiled with FUZZ_ION_BINARY
+build-fuzz/fuzz_ion_binary: tests/fuzz/fuzz_ion_text.c
 
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
 fuzz: $(FUZZ_BIN)

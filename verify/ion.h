@@ -52,6 +52,9 @@ enum ion_type {
 #define ION_MAX_VALUE_BYTES (64u << 20) /* one top-level value */
 #define ION_MAX_ANNOTATIONS 64		/* on one value */
 #define ION_MAX_SYMBOLS (1u << 20)	/* local symbol table entries */
+/* |decimal exponent|: both readers enforce it, so every value read from
+ * binary can be written as text and read back (and no 10^15-digit text). */
+#define ION_MAX_DECIMAL_EXPONENT 1000000000000000LL /* 10^15 */
 
 /* Error codes (negative returns). */
 enum ion_status {

@@ -706,6 +706,11 @@ static int bin_body(struct bin *b, const struct bin_hdr *h, struct ion_value *v,
 		int rc = bin_varint(&p, h->end, &v->u.dec.exponent, NULL);
 		if (rc)
 			return bin_field_fail(b, h->body, rc, "decimal exponent");
+		if (v->u.dec.exponent > ION_MAX_DECIMAL_EXPONENT ||
+		    v->u.dec.exponent < -ION_MAX_DECIMAL_EXPONENT)
+			return bin_fail(b, h->body, ION_ERR_LIMIT,
+					"decimal exponent %lld exceeds ION_MAX_DECIMAL_EXPONENT",
+					(long long)v->u.dec.exponent);
 		return bin_signed_int(b, p, (size_t)(h->end - p), &v->u.dec.coef);
 	}
 	case 6:

@@ -437,12 +437,7 @@ size_t ion_reader_offset(const struct ion_reader *r)
  * unparsed bytes have doubled, the window is full or the source ends. */
 static int rd_more(struct ion_reader *r, struct ion_error *e)
 {
-	/* Text keeps one consumed byte: the text parser treats a window that
-	 * starts at pos 0 as the start of the stream (it skips a UTF-8 BOM
-	 * there), which a shifted window is not. */
 	size_t drop = r->pos;
-	if (!r->binary && drop)
-		drop--;
 	if (drop) {
 		if (!r->binary) {
 			if (r->scan < drop) {

@@ -356,6 +356,18 @@ static int read_field_name(struct ion_text_cur *c, struct ion_symbol *name)
 	}
 	if (*p != '\'' && !(ion_text_class[*p] & ITC_IDSTART))
 		return fail_unexpected(c, p, "in struct (expected a field name)");
+	/* hot path: a plain identifier (not $N, not a keyword), as nearly every
+	 * field name is; it skips the general token reader's checks */
+	if (*p != '$' && *p != '\'') {
+		const uint8_t *q = ident_end(c, &rc);
+		if (!q)
+			return rc;
+		if (keyword_of(p, (size_t)(q - p)) == KW_NONE) {
+			c->p = q;
+			*name = (struct ion_symbol){ (const char *)p, (size_t)(q - p), 0 };
+			return 0;
+		}
+	}
 	struct token t;
 	if ((rc = read_symbol_token(c, &t)))
 		return rc;
@@ -627,9 +639,8 @@ int ion_text_next(const uint8_t *buf, size_t len, size_t *pos, bool at_eof, stru
 	if (*pos > len)
 		return ion_text_fail(&c, buf + len, ION_ERR_SYNTAX, "position %zu beyond %zu bytes",
 				     *pos, len);
-	/* a UTF-8 byte-order mark may open the stream */
-	if (*pos == 0 && len >= 3 && buf[0] == 0xef && buf[1] == 0xbb && buf[2] == 0xbf)
-		c.p += 3;
+	/* byte-order marks are the reader facade's business (ion_reader.c):
+	 * here a window may start anywhere in the stream */
 	for (;;) {
 		int rc = ion_text_skip_ws(&c);
 		if (rc)

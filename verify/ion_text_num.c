@@ -19,10 +19,7 @@
 #include "ion_text_lex.h"
 #include "ion_time.h"
 
-/* Largest |exponent| written in a decimal (keeps exponent arithmetic in
- * int64_t; Ion binary and Ion Hash store it as a VarInt). */
-#define ION_TEXT_MAX_EXPONENT 1000000000000000LL /* 10^15 */
-#define FLOAT_STACK_CHARS 128			 /* longer float texts use the heap */
+#define FLOAT_STACK_CHARS 128 /* longer float texts use the heap */
 
 static bool is_digit(uint8_t ch)
 {
@@ -234,7 +231,7 @@ static int read_decimal(struct ion_text_cur *c, const uint8_t *start, const uint
 			return ion_text_fail(c, e, ION_ERR_SYNTAX, "missing exponent digits");
 		for (; q < t && is_digit(*q); q++) {
 			exp = exp * 10 + (*q - '0');
-			if (exp > ION_TEXT_MAX_EXPONENT)
+			if (exp > ION_MAX_DECIMAL_EXPONENT)
 				return ion_text_fail(c, e, ION_ERR_LIMIT, "exponent out of range");
 		}
 		if (eneg)
@@ -275,6 +272,8 @@ static int read_decimal(struct ion_text_cur *c, const uint8_t *start, const uint
 	for (const uint8_t *p = frac; p < frac_end; p++)
 		nfrac += *p != '_';
 	v->u.dec.exponent = exp - (int64_t)nfrac;
+	if (v->u.dec.exponent < -ION_MAX_DECIMAL_EXPONENT) /* the binary reader's limit too */
+		return ion_text_fail(c, s, ION_ERR_LIMIT, "decimal exponent out of range");
 	v->u.dec.coef.neg = neg; /* -0. and -0d0 are negative zero */
 	return 0;
 }

@@ -100,6 +100,18 @@ static bool symbol_is_bare(const char *t, size_t n)
 	for (size_t k = 0; k < sizeof KEYWORDS / sizeof KEYWORDS[0]; k++)
 		if (strlen(KEYWORDS[k]) == n && memcmp(KEYWORDS[k], t, n) == 0)
 			return false;
+	/* bare $ion_1_0 (and any $ion_<d>_<d>) at top level reads back as a
+	 * version marker, not a symbol */
+	if (n > 5 && memcmp(t, "$ion_", 5) == 0) {
+		size_t i = 5, d1 = 0, d2 = 0;
+		while (i < n && is_digit((uint8_t)t[i]))
+			i++, d1++;
+		if (i < n && t[i] == '_')
+			for (i++; i < n && is_digit((uint8_t)t[i]); i++)
+				d2++;
+		if (i == n && d1 && d2)
+			return false;
+	}
 	if (t[0] == '$') { /* $123 is a symbol ID, not text */
 		size_t i = 1;
 		while (i < n && is_digit((uint8_t)t[i]))

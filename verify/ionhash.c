@@ -15,16 +15,29 @@
  * grow to the largest value seen and are reused, so steady-state hashing
  * does no allocation. Lists, sexps and annotation wrappers stream straight
  * into the enclosing buffer.
+ *
+ * Speed (one SHA-256 per struct field is the floor, so the rest must stay
+ * small next to it): SHA-256 and MD5 digests have a fixed length, so a
+ * struct keeps them back to back and sorts (first 8 bytes as a big-endian
+ * key, pointer) pairs; only the identity hasher needs variable-length spans.
+ * Escaping scans 16 bytes at a time with SSE2 where available.
  */
+/* SHA256_CTX and SHA256_Update: deprecated in OpenSSL 3.0 but present; see
+ * sha256_buf for why this file drives them itself. */
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include "ionhash.h"
 
 #include <math.h>
 #include <openssl/evp.h>
+#include <openssl/sha.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "sha256.h"
+#include "sha256.h" /* SHA256_LEN */
 
 #define HASH_BEGIN 0x0B
 #define HASH_END 0x0E
@@ -32,7 +45,8 @@
 #define HASH_TQ_SYMBOL_SID0 0x71 /* $0: symbol with no text, no repr */
 #define HASH_TQ_ANNOTATED 0xE0
 #define HASH_MAX_DIGEST 32	   /* SHA-256; MD5 is 16 */
-#define HASH_INSERTION_SORT_MAX 16 /* fewer fields: insertion sort beats qsort */
+#define HASH_FAILED 1		   /* OpenSSL failed (positive: not an ion_status) */
+#define HASH_INSERTION_SORT_MAX 32 /* fewer fields: insertion sort beats qsort */
 
 enum ionhash_algo {
 	IONHASH_SHA256,
@@ -49,24 +63,35 @@ static const struct {
 	{ "identity", IONHASH_IDENTITY },
 };
 
-/* One field digest of a struct being hashed: offset and length in the
- * level's digests buffer, resolved to a pointer once all are collected
- * (the buffer may move while it grows). */
+/* One field "digest" of a struct under the identity hasher (the field's
+ * own bytes, of any length): offset and length in the level's digests
+ * buffer, resolved to a pointer once all are collected (the buffer may
+ * move while it grows). */
 struct ionhash_span {
 	size_t off, len;
+	const uint8_t *p;
+};
+
+/* One fixed-length field digest (SHA-256, MD5) being sorted: its first 8
+ * bytes as a big-endian number, which decides nearly every comparison
+ * with one integer compare, and the whole digest for ties. Sorting these
+ * small records beats sorting the digests themselves or spans. */
+struct ionhash_key {
+	uint64_t key;
 	const uint8_t *p;
 };
 
 struct ionhash_level {
 	struct buf field;   /* s(name) || s(value) of the field being hashed */
 	struct buf digests; /* this struct's field digests, back to back */
-	struct buf spans;   /* struct ionhash_span[] over digests */
+	struct buf spans;   /* struct ionhash_span[] (identity) or struct
+			       ionhash_key[] (fixed-length digests) */
 };
 
 struct ionhash {
 	enum ionhash_algo algo;
 	size_t digest_len; /* 0 for identity (the digest is the input) */
-	struct sha256 *sha;
+	SHA256_CTX sha;	   /* reused for every SHA-256; see sha256_buf */
 	EVP_MD *md5;
 	EVP_MD_CTX *md5_ctx;
 	struct buf top; /* s(top-level value) for the real hashes */
@@ -87,9 +112,6 @@ struct ionhash *ionhash_new(const char *algo)
 	switch (h->algo) {
 	case IONHASH_SHA256:
 		h->digest_len = SHA256_LEN;
-		h->sha = sha256_new();
-		if (!h->sha)
-			goto fail;
 		break;
 	case IONHASH_MD5:
 		h->digest_len = 16;
@@ -112,7 +134,6 @@ void ionhash_free(struct ionhash *h)
 {
 	if (!h)
 		return;
-	sha256_free(h->sha);
 	EVP_MD_CTX_free(h->md5_ctx);
 	EVP_MD_free(h->md5);
 	buf_free(&h->top);
@@ -124,26 +145,181 @@ void ionhash_free(struct ionhash *h)
 	free(h);
 }
 
-/* out = h(p[0..n)) for the real hashes (not identity). */
-static int hash_bytes(struct ionhash *h, const uint8_t *p, size_t n, uint8_t *out)
-{
-	if (h->algo == IONHASH_SHA256)
-		return sha256_once(h->sha, p, n, out);
-	if (EVP_DigestInit_ex(h->md5_ctx, h->md5, NULL) != 1 ||
-	    EVP_DigestUpdate(h->md5_ctx, p, n) != 1 ||
-	    EVP_DigestFinal_ex(h->md5_ctx, out, NULL) != 1)
-		return -1;
-	return 0;
-}
-
-/* --- Byte output ------------------------------------------------------- */
-
 /* Make room for n more bytes: the common case is one compare, inline. */
 static inline int ensure(struct buf *b, size_t n)
 {
 	return b->cap - b->len >= n ? 0 : buf_reserve(b, n);
 }
 
+/* Big-endian stores; a byte swap and one store on little-endian hosts
+ * (the byte-by-byte form is not always merged by the compiler). */
+static inline void store_be64(uint8_t *p, uint64_t x)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	x = __builtin_bswap64(x);
+	memcpy(p, &x, sizeof x);
+#else
+	for (int k = 0; k < 8; k++)
+		p[k] = (uint8_t)(x >> (56 - 8 * k));
+#endif
+}
+
+static inline void store_be32(uint8_t *p, uint32_t x)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	x = __builtin_bswap32(x);
+	memcpy(p, &x, sizeof x);
+#else
+	for (int k = 0; k < 4; k++)
+		p[k] = (uint8_t)(x >> (24 - 8 * k));
+#endif
+}
+
+#define SHA256_BLOCK 64
+static const uint32_t SHA256_IV[8] = {
+	0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+	0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+};
+
+/*
+ * out = SHA-256(b->data[0..b->len)); b's spare capacity is used as scratch.
+ *
+ * Why not sha256.c: Ion Hash runs one SHA-256 per struct field, mostly of
+ * one or two blocks, so the fixed cost per message counts. Here the message
+ * is padded in place (FIPS 180-4 §5.1.1: 0x80, zeros, the bit length) and
+ * handed to SHA256_Update as whole blocks, which go straight to the (SHA-NI)
+ * block function; the state is then read from the public SHA256_CTX fields.
+ * That skips SHA256_Final's buffering, padding and OPENSSL_cleanse and the
+ * wrapper calls (about 10-15% per short message, measured; nothing here is
+ * secret, so no cleansing is needed).
+ */
+static int sha256_buf(struct ionhash *h, struct buf *b, uint8_t out[SHA256_LEN])
+{
+	size_t len = b->len;
+	size_t total = (len + 1 + 8 + 63) & ~(size_t)63; /* 0x80, 64-bit length */
+	/* room for a fixed-size zero fill (inlined, no memset call) */
+	int rc = ensure(b, 1 + SHA256_BLOCK + 8);
+	if (rc)
+		return rc;
+	uint8_t *p = b->data;
+	p[len] = 0x80;
+	memset(p + len + 1, 0, SHA256_BLOCK); /* covers every zero of the padding */
+	store_be64(p + total - 8, (uint64_t)len * 8);
+	SHA256_CTX *ctx = &h->sha;
+	memcpy(ctx->h, SHA256_IV, sizeof SHA256_IV);
+	ctx->Nl = ctx->Nh = 0;
+	ctx->num = 0;
+	if (SHA256_Update(ctx, p, total) != 1)
+		return HASH_FAILED;
+	for (int k = 0; k < 8; k++)
+		store_be32(out + 4 * k, ctx->h[k]);
+	return 0;
+}
+
+/* out = h(b->data[0..b->len)) for the real hashes (not identity); b's
+ * spare capacity may be overwritten. Returns 0, HASH_FAILED or a buffer
+ * status. */
+static int hash_buf(struct ionhash *h, struct buf *b, uint8_t *out)
+{
+	if (h->algo == IONHASH_SHA256)
+		return sha256_buf(h, b, out);
+	if (EVP_DigestInit_ex(h->md5_ctx, h->md5, NULL) != 1 ||
+	    EVP_DigestUpdate(h->md5_ctx, b->data, b->len) != 1 ||
+	    EVP_DigestFinal_ex(h->md5_ctx, out, NULL) != 1)
+		return HASH_FAILED;
+	return 0;
+}
+
+/* hash_buf for a caller with an error to fill. */
+static int hash_buf_err(struct ionhash *h, struct buf *b, uint8_t *out, struct ion_error *err)
+{
+	int rc = hash_buf(h, b, out);
+	if (rc == HASH_FAILED)
+		return ion_error_set(err, ION_ERR_NOMEM, "hash function failed (OpenSSL)");
+	if (rc)
+		return ion_error_set(err, rc, "%s while hashing",
+				     rc == ION_ERR_NOMEM ? "out of memory"
+							 : "a size limit was exceeded");
+	return 0;
+}
+
+/* --- Byte output ------------------------------------------------------- */
+
+/* Escape n bytes one at a time. Branch-free: an ESC is always stored and
+ * kept only for a marker, because markers are rare but random (about one
+ * SHA-256 digest in three has one), so a branch here mispredicts. */
+static inline uint8_t *escape_bytes(uint8_t *p, const uint8_t *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint8_t c = s[i];
+		/* 0x0B, 0x0C, 0x0E: one range check, minus 0x0D */
+		*p = HASH_ESCAPE;
+		p += (uint8_t)(c - HASH_BEGIN) <= HASH_END - HASH_BEGIN && c != 0x0D;
+		*p++ = c;
+	}
+	return p;
+}
+
+#if defined(__SSE2__)
+/* Bit i set when byte i of x is a marker. */
+static inline unsigned marker_mask16(__m128i x)
+{
+	__m128i m = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(HASH_BEGIN)),
+				 _mm_cmpeq_epi8(x, _mm_set1_epi8(HASH_ESCAPE)));
+	m = _mm_or_si128(m, _mm_cmpeq_epi8(x, _mm_set1_epi8(HASH_END)));
+	return (unsigned)_mm_movemask_epi8(m);
+}
+#endif
+
+/* Copy n bytes to p with every B, E and ESC byte preceded by ESC; returns
+ * the end. p must have room for 2n bytes. Marker-free blocks (the usual
+ * case: text, most digest halves) are copied whole; only an 8-byte half
+ * that holds a marker goes through the byte loop. Short inputs (field
+ * names, small values) are checked as two overlapping loads, so they skip
+ * the byte loop too. */
+#if defined(__SSE2__)
+static inline uint8_t *escape_to(uint8_t *p, const uint8_t *s, size_t n)
+{
+	for (; n >= 16; s += 16, n -= 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
+		unsigned m = marker_mask16(x);
+		if (!m) {
+			_mm_storeu_si128((__m128i *)(void *)p, x);
+			p += 16;
+			continue;
+		}
+		for (int half = 0; half < 2; half++, m >>= 8) {
+			if (m & 0xFF) {
+				p = escape_bytes(p, s + 8 * half, 8);
+			} else {
+				memcpy(p, s + 8 * half, 8);
+				p += 8;
+			}
+		}
+	}
+	if (n >= 4) {
+		/* the first and the last 8 (or 4) bytes, overlapping */
+		__m128i x;
+		if (n >= 8)
+			x = _mm_unpacklo_epi64(
+				_mm_loadl_epi64((const __m128i *)(const void *)s),
+				_mm_loadl_epi64((const __m128i *)(const void *)(s + n - 8)));
+		else {
+			int32_t a, b;
+			memcpy(&a, s, 4);
+			memcpy(&b, s + n - 4, 4);
+			x = _mm_unpacklo_epi32(_mm_cvtsi32_si128(a), _mm_cvtsi32_si128(b));
+		}
+		if (!marker_mask16(x)) {
+			size_t w = n >= 8 ? 8 : 4;
+			memcpy(p, s, w);
+			memcpy(p + n - w, s + n - w, w);
+			return p + n;
+		}
+	}
+	return escape_bytes(p, s, n);
+}
+#else
 #define BYTES8(b) ((uint64_t)(b)*UINT64_C(0x0101010101010101))
 
 /* Does any of the 8 bytes of x equal a marker (B, E or ESC)? The classic
@@ -155,33 +331,38 @@ static inline bool word_has_marker(uint64_t x)
 	return (((b - LO) & ~b) | ((e - LO) & ~e) | ((c - LO) & ~c)) & HI;
 }
 
-/* Copy n bytes to p with every B, E and ESC byte preceded by ESC; returns
- * the end. p must have room for 2n bytes. Eight bytes at a time while no
- * marker is among them (the usual case: text, SHA-256 digests). */
 static inline uint8_t *escape_to(uint8_t *p, const uint8_t *s, size_t n)
 {
-	size_t i = 0;
-	while (i < n) {
-		if (n - i >= 8) {
-			uint64_t x;
-			memcpy(&x, s + i, 8);
-			if (!word_has_marker(x)) {
-				memcpy(p, &x, 8);
-				p += 8;
-				i += 8;
-				continue;
-			}
-		}
-		size_t end = n - i >= 8 ? i + 8 : n;
-		for (; i < end; i++) {
-			uint8_t c = s[i];
-			/* 0x0B, 0x0C, 0x0E: one range check, minus 0x0D */
-			if ((uint8_t)(c - HASH_BEGIN) <= HASH_END - HASH_BEGIN && c != 0x0D)
-				*p++ = HASH_ESCAPE;
-			*p++ = c;
+	for (; n >= 8; s += 8, n -= 8) {
+		uint64_t x;
+		memcpy(&x, s, 8);
+		if (word_has_marker(x)) {
+			p = escape_bytes(p, s, 8);
+		} else {
+			memcpy(p, &x, 8);
+			p += 8;
 		}
 	}
-	return p;
+	return escape_bytes(p, s, n);
+}
+#endif
+
+/* escape_to for one field digest: a SHA-256 digest with no marker (two in
+ * three) is two loads and two stores, without the call and the loops. */
+static inline uint8_t *escape_digest(uint8_t *p, const uint8_t *s, size_t n)
+{
+#if defined(__SSE2__)
+	if (n == SHA256_LEN) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
+		__m128i y = _mm_loadu_si128((const __m128i *)(const void *)(s + 16));
+		if (!(marker_mask16(x) | marker_mask16(y))) {
+			_mm_storeu_si128((__m128i *)(void *)p, x);
+			_mm_storeu_si128((__m128i *)(void *)(p + 16), y);
+			return p + SHA256_LEN;
+		}
+	}
+#endif
+	return escape_to(p, s, n);
 }
 
 /* Append p[0..n) escaped. */
@@ -197,7 +378,7 @@ static int put_escaped(struct buf *b, const uint8_t *p, size_t n)
 }
 
 /* Scalar with a representation: B TQ escape(repr) E, one reservation. */
-static int put_scalar(struct buf *b, uint8_t tq, const uint8_t *repr, size_t n)
+static inline int put_scalar(struct buf *b, uint8_t tq, const uint8_t *repr, size_t n)
 {
 	if (n > (BUF_MAX_BYTES >> 1))
 		return ION_ERR_LIMIT;
@@ -308,7 +489,7 @@ typedef int (*ser_fn)(struct ser_ctx *c, const struct ion_value *v, int depth, s
 static int ser_value(struct ser_ctx *c, const struct ion_value *v, int depth, struct buf *out);
 
 /* A symbol (value, annotation or field name): text, or $0, else error. */
-static int ser_symbol_text(struct ser_ctx *c, const struct ion_symbol *s, struct buf *out)
+static inline int ser_symbol_text(struct ser_ctx *c, const struct ion_symbol *s, struct buf *out)
 {
 	if (s->text)
 		return put_scalar(out, 0x70, (const uint8_t *)s->text, s->len);
@@ -349,8 +530,7 @@ static int ser_float(struct ser_ctx *c, const struct ion_value *v, int depth, st
 	if (bits == 0)
 		return put_scalar(out, 0x40, NULL, 0); /* +0e0 has no representation */
 	uint8_t be[8];
-	for (int k = 0; k < 8; k++)
-		be[k] = (uint8_t)(bits >> (56 - 8 * k));
+	store_be64(be, bits);
 	return put_scalar(out, 0x40, be, 8);
 }
 
@@ -427,22 +607,24 @@ static int ser_sequence(struct ser_ctx *c, const struct ion_value *v, int depth,
 	return rc ? rc : put_end(out);
 }
 
-static uint64_t load_be64(const uint8_t *p)
+static inline uint64_t load_be64(const uint8_t *p)
 {
-	uint64_t x = 0; /* shifts, not a byte swap: right on any host order */
+	uint64_t x;
+	memcpy(&x, p, sizeof x);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	x = __builtin_bswap64(x);
+#elif !defined(__BYTE_ORDER__)
+	x = 0; /* unknown host order: shifts are right everywhere */
 	for (int i = 0; i < 8; i++)
 		x = x << 8 | p[i];
+#endif
 	return x;
 }
 
+/* --- Identity hasher: variable-length field "digests" ----------------- */
+
 static bool span_less(const struct ionhash_span *a, const struct ionhash_span *b)
 {
-	/* SHA-256 digests nearly always differ in their first 8 bytes */
-	if (a->len >= 8 && b->len >= 8) {
-		uint64_t x = load_be64(a->p), y = load_be64(b->p);
-		if (x != y)
-			return x < y;
-	}
 	size_t n = a->len < b->len ? a->len : b->len;
 	int d = memcmp(a->p, b->p, n);
 	return d < 0 || (d == 0 && a->len < b->len);
@@ -473,10 +655,10 @@ static void sort_spans(struct ionhash_span *s, size_t n)
 	}
 }
 
-static int ser_struct(struct ser_ctx *c, const struct ion_value *v, int depth, struct buf *out)
+static int ser_struct_identity(struct ser_ctx *c, const struct ion_value *v, int depth,
+			       struct buf *out)
 {
-	struct ionhash *h = c->h;
-	struct ionhash_level *L = &h->levels[depth];
+	struct ionhash_level *L = &c->h->levels[depth];
 	buf_clear(&L->digests);
 	buf_clear(&L->spans);
 	int rc = 0;
@@ -486,19 +668,10 @@ static int ser_struct(struct ser_ctx *c, const struct ion_value *v, int depth, s
 		if ((rc = ser_symbol_text(c, &k->field_name, &L->field)) ||
 		    (rc = ser_value(c, k, depth + 1, &L->field)))
 			return rc;
-		struct ionhash_span sp = { .off = L->digests.len };
-		sp.len = h->digest_len ? h->digest_len : L->field.len; /* identity: the bytes */
-		if ((rc = ensure(&L->digests, sp.len)) || (rc = ensure(&L->spans, sizeof sp)))
+		struct ionhash_span sp = { .off = L->digests.len, .len = L->field.len };
+		if ((rc = buf_append(&L->digests, L->field.data, sp.len)) ||
+		    (rc = buf_append(&L->spans, &sp, sizeof sp)))
 			return rc;
-		uint8_t *d = L->digests.data + L->digests.len;
-		if (h->digest_len == 0)
-			memcpy(d, L->field.data, sp.len);
-		else if (hash_bytes(h, L->field.data, L->field.len, d))
-			return ion_error_set(c->err, ION_ERR_NOMEM,
-					     "hash function failed (OpenSSL)");
-		L->digests.len += sp.len;
-		memcpy(L->spans.data + L->spans.len, &sp, sizeof sp);
-		L->spans.len += sizeof sp;
 		total += sp.len;
 	}
 	struct ionhash_span *s = (struct ionhash_span *)(void *)L->spans.data;
@@ -514,6 +687,86 @@ static int ser_struct(struct ser_ctx *c, const struct ion_value *v, int depth, s
 	*p++ = 0xD0;
 	for (size_t i = 0; i < n; i++)
 		p = escape_to(p, s[i].p, s[i].len);
+	*p++ = HASH_END;
+	out->len = (size_t)(p - out->data);
+	return 0;
+}
+
+/* --- SHA-256 and MD5: fixed-length field digests ---------------------- */
+
+static inline bool key_less(const struct ionhash_key *a, const struct ionhash_key *b, size_t len)
+{
+	if (a->key != b->key)
+		return a->key < b->key;
+	return memcmp(a->p + 8, b->p + 8, len - 8) < 0;
+}
+
+/* qsort comparator for big structs: the keys only (the digest length is
+ * not at hand here); ser_struct settles ties afterwards. */
+static int key_cmp(const void *x, const void *y)
+{
+	const struct ionhash_key *a = x, *b = y;
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
+	return 0;
+}
+
+static int ser_struct(struct ser_ctx *c, const struct ion_value *v, int depth, struct buf *out)
+{
+	struct ionhash *h = c->h;
+	size_t dl = h->digest_len;
+	if (dl == 0)
+		return ser_struct_identity(c, v, depth, out);
+	struct ionhash_level *L = &h->levels[depth];
+	L->digests.len = 0;
+	int rc;
+	for (const struct ion_value *k = v->u.c.first_child; k; k = k->next) {
+		L->field.len = 0;
+		if ((rc = ser_symbol_text(c, &k->field_name, &L->field)) ||
+		    (rc = ser_value(c, k, depth + 1, &L->field)) ||
+		    (rc = ensure(&L->digests, dl)) ||
+		    (rc = hash_buf_err(h, &L->field, L->digests.data + L->digests.len, c->err)))
+			return rc;
+		L->digests.len += dl;
+	}
+	size_t n = L->digests.len / dl;
+	L->spans.len = 0;
+	if ((rc = ensure(&L->spans, n * sizeof(struct ionhash_key))))
+		return rc;
+	struct ionhash_key *keys = (struct ionhash_key *)(void *)L->spans.data;
+	/* insertion sort while building the keys: structs are small */
+	for (size_t i = 0; i < n; i++) {
+		struct ionhash_key x = { load_be64(L->digests.data + i * dl),
+					 L->digests.data + i * dl };
+		size_t j = i;
+		if (n <= HASH_INSERTION_SORT_MAX)
+			for (; j > 0 && key_less(&x, &keys[j - 1], dl); j--)
+				keys[j] = keys[j - 1];
+		keys[j] = x;
+	}
+	if (n > HASH_INSERTION_SORT_MAX) {
+		/* qsort orders by key; runs of equal keys (practically only
+		 * duplicate fields, whose digests are equal) are then put in
+		 * full order by an insertion pass, which costs nothing when
+		 * they are already in order */
+		qsort(keys, n, sizeof *keys, key_cmp);
+		for (size_t i = 1; i < n; i++) {
+			struct ionhash_key x = keys[i];
+			size_t j = i;
+			for (; j > 0 && key_less(&x, &keys[j - 1], dl); j--)
+				keys[j] = keys[j - 1];
+			keys[j] = x;
+		}
+	}
+	if (n * dl > (BUF_MAX_BYTES >> 1))
+		return ION_ERR_LIMIT;
+	if ((rc = ensure(out, 2 * n * dl + 3)))
+		return rc;
+	uint8_t *p = out->data + out->len;
+	*p++ = HASH_BEGIN;
+	*p++ = 0xD0;
+	for (size_t i = 0; i < n; i++)
+		p = escape_digest(p, keys[i].p, dl);
 	*p++ = HASH_END;
 	out->len = (size_t)(p - out->data);
 	return 0;
@@ -538,7 +791,19 @@ static int ser_bare(struct ser_ctx *c, const struct ion_value *v, int depth, str
 	if (v->is_null) {
 		return put_empty(out, (uint8_t)(v->type << 4 | 0x0F));
 	}
-	return SER[v->type](c, v, depth, out);
+	/* the commonest scalars bypass the table: a direct call can be
+	 * inlined, and this runs for nearly every struct field */
+	switch (v->type) {
+	case ION_TYPE_STRING:
+	case ION_TYPE_BLOB:
+		return put_scalar(out, (uint8_t)(v->type << 4), v->u.bytes.data, v->u.bytes.len);
+	case ION_TYPE_SYMBOL:
+		return ser_symbol_text(c, &v->u.sym, out);
+	case ION_TYPE_INT:
+		return ser_int(c, v, depth, out);
+	default:
+		return SER[v->type](c, v, depth, out);
+	}
 }
 
 static int ser_value(struct ser_ctx *c, const struct ion_value *v, int depth, struct buf *out)
@@ -584,8 +849,8 @@ int ionhash_value(struct ionhash *h, const struct ion_value *v, struct buf *out,
 	if (rc)
 		return rc;
 	uint8_t d[HASH_MAX_DIGEST];
-	if (hash_bytes(h, h->top.data, h->top.len, d))
-		return ion_error_set(err, ION_ERR_NOMEM, "hash function failed (OpenSSL)");
+	if ((rc = hash_buf_err(h, &h->top, d, err)))
+		return rc;
 	return buf_append(out, d, h->digest_len);
 }
 
@@ -599,7 +864,5 @@ int ionhash_sha256(struct ionhash *h, const struct ion_value *v, uint8_t out[32]
 	int rc = ionhash_run(h, v, &h->top, err);
 	if (rc)
 		return rc;
-	if (sha256_once(h->sha, h->top.data, h->top.len, out))
-		return ion_error_set(err, ION_ERR_NOMEM, "hash function failed (OpenSSL)");
-	return 0;
+	return hash_buf_err(h, &h->top, out, err);
 }
