@@ -758,6 +758,9 @@ static bool bin_is_noop_symbol(const struct ion_value *v)
 int ion_binary_next(const uint8_t *buf, size_t len, size_t *pos, bool at_eof, struct ion_arena *a,
 		    struct ion_symtab *st, struct ion_value **out, struct ion_error *err)
 {
+	static const uint8_t EMPTY[1];
+	if (!buf) /* an empty buffer may come as NULL; pointer arithmetic on it is UB */
+		buf = EMPTY;
 	struct bin b = { .buf = buf, .a = a, .st = st, .err = err, .pool_next = BIN_POOL_MIN };
 	const uint8_t *end = buf + len;
 	for (;;) {

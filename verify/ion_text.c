@@ -627,6 +627,9 @@ static bool is_version_marker(const struct ion_symbol *s)
 int ion_text_next(const uint8_t *buf, size_t len, size_t *pos, bool at_eof, struct ion_arena *a,
 		  struct ion_symtab *st, struct ion_value **out, struct ion_error *err)
 {
+	static const uint8_t EMPTY[1];
+	if (!buf) /* an empty buffer may come as NULL; pointer arithmetic on it is UB */
+		buf = EMPTY;
 	struct ion_text_cur c = {
 		.buf = buf,
 		.p = buf + (*pos <= len ? *pos : len),
