@@ -455,35 +455,39 @@ int qldb_list_ledgers(struct http_client *c, struct qldb_ledger_list *out, struc
 	return qldb_call(c, &req, parse_list, out, err);
 }
 
+/* A call on one ledger: the name is checked (it goes into the path), the
+ * path is /ledgers/NAME then suffix, and req supplies the rest. */
+static int qldb_call_ledger(struct http_client *c, struct http_request *req, const char *name,
+			    const char *suffix,
+			    int (*parse)(const char *, size_t, void *, struct api_error *),
+			    void *out, struct api_error *err)
+{
+	if (!qldb_name_is_valid(name))
+		return api_error_set(err, API_ERR_CONFIG, "%s: '%.40s' is not a valid ledger name",
+				     req->op, name);
+	char path[24 + QLDB_NAME_MAX]; /* "/ledgers/" + name + "/digest" */
+	snprintf(path, sizeof path, "/ledgers/%s%s", name, suffix);
+	req->path = path;
+	return qldb_call(c, req, parse, out, err);
+}
+
 int qldb_describe_ledger(struct http_client *c, const char *name, struct qldb_ledger *out,
 			 struct api_error *err)
 {
-	if (!qldb_name_is_valid(name))
-		return api_error_set(err, API_ERR_CONFIG,
-				     "DescribeLedger: '%.40s' is not a valid ledger name", name);
-	char path[16 + QLDB_NAME_MAX];
-	snprintf(path, sizeof path, "/ledgers/%s", name);
 	struct http_request req = { .op = "DescribeLedger",
 				    .method = "GET",
-				    .path = path,
 				    .max_response = QLDB_RESPONSE_MAX };
-	return qldb_call(c, &req, parse_describe, out, err);
+	return qldb_call_ledger(c, &req, name, "", parse_describe, out, err);
 }
 
 int qldb_get_digest(struct http_client *c, const char *name, struct qldb_digest *out,
 		    struct api_error *err)
 {
-	if (!qldb_name_is_valid(name))
-		return api_error_set(err, API_ERR_CONFIG,
-				     "GetDigest: '%.40s' is not a valid ledger name", name);
-	char path[24 + QLDB_NAME_MAX];
-	snprintf(path, sizeof path, "/ledgers/%s/digest", name);
 	/* empty body, explicit JSON content type (it is signed) */
 	struct http_request req = { .op = "GetDigest",
 				    .method = "POST",
-				    .path = path,
 				    .body = NULL,
 				    .content_type = "application/json",
 				    .max_response = QLDB_RESPONSE_MAX };
-	return qldb_call(c, &req, parse_digest, out, err);
+	return qldb_call_ledger(c, &req, name, "/digest", parse_digest, out, err);
 }

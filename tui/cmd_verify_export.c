@@ -10,13 +10,13 @@
  * why and is never reported as VERIFIED.
  */
 #include <cjson/cJSON.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
+#include "tui/cli_global.h"
+#include "tui/cli_io.h"
 #include "tui/commands.h"
 #include "tui/export_run.h"
 #include "verify/base64.h"
@@ -25,48 +25,16 @@
 #define DIGEST_FILE_MAX (1u << 20)
 #define MAX_PATHS 1024
 
-static const char *const GLOBAL_WITH_VALUE[] = {
-	"--profile",  "--region", "--endpoint-url", "--ledger",
-	"--interval", "--theme",  "--log",	    "--scenario",
-};
-static const char *const GLOBAL_FLAGS[] = { "--no-color", "--ascii" };
-
-static int in_table(const char *const *t, size_t n, const char *arg)
-{
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(t[i], arg) == 0)
-			return 1;
-	return 0;
-}
-
 /* Read a get-digest output: Digest (base64, 32 bytes) and
  * DigestTipAddress.IonText. Returns 0 or -1 with why. */
 static int read_digest(const char *path, struct qldb_hash *digest, struct qldb_address *tip,
 		       char *why, size_t cap)
 {
-	struct stat st;
-	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
-		snprintf(why, cap, "%s: %s", path,
-			 stat(path, &st) != 0 ? strerror(errno) : "not a regular file");
+	size_t n = 0;
+	char *buf = cli_file_read(path, DIGEST_FILE_MAX, "too large for a get-digest output", &n,
+				  why, cap);
+	if (!buf)
 		return -1;
-	}
-	if ((unsigned long long)st.st_size > DIGEST_FILE_MAX) {
-		snprintf(why, cap, "%s: too large for a get-digest output", path);
-		return -1;
-	}
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		snprintf(why, cap, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	char *buf = malloc((size_t)st.st_size + 1);
-	size_t n = buf ? fread(buf, 1, (size_t)st.st_size, f) : 0;
-	fclose(f);
-	if (!buf) {
-		snprintf(why, cap, "out of memory");
-		return -1;
-	}
-	buf[n] = '\0';
 	cJSON *j = cJSON_ParseWithLength(buf, n);
 	free(buf);
 	int rc = -1;
@@ -211,11 +179,9 @@ int cmd_verify_export(int argc, char **argv)
 			}
 		} else if (strcmp(a, "--json") == 0) {
 			json = true;
-		} else if (in_table(GLOBAL_WITH_VALUE,
-				    sizeof GLOBAL_WITH_VALUE / sizeof GLOBAL_WITH_VALUE[0], a)) {
+		} else if (cli_global_kind(a) == CLI_GLOBAL_WITH_VALUE) {
 			i++;
-		} else if (in_table(GLOBAL_FLAGS, sizeof GLOBAL_FLAGS / sizeof GLOBAL_FLAGS[0],
-				    a)) {
+		} else if (cli_global_kind(a) == CLI_GLOBAL_FLAG) {
 			continue;
 		} else if (a[0] == '-' && a[1] != '\0') {
 			return usage_error("verify-export: unknown option %s", a);

@@ -9,67 +9,24 @@
  * Exit 0 proven, 1 integrity failure, 2 usage or input error (one line).
  */
 #include <cjson/cJSON.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
+#include "tui/cli_global.h"
+#include "tui/cli_io.h"
 #include "tui/commands.h"
 #include "verify/base64.h"
 #include "verify/qldb_proof.h"
 
 #define PROOF_FILE_MAX (16u << 20) /* GetBlock IonText is at most 1 MiB */
 
-/* Global options that take a value, accepted after the subcommand too
- * (DESIGN.md command line); they do not affect this command. */
-static const char *const GLOBAL_WITH_VALUE[] = {
-	"--profile",  "--region", "--endpoint-url", "--ledger",
-	"--interval", "--theme",  "--log",	    "--scenario",
-};
-static const char *const GLOBAL_FLAGS[] = { "--no-color", "--ascii" };
-
-static int in_table(const char *const *t, size_t n, const char *arg)
-{
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(t[i], arg) == 0)
-			return 1;
-	return 0;
-}
-
 /* Whole file (NUL-terminated) or NULL with a one-line reason in why. */
 static char *slurp(const char *path, size_t *len, char *why, size_t cap)
 {
-	struct stat st;
-	if (stat(path, &st) != 0) {
-		snprintf(why, cap, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		snprintf(why, cap, "%s: not a regular file", path);
-		return NULL;
-	}
-	if ((unsigned long long)st.st_size > PROOF_FILE_MAX) {
-		snprintf(why, cap, "%s: larger than %u bytes", path, PROOF_FILE_MAX);
-		return NULL;
-	}
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		snprintf(why, cap, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	char *p = malloc((size_t)st.st_size + 1);
-	size_t n = p ? fread(p, 1, (size_t)st.st_size, f) : 0;
-	int bad = !p || ferror(f);
-	fclose(f);
-	if (bad) {
-		snprintf(why, cap, "%s: cannot read", path);
-		free(p);
-		return NULL;
-	}
-	p[n] = '\0';
-	*len = n;
-	return p;
+	char too_large[48];
+	snprintf(too_large, sizeof too_large, "larger than %u bytes", PROOF_FILE_MAX);
+	return cli_file_read(path, PROOF_FILE_MAX, too_large, len, why, cap);
 }
 
 /* obj.name.IonText as a string, or NULL. */
@@ -116,11 +73,9 @@ int cmd_verify_proof(int argc, char **argv)
 			digest_path = argv[++i];
 		} else if (strncmp(a, "--digest=", 9) == 0) {
 			digest_path = a + 9;
-		} else if (in_table(GLOBAL_WITH_VALUE,
-				    sizeof GLOBAL_WITH_VALUE / sizeof GLOBAL_WITH_VALUE[0], a)) {
+		} else if (cli_global_kind(a) == CLI_GLOBAL_WITH_VALUE) {
 			i++;
-		} else if (in_table(GLOBAL_FLAGS, sizeof GLOBAL_FLAGS / sizeof GLOBAL_FLAGS[0],
-				    a)) {
+		} else if (cli_global_kind(a) == CLI_GLOBAL_FLAG) {
 			continue;
 		} else if (a[0] == '-' && a[1] != '\0') {
 			return usage_error("verify-proof: unknown option %s", a);

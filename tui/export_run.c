@@ -7,6 +7,8 @@
  */
 #include "tui/export_run.h"
 
+#include "tui/cli_io.h"
+
 #include <errno.h>
 #include <ftw.h>
 #include <pthread.h>
@@ -60,33 +62,8 @@ static int cmp_str(const void *a, const void *b)
 
 static char *read_small(const char *path, size_t *len, char *why, size_t cap)
 {
-	struct stat st;
-	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
-		snprintf(why, cap, "%s: %s", path,
-			 errno && stat(path, &st) != 0 ? strerror(errno) : "not a regular file");
-		return NULL;
-	}
-	if ((unsigned long long)st.st_size > EXPORT_MANIFEST_MAX) {
-		snprintf(why, cap, "%s: larger than EXPORT_MANIFEST_MAX", path);
-		return NULL;
-	}
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		snprintf(why, cap, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	char *p = malloc((size_t)st.st_size + 1);
-	size_t n = p ? fread(p, 1, (size_t)st.st_size, f) : 0;
-	int bad = !p || ferror(f);
-	fclose(f);
-	if (bad) {
-		free(p);
-		snprintf(why, cap, "%s: cannot read", path);
-		return NULL;
-	}
-	p[n] = '\0';
-	*len = n;
-	return p;
+	return cli_file_read(path, EXPORT_MANIFEST_MAX, "larger than EXPORT_MANIFEST_MAX", len, why,
+			     cap);
 }
 
 struct key_ctx {

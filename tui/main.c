@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "tui/cli_global.h"
 #include "tui/commands.h"
 
 struct command {
@@ -37,20 +38,6 @@ static void print_help(FILE *f)
 		   "Exit status: 0 success, 1 integrity failure, 2 usage or input error.\n");
 }
 
-/* Global options that take a separate value (DESIGN.md command line). */
-static const char *const GLOBAL_WITH_VALUE[] = {
-	"--profile",  "--region", "--endpoint-url", "--ledger",
-	"--interval", "--theme",  "--log",	    "--scenario",
-};
-
-static int global_takes_value(const char *arg)
-{
-	for (size_t i = 0; i < sizeof GLOBAL_WITH_VALUE / sizeof GLOBAL_WITH_VALUE[0]; i++)
-		if (strcmp(arg, GLOBAL_WITH_VALUE[i]) == 0)
-			return 1;
-	return 0;
-}
-
 int usage_error(const char *fmt, ...)
 {
 	va_list ap;
@@ -76,7 +63,7 @@ int main(int argc, char **argv)
 			return 0;
 		}
 		if (argv[i][0] == '-') {
-			if (global_takes_value(argv[i]))
+			if (cli_global_kind(argv[i]) == CLI_GLOBAL_WITH_VALUE)
 				i++; /* skip its value */
 			continue;
 		}

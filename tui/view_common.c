@@ -1,4 +1,5 @@
-/* view_common.c - freshness words, time formats, pane frames (see view_common.h). */
+/* view_common.c - freshness words, time formats, pane frames and rows (see
+ * view_common.h). */
 #include "tui/view_common.h"
 
 #include <math.h>
@@ -59,4 +60,25 @@ struct box_style view_box_style(const struct view_ctx *c)
 	return (struct box_style){ .border = theme_attr(THEME_BORDER),
 				   .title = theme_attr(THEME_TITLE),
 				   .ascii = c->ascii };
+}
+
+struct kv_row view_row_updated(const struct store_entry *e, const struct view_ctx *c, char *txt,
+			       int max_rows)
+{
+	enum theme_role role;
+	view_freshness(e, c, txt, VIEW_TEXT_MAX, &role);
+	return (struct kv_row){ "Updated", txt, theme_attr(role), max_rows };
+}
+
+void view_draw_rows(WINDOW *w, const struct kv_row *rows, size_t n)
+{
+	int h, wd;
+	getmaxyx(w, h, wd);
+	struct kvtable_area a = { .y = 1,
+				  .x = 2,
+				  .width = wd - 4,
+				  .height = h - 2,
+				  .key_width = VIEW_KEY_WIDTH,
+				  .key_attr = theme_attr(THEME_KEY) };
+	kvtable_draw(w, &a, rows, n);
 }

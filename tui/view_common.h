@@ -4,8 +4,10 @@
  * by the UI from fetched_at so a stuck worker cannot hide its staleness:
  *   "fetched 3s ago" | "stale 45s" | "stale 45s, last error: ..." |
  *   "no data, last error: ..." | "waiting for first poll..."
- * Pure formatting; the draw functions live in view_ledger.c/view_digest.c.
- * Ownership: callers own every buffer.
+ * Formatting is pure; the one drawing helper here puts a pane's key/value
+ * rows inside its frame, the same way for every pane (the panes themselves
+ * live in view_ledger.c/view_digest.c).
+ * Ownership: callers own every buffer; a returned kv_row borrows txt.
  */
 #ifndef QLDBTOP_TUI_VIEW_COMMON_H
 #define QLDBTOP_TUI_VIEW_COMMON_H
@@ -16,8 +18,10 @@
 #include "api/store.h"
 #include "tui/theme.h"
 #include "widgets/box.h"
+#include "widgets/kvtable.h"
 
 #define VIEW_TEXT_MAX 320 /* one formatted cell, errors included */
+#define VIEW_KEY_WIDTH 16 /* the longest key, "Deletion prot.", and a gap */
 
 struct view_ctx {
 	double now_mono;     /* CLOCK_MONOTONIC seconds */
@@ -33,6 +37,12 @@ void view_format_time(double epoch, char *buf, size_t cap);
  * interval plus a second of slack. */
 void view_freshness(const struct store_entry *e, const struct view_ctx *c, char *buf, size_t cap,
 		    enum theme_role *role);
+/* The "Updated" row of a pane: e's freshness, written into txt (of
+ * VIEW_TEXT_MAX bytes), in its role's colour, wrapped over up to max_rows. */
+struct kv_row view_row_updated(const struct store_entry *e, const struct view_ctx *c, char *txt,
+			       int max_rows);
+/* Draw rows inside a pane's frame, keys VIEW_KEY_WIDTH cells wide. */
+void view_draw_rows(WINDOW *w, const struct kv_row *rows, size_t n);
 /* Box style from the theme. */
 struct box_style view_box_style(const struct view_ctx *c);
 

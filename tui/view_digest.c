@@ -35,18 +35,8 @@ void view_digest_draw(WINDOW *w, const struct view_digest_model *m, const struct
 		rows[n++] = (struct kv_row){ "Verification",
 					     "UNVERIFIED (no proof checked in this version)",
 					     theme_attr(THEME_UNVERIFIED), 1 };
-		enum theme_role role;
-		view_freshness(m->entry, c, txt[n], VIEW_TEXT_MAX, &role);
-		rows[n] = (struct kv_row){ "Updated", txt[n], theme_attr(role), 4 };
+		rows[n] = view_row_updated(m->entry, c, txt[n], 4);
 		n++;
 	}
-	int h, wd;
-	getmaxyx(w, h, wd);
-	struct kvtable_area a = { .y = 1,
-				  .x = 2,
-				  .width = wd - 4,
-				  .height = h - 2,
-				  .key_width = 16,
-				  .key_attr = theme_attr(THEME_KEY) };
-	kvtable_draw(w, &a, rows, n);
+	view_draw_rows(w, rows, n);
 }

@@ -22,8 +22,7 @@ static size_t rows_without_ledger(const struct view_ledger_model *m, const struc
 	if (l && l->n == 0) {
 		rows[0] = (struct kv_row){ "Ledgers", "none in this account and region",
 					   theme_attr(THEME_WARN), 1 };
-		view_freshness(m->list, c, txt[0], VIEW_TEXT_MAX, &role);
-		rows[1] = (struct kv_row){ "Updated", txt[0], theme_attr(role), 3 };
+		rows[1] = view_row_updated(m->list, c, txt[0], 3);
 		return 2;
 	}
 	view_freshness(m->list, c, txt[0], VIEW_TEXT_MAX, &role);
@@ -88,18 +87,8 @@ void view_ledger_draw(WINDOW *w, const struct view_ledger_model *m, const struct
 		} else {
 			rows[n++] = (struct kv_row){ "State", "unknown (no answer yet)", dim, 1 };
 		}
-		enum theme_role role;
-		view_freshness(m->entry, c, txt[n], VIEW_TEXT_MAX, &role);
-		rows[n] = (struct kv_row){ "Updated", txt[n], theme_attr(role), 3 };
+		rows[n] = view_row_updated(m->entry, c, txt[n], 3);
 		n++;
 	}
-	int h, wd;
-	getmaxyx(w, h, wd);
-	struct kvtable_area a = { .y = 1,
-				  .x = 2,
-				  .width = wd - 4,
-				  .height = h - 2,
-				  .key_width = 16,
-				  .key_attr = theme_attr(THEME_KEY) };
-	kvtable_draw(w, &a, rows, n);
+	view_draw_rows(w, rows, n);
 }

@@ -70,16 +70,12 @@ int export_key_parse(const char *key, size_t len, struct export_range *out)
 	return 0;
 }
 
-static int parse_top(const uint8_t *buf, size_t len, struct ion_arena *a,
+/* A manifest's top-level struct, in a new arena *a (see ion_parse_one_alloc). */
+static int parse_top(const uint8_t *buf, size_t len, struct ion_arena **a,
 		     const struct ion_value **v, const char *what, char *why, size_t cap)
 {
-	struct ion_error err = { 0 };
-	if (ion_parse_one(buf, len, a, v, &err) != 0) {
-		char m[260];
-		ion_error_format(&err, m, sizeof m);
-		snprintf(why, cap, "%s: %s", what, m);
+	if (ion_parse_one_alloc(buf, len, what, a, v, why, cap))
 		return -1;
-	}
 	if ((*v)->type != ION_TYPE_STRUCT || (*v)->is_null) {
 		snprintf(why, cap, "%s: not a struct", what);
 		return -1;
@@ -106,15 +102,11 @@ static const char *text_of(const struct ion_value *v, size_t *len)
 int export_started_parse(const uint8_t *buf, size_t len, enum export_format *out, char *why,
 			 size_t cap)
 {
-	struct ion_arena *a = ion_arena_new();
+	struct ion_arena *a;
 	const struct ion_value *v;
 	int rc = -1;
 	*out = EXPORT_FORMAT_UNKNOWN;
-	if (!a) {
-		snprintf(why, cap, "out of memory");
-		return -1;
-	}
-	if (parse_top(buf, len, a, &v, "started manifest", why, cap))
+	if (parse_top(buf, len, &a, &v, "started manifest", why, cap))
 		goto out;
 	size_t n = 0;
 	const struct ion_value *f = ion_struct_get(v, "outputFormat");
@@ -138,14 +130,10 @@ int export_completed_parse(const uint8_t *buf, size_t len,
 			   int (*fn)(void *ctx, const char *key, size_t len), void *ctx, char *why,
 			   size_t cap)
 {
-	struct ion_arena *a = ion_arena_new();
+	struct ion_arena *a;
 	const struct ion_value *v;
 	int rc = -1;
-	if (!a) {
-		snprintf(why, cap, "out of memory");
-		return -1;
-	}
-	if (parse_top(buf, len, a, &v, "completed manifest", why, cap))
+	if (parse_top(buf, len, &a, &v, "completed manifest", why, cap))
 		goto out;
 	const struct ion_value *keys = ion_struct_get(v, "keys");
 	if (!keys || keys->is_null || keys->type != ION_TYPE_LIST) {

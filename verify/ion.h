@@ -76,7 +76,9 @@ struct ion_error {
 	char msg[200];
 };
 
-/* Format "line:column: message" (text) or "byte N: message" (binary). */
+/* Format "line:column: message" (text) or "byte N: message" (binary), in
+ * at most ION_ERROR_FORMAT_MAX bytes (two 20-digit numbers + msg). */
+#define ION_ERROR_FORMAT_MAX 260
 void ion_error_format(const struct ion_error *err, char *buf, size_t cap);
 /* Fill err (if non-NULL) printf-style; returns code. */
 int ion_error_set(struct ion_error *err, int code, const char *fmt, ...)
@@ -184,6 +186,12 @@ size_t ion_reader_offset(const struct ion_reader *r);
  * The value lives in arena a. Returns 0 or negative status. */
 int ion_parse_one(const uint8_t *buf, size_t len, struct ion_arena *a, const struct ion_value **out,
 		  struct ion_error *err);
+/* The same into a new arena, with a one-line reason: on failure why holds
+ * "<what>: <error>" ("<error>" when what is NULL; "out of memory" when no
+ * arena could be made) and -1 is returned. *a is set either way (NULL only
+ * when out of memory); the caller frees it with ion_arena_free. */
+int ion_parse_one_alloc(const uint8_t *buf, size_t len, const char *what, struct ion_arena **a,
+			const struct ion_value **out, char *why, size_t cap);
 
 /* --- Small accessors (pure) ---------------------------------------------- */
 /* Field of a struct by name; first match; NULL if absent or v not a struct. */

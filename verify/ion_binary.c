@@ -515,17 +515,30 @@ static int bin_timestamp(struct bin *b, const struct bin_hdr *h, struct ion_time
 	return 0;
 }
 
-/* Children of a list or sexp: values; NOP pads are skipped. */
-static int bin_sequence(struct bin *b, const struct bin_hdr *h, struct ion_value *v, int depth)
+/* Children of a list, sexp or struct: values, each field of a struct led by
+ * its VarUInt name SID. NOP pads are skipped; in a struct a pad drops its
+ * field name (usually $0, but any SID is allowed and not resolved). */
+static int bin_children(struct bin *b, const struct bin_hdr *h, struct ion_value *v, int depth)
 {
 	const uint8_t *p = h->body, *e = h->end;
 	struct ion_value **tail = &v->u.c.first_child;
 	size_t count = 0;
-	const char *what = h->t == 11 ? "list" : "sexp";
+	bool fields = h->t == 13;
+	const char *what = fields ? "struct" : h->t == 11 ? "list" : "sexp";
 	while (p < e) {
+		const uint8_t *at = p;
+		uint64_t sid = 0;
+		int rc;
+		if (fields) {
+			if ((rc = bin_varuint(&p, e, &sid)))
+				return bin_field_fail(b, at, rc, "struct field name");
+			if (p >= e)
+				return bin_fail(b, at, ION_ERR_SYNTAX,
+						"struct field $%llu has no value",
+						(unsigned long long)sid);
+		}
 		struct bin_hdr ch;
-		int rc = bin_header_in(b, p, e, &ch, what);
-		if (rc)
+		if ((rc = bin_header_in(b, p, e, &ch, what)))
 			return rc;
 		if (ch.t == 0 && ch.l != 15) {
 			p = ch.end; /* NOP pad */
@@ -534,51 +547,9 @@ static int bin_sequence(struct bin *b, const struct bin_hdr *h, struct ion_value
 		struct ion_value *c = bin_new_value(b);
 		if (!c)
 			return bin_fail(b, p, ION_ERR_NOMEM, "out of memory");
-		rc = bin_body(b, &ch, c, depth + 1);
-		if (rc)
+		if (fields && (rc = bin_symbol(b, at, sid, "field name", &c->field_name)))
 			return rc;
-		*tail = c;
-		tail = &c->next;
-		count++;
-		p = ch.end;
-	}
-	*tail = NULL;
-	v->u.c.count = count;
-	return 0;
-}
-
-/* Fields of a struct: VarUInt SID then a value; a NOP pad drops its field
- * name (usually $0, but any SID is allowed and not resolved). */
-static int bin_struct(struct bin *b, const struct bin_hdr *h, struct ion_value *v, int depth)
-{
-	const uint8_t *p = h->body, *e = h->end;
-	struct ion_value **tail = &v->u.c.first_child;
-	size_t count = 0;
-	while (p < e) {
-		const uint8_t *at = p;
-		uint64_t sid;
-		int rc = bin_varuint(&p, e, &sid);
-		if (rc)
-			return bin_field_fail(b, at, rc, "struct field name");
-		if (p >= e)
-			return bin_fail(b, at, ION_ERR_SYNTAX, "struct field $%llu has no value",
-					(unsigned long long)sid);
-		struct bin_hdr ch;
-		rc = bin_header_in(b, p, e, &ch, "struct");
-		if (rc)
-			return rc;
-		if (ch.t == 0 && ch.l != 15) {
-			p = ch.end;
-			continue;
-		}
-		struct ion_value *c = bin_new_value(b);
-		if (!c)
-			return bin_fail(b, p, ION_ERR_NOMEM, "out of memory");
-		rc = bin_symbol(b, at, sid, "field name", &c->field_name);
-		if (rc)
-			return rc;
-		rc = bin_body(b, &ch, c, depth + 1);
-		if (rc)
+		if ((rc = bin_body(b, &ch, c, depth + 1)))
 			return rc;
 		*tail = c;
 		tail = &c->next;
@@ -742,7 +713,7 @@ static int bin_body(struct bin *b, const struct bin_hdr *h, struct ion_value *v,
 		if (depth >= ION_MAX_DEPTH)
 			return bin_fail(b, p, ION_ERR_LIMIT, "containers nest deeper than %d",
 					ION_MAX_DEPTH);
-		return h->t == 13 ? bin_struct(b, h, v, depth) : bin_sequence(b, h, v, depth);
+		return bin_children(b, h, v, depth);
 	default: /* T=0 L=15: plain null is handled above; pads never get here */
 		return bin_fail(b, p, ION_ERR_SYNTAX, "unexpected type descriptor");
 	}

@@ -30,6 +30,7 @@
  * Ownership: the reader owns its arena, symbol table and window; values it
  * returns are borrowed until the next ion_reader_next or ion_reader_free.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -323,6 +324,21 @@ static int rd_room(struct ion_reader *r, size_t need, struct ion_error *e)
 	return 0;
 }
 
+/* One call of the source into dst; sets src_eof at its end. Returns the
+ * bytes read, or -1 with e set (ION_ERR_IO, at a relative offset). */
+static ssize_t rd_pull(struct ion_reader *r, uint8_t *dst, size_t cap, struct ion_error *e)
+{
+	ssize_t n = r->fn(r->ctx, dst, cap);
+	if (n < 0) {
+		ion_error_set(e, ION_ERR_IO, "read error from the input source");
+		e->offset = r->len;
+		return -1;
+	}
+	if (n == 0)
+		r->src_eof = true;
+	return n;
+}
+
 /* One read from the source into the window (through the transcoder if the
  * text is UTF-16/32). Sets src_eof at end, xbad on an encoding error.
  * Returns 0 or a status; errors carry a relative offset. */
@@ -332,14 +348,9 @@ static int rd_read(struct ion_reader *r, struct ion_error *e)
 		int rc = rd_room(r, 1, e);
 		if (rc)
 			return rc;
-		ssize_t n = r->fn(r->ctx, r->own + r->len, r->cap - r->len);
-		if (n < 0) {
-			ion_error_set(e, ION_ERR_IO, "read error from the input source");
-			e->offset = r->len;
+		ssize_t n = rd_pull(r, r->own + r->len, r->cap - r->len, e);
+		if (n < 0)
 			return ION_ERR_IO;
-		}
-		if (n == 0)
-			r->src_eof = true;
 		r->len += (size_t)n;
 		return 0;
 	}
@@ -347,14 +358,9 @@ static int rd_read(struct ion_reader *r, struct ion_error *e)
 	int rc = rd_room(r, RD_XCODE_OUT(sizeof raw + 4), e);
 	if (rc)
 		return rc;
-	ssize_t n = r->fn(r->ctx, raw, sizeof raw);
-	if (n < 0) {
-		ion_error_set(e, ION_ERR_IO, "read error from the input source");
-		e->offset = r->len;
+	ssize_t n = rd_pull(r, raw, sizeof raw, e);
+	if (n < 0)
 		return ION_ERR_IO;
-	}
-	if (n == 0)
-		r->src_eof = true;
 	size_t out = 0;
 	rc = rd_xcode(&r->xc, raw, (size_t)n, n == 0, r->own + r->len, &out, e);
 	r->len += out;
@@ -628,5 +634,22 @@ int ion_parse_one(const uint8_t *buf, size_t len, struct ion_arena *a, const str
 		return rc;
 	}
 	*out = v;
+	return 0;
+}
+
+int ion_parse_one_alloc(const uint8_t *buf, size_t len, const char *what, struct ion_arena **a,
+			const struct ion_value **out, char *why, size_t cap)
+{
+	struct ion_error err = { 0 };
+	if (!(*a = ion_arena_new())) {
+		snprintf(why, cap, "out of memory");
+		return -1;
+	}
+	if (ion_parse_one(buf, len, *a, out, &err) != 0) {
+		char m[ION_ERROR_FORMAT_MAX];
+		ion_error_format(&err, m, sizeof m);
+		snprintf(why, cap, "%s%s%s", what ? what : "", what ? ": " : "", m);
+		return -1;
+	}
 	return 0;
 }

@@ -276,68 +276,12 @@ static inline int container_ws(struct ion_text_cur *c, const uint8_t *open, cons
 	return 0;
 }
 
-static int parse_list(struct ion_text_cur *c, struct ion_value *v)
+/* Close a container of count children: step over the closer, one level up. */
+static inline void leave(struct ion_text_cur *c, struct ion_value *v, size_t count)
 {
-	const uint8_t *open = c->p;
-	int rc = enter(c, open);
-	if (rc)
-		return rc;
-	struct ion_value **tail = &v->u.c.first_child;
-	size_t count = 0;
-	for (;;) {
-		if ((rc = container_ws(c, open, "list")))
-			return rc;
-		if (*c->p == ']')
-			break;
-		if (*c->p == ',')
-			return ion_text_fail(c, c->p, ION_ERR_SYNTAX,
-					     "unexpected ',' in list (missing value)");
-		struct ion_value *child;
-		if ((rc = parse_value(c, CTX_LIST, &child, NULL)))
-			return rc;
-		*tail = child;
-		tail = &child->next;
-		count++;
-		if ((rc = container_ws(c, open, "list")))
-			return rc;
-		if (*c->p == ',') {
-			c->p++;
-			continue;
-		}
-		if (*c->p != ']')
-			return fail_unexpected(c, c->p, "in list (expected ',' or ']')");
-		break;
-	}
 	c->p++;
 	c->depth--;
 	v->u.c.count = count;
-	return 0;
-}
-
-static int parse_sexp(struct ion_text_cur *c, struct ion_value *v)
-{
-	const uint8_t *open = c->p;
-	int rc = enter(c, open);
-	if (rc)
-		return rc;
-	struct ion_value **tail = &v->u.c.first_child;
-	size_t count = 0;
-	for (;;) {
-		if ((rc = container_ws(c, open, "sexp")))
-			return rc;
-		if (*c->p == ')')
-			break;
-		struct ion_value *child;
-		if ((rc = parse_value(c, CTX_SEXP, &child, NULL)))
-			return rc;
-		*tail = child;
-		tail = &child->next;
-		count++;
-	}
-	c->p++;
-	c->depth--;
-	v->u.c.count = count;
-	return 0;
 }
 
 /* Field name: identifier (not a keyword), $N, quoted symbol, string or
@@ -387,7 +331,80 @@ static int read_field_name(struct ion_text_cur *c, struct ion_symbol *name)
 	return 0;
 }
 
-static int parse_struct(struct ion_text_cur *c, struct ion_value *v)
+/* How each container reads: the context its children parse in, its
+ * closer, and where commas separate children, the errors for a missing
+ * child and for a child not followed by ',' or the closer. */
+struct container_kind {
+	enum ctx ctx;
+	uint8_t close;
+	const char *what;
+	const char *missing; /* NULL: no commas (sexp) */
+	const char *expected;
+};
+
+static const struct container_kind CONTAINER_LIST = {
+	CTX_LIST,
+	']',
+	"list",
+	"unexpected ',' in list (missing value)",
+	"in list (expected ',' or ']')",
+};
+static const struct container_kind CONTAINER_SEXP = { CTX_SEXP, ')', "sexp", NULL, NULL };
+static const struct container_kind CONTAINER_STRUCT = {
+	CTX_STRUCT,
+	'}',
+	"struct",
+	"unexpected ',' in struct (missing field)",
+	"in struct (expected ',' or '}')",
+};
+
+/* Before a child: whitespace, then *done at the closer; with commas, a ','
+ * here means a child was left out. */
+static inline int container_next(struct ion_text_cur *c, const uint8_t *open,
+				 const struct container_kind *k, bool *done)
+{
+	int rc = container_ws(c, open, k->what);
+	if (rc)
+		return rc;
+	*done = *c->p == k->close;
+	if (!*done && k->missing && *c->p == ',')
+		return ion_text_fail(c, c->p, ION_ERR_SYNTAX, "%s", k->missing);
+	return 0;
+}
+
+/* After a child (with commas): ',' means another follows (*more), the
+ * closer ends the container (leave steps over it), anything else is an
+ * error. */
+static inline int container_after(struct ion_text_cur *c, const uint8_t *open,
+				  const struct container_kind *k, bool *more)
+{
+	int rc = container_ws(c, open, k->what);
+	if (rc)
+		return rc;
+	*more = *c->p == ',';
+	if (*more) {
+		c->p++;
+		return 0;
+	}
+	if (*c->p != k->close)
+		return fail_unexpected(c, c->p, k->expected);
+	return 0;
+}
+
+/* A struct field's name and the ':' after it, whitespace around both. */
+static int read_field_head(struct ion_text_cur *c, const uint8_t *open, struct ion_symbol *name)
+{
+	int rc;
+	if ((rc = read_field_name(c, name)) || (rc = container_ws(c, open, "struct")))
+		return rc;
+	if (*c->p != ':')
+		return fail_unexpected(c, c->p, "after field name (expected ':')");
+	c->p++;
+	return container_ws(c, open, "struct");
+}
+
+static int parse_container(struct ion_text_cur *c, struct ion_value *v,
+			   const struct container_kind *k)
 {
 	const uint8_t *open = c->p;
 	int rc = enter(c, open);
@@ -396,41 +413,28 @@ static int parse_struct(struct ion_text_cur *c, struct ion_value *v)
 	struct ion_value **tail = &v->u.c.first_child;
 	size_t count = 0;
 	for (;;) {
-		if ((rc = container_ws(c, open, "struct")))
+		bool done, more = true;
+		if ((rc = container_next(c, open, k, &done)))
 			return rc;
-		if (*c->p == '}')
+		if (done)
 			break;
-		if (*c->p == ',')
-			return ion_text_fail(c, c->p, ION_ERR_SYNTAX,
-					     "unexpected ',' in struct (missing field)");
-		struct ion_symbol name;
-		if ((rc = read_field_name(c, &name)) || (rc = container_ws(c, open, "struct")))
-			return rc;
-		if (*c->p != ':')
-			return fail_unexpected(c, c->p, "after field name (expected ':')");
-		c->p++;
-		if ((rc = container_ws(c, open, "struct")))
+		struct ion_symbol name = { 0 };
+		if (k->ctx == CTX_STRUCT && (rc = read_field_head(c, open, &name)))
 			return rc;
 		struct ion_value *child;
-		if ((rc = parse_value(c, CTX_STRUCT, &child, NULL)))
+		if ((rc = parse_value(c, k->ctx, &child, NULL)))
 			return rc;
-		child->field_name = name;
+		if (k->ctx == CTX_STRUCT)
+			child->field_name = name;
 		*tail = child;
 		tail = &child->next;
 		count++;
-		if ((rc = container_ws(c, open, "struct")))
+		if (k->missing && (rc = container_after(c, open, k, &more)))
 			return rc;
-		if (*c->p == ',') {
-			c->p++;
-			continue;
-		}
-		if (*c->p != '}')
-			return fail_unexpected(c, c->p, "in struct (expected ',' or '}')");
-		break;
+		if (!more)
+			break;
 	}
-	c->p++;
-	c->depth--;
-	v->u.c.count = count;
+	leave(c, v, count);
 	return 0;
 }
 
@@ -484,13 +488,13 @@ static int parse_plain(struct ion_text_cur *c, enum ctx ctx, struct ion_value *v
 		if (p[1] == '{')
 			return ion_text_read_lob(c, v);
 		v->type = ION_TYPE_STRUCT;
-		return parse_struct(c, v);
+		return parse_container(c, v, &CONTAINER_STRUCT);
 	case '[':
 		v->type = ION_TYPE_LIST;
-		return parse_list(c, v);
+		return parse_container(c, v, &CONTAINER_LIST);
 	case '(':
 		v->type = ION_TYPE_SEXP;
-		return parse_sexp(c, v);
+		return parse_container(c, v, &CONTAINER_SEXP);
 	case '"':
 		v->type = ION_TYPE_STRING;
 		return ion_text_read_quoted(c, '"', &v->u.bytes.data, &v->u.bytes.len);

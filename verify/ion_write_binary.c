@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ion_encode.h"
 #include "ion_write.h"
 
 #define BIN_IVM "\xE0\x01\x00\xEA"
@@ -151,45 +152,6 @@ static int symbol_id(struct ion_binary_writer *w, const struct ion_symbol *s, ui
 
 /* --- Primitive fields -------------------------------------------------- */
 
-static size_t enc_varuint(uint64_t m, uint8_t *p)
-{
-	size_t n = 1;
-	while (n < 10 && (m >> (7 * n)) != 0)
-		n++;
-	for (size_t i = 0; i < n; i++)
-		p[i] = (uint8_t)((m >> (7 * (n - 1 - i))) & 0x7F);
-	p[n - 1] |= 0x80;
-	return n;
-}
-
-/* VarInt; neg with m == 0 is negative zero (0xC0: unknown offset). */
-static size_t enc_varint(bool neg, uint64_t m, uint8_t *p)
-{
-	size_t n = 1;
-	while (n < 10 && (m >> (6 + 7 * (n - 1))) != 0)
-		n++;
-	for (size_t i = 0; i < n; i++)
-		p[i] = (uint8_t)((m >> (7 * (n - 1 - i))) & 0x7F);
-	p[0] = (uint8_t)((p[0] & 0x3F) | (neg ? 0x40 : 0));
-	p[n - 1] |= 0x80;
-	return n;
-}
-
-static size_t enc_varint64(int64_t v, uint8_t *p)
-{
-	return enc_varint(v < 0, v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v, p);
-}
-
-static size_t enc_uint(uint64_t m, uint8_t *p)
-{
-	size_t n = 0;
-	while (n < 8 && (m >> (8 * n)) != 0)
-		n++;
-	for (size_t i = 0; i < n; i++)
-		p[i] = (uint8_t)(m >> (8 * (n - 1 - i)));
-	return n;
-}
-
 /* Length of a signed Int for a magnitude (0 for +0, which is omitted). */
 static size_t int_len(const struct ion_bigint *i)
 {
@@ -219,7 +181,7 @@ static size_t enc_header(uint8_t type, size_t len, uint8_t *p)
 		return 1;
 	}
 	p[0] = (uint8_t)(type << 4 | 14);
-	return 1 + enc_varuint(len, p + 1);
+	return 1 + ion_encode_varuint(len, p + 1);
 }
 
 static int put_header(struct buf *b, uint8_t type, size_t len)
@@ -251,25 +213,11 @@ static int enc_value(struct bin_ctx *c, const struct ion_value *v, int depth, st
 
 static int enc_timestamp(const struct ion_timestamp *t, struct buf *b)
 {
-	uint8_t r[40]; /* offset 3 + year 2 + five 1-byte fields + exponent 5 */
-	size_t n = 0;
-	bool has_time = t->precision >= ION_TS_MINUTE;
-	n += has_time && t->offset_known ? enc_varint64(t->offset_min, r)
-					 : enc_varint(true, 0, r); /* unknown offset */
-	n += enc_varuint(t->year, r + n);
-	if (t->precision >= ION_TS_MONTH)
-		n += enc_varuint(t->month, r + n);
-	if (t->precision >= ION_TS_DAY)
-		n += enc_varuint(t->day, r + n);
-	if (has_time) {
-		n += enc_varuint(t->hour, r + n);
-		n += enc_varuint(t->minute, r + n);
-	}
-	if (t->precision >= ION_TS_SECOND)
-		n += enc_varuint(t->second, r + n);
+	uint8_t r[ION_ENCODE_TS_FIELDS_MAX + ION_ENCODE_VAR_MAX]; /* fields + frac exp */
+	size_t n = ion_encode_ts_fields(t, r);
 	bool frac = t->precision == ION_TS_FRACTION;
 	if (frac)
-		n += enc_varint64(t->frac_exp, r + n);
+		n += ion_encode_varint64(t->frac_exp, r + n);
 	/* a zero coefficient is implied when the Int is left out */
 	struct ion_bigint coef = t->frac_coef;
 	if (coef.len == 0)
@@ -287,8 +235,8 @@ static int enc_decimal(const struct ion_decimal *d, struct buf *b)
 {
 	if (d->exponent == 0 && d->coef.len == 0 && !d->coef.neg)
 		return buf_append_byte(b, 0x50); /* 0d0 */
-	uint8_t e[10];
-	size_t en = enc_varint64(d->exponent, e);
+	uint8_t e[ION_ENCODE_VAR_MAX];
+	size_t en = ion_encode_varint64(d->exponent, e);
 	size_t cn = int_len(&d->coef);
 	int rc = put_header(b, ION_TYPE_DECIMAL, en + cn);
 	if (!rc)
@@ -311,7 +259,7 @@ static int enc_float(double d, struct buf *b)
 static int enc_sid(uint32_t sid, struct buf *b)
 {
 	uint8_t r[1 + 8];
-	size_t n = enc_uint(sid, r + 1);
+	size_t n = ion_encode_uint(sid, r + 1);
 	r[0] = (uint8_t)(ION_TYPE_SYMBOL << 4 | n);
 	return buf_append(b, r, 1 + n);
 }
@@ -325,7 +273,7 @@ static int enc_container(struct bin_ctx *c, const struct ion_value *v, int depth
 			uint32_t sid;
 			uint8_t f[10];
 			if ((rc = symbol_id(c->w, &k->field_name, &sid, c->err)) ||
-			    (rc = buf_append(b, f, enc_varuint(sid, f))))
+			    (rc = buf_append(b, f, ion_encode_varuint(sid, f))))
 				break;
 		}
 		rc = enc_value(c, k, depth + 1, b);
@@ -337,7 +285,7 @@ static int enc_container(struct bin_ctx *c, const struct ion_value *v, int depth
 	size_t hn;
 	if (v->type == ION_TYPE_STRUCT && len == 1) { /* L=1 would mean "sorted" */
 		h[0] = 0xDE;
-		hn = 1 + enc_varuint(len, h + 1);
+		hn = 1 + ion_encode_varuint(len, h + 1);
 	} else {
 		hn = enc_header(v->type, len, h);
 	}
@@ -401,7 +349,7 @@ static int enc_value(struct bin_ctx *c, const struct ion_value *v, int depth, st
 		uint32_t sid;
 		uint8_t f[10];
 		if (!(rc = symbol_id(c->w, &v->annotations[i], &sid, c->err)))
-			rc = buf_append(b, f, enc_varuint(sid, f));
+			rc = buf_append(b, f, ion_encode_varuint(sid, f));
 	}
 	if (rc)
 		return rc;
@@ -410,7 +358,7 @@ static int enc_value(struct bin_ctx *c, const struct ion_value *v, int depth, st
 		return rc;
 	uint8_t h[2 * BIN_HEADER_MAX];
 	uint8_t al[10];
-	size_t aln = enc_varuint(alen, al);
+	size_t aln = ion_encode_varuint(alen, al);
 	size_t hn = enc_header(0x0E, b->len - pos + aln, h);
 	memcpy(h + hn, al, aln);
 	return insert_header(b, pos, h, hn + aln);

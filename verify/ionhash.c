@@ -37,6 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ion_encode.h"
 #include "sha256.h" /* SHA256_LEN */
 
 #define HASH_BEGIN 0x0B
@@ -394,40 +395,6 @@ static inline int put_scalar(struct buf *b, uint8_t tq, const uint8_t *repr, siz
 	return 0;
 }
 
-/* Minimal VarUInt into p (at most 10 bytes); returns its length. */
-static size_t enc_varuint(uint64_t m, uint8_t *p)
-{
-	size_t n = 1;
-	while (n < 10 && (m >> (7 * n)) != 0)
-		n++;
-	for (size_t i = 0; i < n; i++)
-		p[i] = (uint8_t)((m >> (7 * (n - 1 - i))) & 0x7F);
-	p[n - 1] |= 0x80;
-	return n;
-}
-
-/* Minimal VarInt (sign in bit 6 of the first byte); neg with m == 0 gives
- * negative zero (0xC0), which timestamps use for an unknown offset. */
-static size_t enc_varint(bool neg, uint64_t m, uint8_t *p)
-{
-	size_t n = 1; /* the first byte holds 6 bits, the rest 7 each */
-	while (n < 10 && (m >> (6 + 7 * (n - 1))) != 0)
-		n++;
-	for (size_t i = 0; i < n; i++)
-		p[i] = (uint8_t)((m >> (7 * (n - 1 - i))) & 0x7F);
-	p[0] &= 0x3F;
-	if (neg)
-		p[0] |= 0x40;
-	p[n - 1] |= 0x80;
-	return n;
-}
-
-static size_t enc_varint64(int64_t v, uint8_t *p)
-{
-	uint64_t m = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-	return enc_varint(v < 0, m, p);
-}
-
 /* Escaped signed Int (sign-and-magnitude): a leading byte is added when the
  * magnitude's top bit is taken. Zero is written as 0x80 only when neg. */
 static int put_int_escaped(struct buf *b, const struct ion_bigint *i)
@@ -541,8 +508,8 @@ static int ser_decimal(struct ser_ctx *c, const struct ion_value *v, int depth, 
 	int rc = put_begin(out, 0x50);
 	/* 0d0 (positive zero, exponent 0) is the one decimal with no repr */
 	if (!rc && !(d->exponent == 0 && d->coef.len == 0 && !d->coef.neg)) {
-		uint8_t e[10];
-		size_t n = enc_varint64(d->exponent, e);
+		uint8_t e[ION_ENCODE_VAR_MAX];
+		size_t n = ion_encode_varint64(d->exponent, e);
 		rc = put_escaped(out, e, n);
 		if (!rc)
 			rc = put_int_escaped(out, &d->coef);
@@ -554,30 +521,15 @@ static int ser_timestamp(struct ser_ctx *c, const struct ion_value *v, int depth
 {
 	(void)c, (void)depth;
 	const struct ion_timestamp *t = &v->u.ts;
-	uint8_t r[64]; /* offset 3 + year 2 + 5 one-byte fields + frac exp 5 */
-	size_t n = 0;
-	if (t->offset_known && t->precision >= ION_TS_MINUTE)
-		n += enc_varint64(t->offset_min, r + n);
-	else
-		r[n++] = 0xC0; /* unknown offset: negative zero */
-	n += enc_varuint(t->year, r + n);
-	if (t->precision >= ION_TS_MONTH)
-		n += enc_varuint(t->month, r + n);
-	if (t->precision >= ION_TS_DAY)
-		n += enc_varuint(t->day, r + n);
-	if (t->precision >= ION_TS_MINUTE) {
-		n += enc_varuint(t->hour, r + n);
-		n += enc_varuint(t->minute, r + n);
-	}
-	if (t->precision >= ION_TS_SECOND)
-		n += enc_varuint(t->second, r + n);
+	uint8_t r[ION_ENCODE_TS_FIELDS_MAX + ION_ENCODE_VAR_MAX]; /* fields + frac exp */
+	size_t n = ion_encode_ts_fields(t, r);
 	bool frac = t->precision >= ION_TS_FRACTION;
 	bool coef_zero = t->frac_coef.len == 0;
 	/* a zero fraction with exponent >= 0 adds nothing: dropped entirely */
 	if (frac && coef_zero && t->frac_exp >= 0)
 		frac = false;
 	if (frac)
-		n += enc_varint64(t->frac_exp, r + n);
+		n += ion_encode_varint64(t->frac_exp, r + n);
 	int rc = put_begin(out, 0x60);
 	if (!rc)
 		rc = put_escaped(out, r, n);

@@ -10,18 +10,12 @@
 int qldb_proof_parse(const char *text, size_t len, struct qldb_hash *out, size_t max, char *why,
 		     size_t cap)
 {
-	struct ion_arena *a = ion_arena_new();
+	struct ion_arena *a;
 	const struct ion_value *v = NULL;
-	struct ion_error err = { 0 };
 	int n = -1;
-	if (!a) {
-		snprintf(why, cap, "Proof: out of memory");
-		return -1;
-	}
-	if (ion_parse_one((const uint8_t *)text, len, a, &v, &err) != 0) {
-		char m[QLDB_MESSAGE_MAX];
-		ion_error_format(&err, m, sizeof m);
-		snprintf(why, cap, "Proof IonText: %s", m);
+	if (ion_parse_one_alloc((const uint8_t *)text, len, "Proof IonText", &a, &v, why, cap)) {
+		if (!a)
+			snprintf(why, cap, "Proof: out of memory");
 		goto out;
 	}
 	if (v->type != ION_TYPE_LIST || v->is_null) {
@@ -48,21 +42,11 @@ out:
 int qldb_address_parse(const char *text, size_t len, struct qldb_address *out, char *why,
 		       size_t cap)
 {
-	struct ion_arena *a = ion_arena_new();
+	struct ion_arena *a;
 	const struct ion_value *v = NULL;
-	struct ion_error err = { 0 };
 	int rc = -1;
-	if (!a) {
-		snprintf(why, cap, "out of memory");
-		return -1;
-	}
-	if (ion_parse_one((const uint8_t *)text, len, a, &v, &err) != 0) {
-		char m[QLDB_MESSAGE_MAX];
-		ion_error_format(&err, m, sizeof m);
-		snprintf(why, cap, "%s", m);
-	} else {
+	if (!ion_parse_one_alloc((const uint8_t *)text, len, NULL, &a, &v, why, cap))
 		rc = qldb_address_get(v, out, why, cap);
-	}
 	ion_arena_free(a);
 	return rc;
 }
@@ -114,20 +98,12 @@ struct leaf {
 static int leaf_from_block(struct qldb_checker *c, const struct qldb_proof_input *in, struct fwd *w,
 			   const struct qldb_report *fw, struct leaf *lf, char *why, size_t cap)
 {
-	struct ion_arena *a = ion_arena_new();
+	struct ion_arena *a;
 	const struct ion_value *v = NULL;
-	struct ion_error err = { 0 };
 	int rc = -1;
-	if (!a) {
-		snprintf(why, cap, "out of memory");
-		return -1;
-	}
-	if (ion_parse_one((const uint8_t *)in->block_text, in->block_len, a, &v, &err) != 0) {
-		char m[QLDB_MESSAGE_MAX];
-		ion_error_format(&err, m, sizeof m);
-		snprintf(why, cap, "Block IonText: %s", m);
+	if (ion_parse_one_alloc((const uint8_t *)in->block_text, in->block_len, "Block IonText", &a,
+				&v, why, cap))
 		goto out;
-	}
 	struct qldb_block_result r;
 	if (qldb_block_check(c, v, QLDB_MODE_ION, fw, &r) != 0 || w->has_format) {
 		snprintf(why, cap, "Block IonText: %s", w->first_format.message);
@@ -146,20 +122,13 @@ static int leaf_from_revision(struct qldb_checker *c, const struct qldb_proof_in
 			      struct fwd *w, const struct qldb_report *fw, struct leaf *lf,
 			      char *why, size_t cap)
 {
-	struct ion_arena *a = ion_arena_new();
+	struct ion_arena *a;
 	const struct ion_value *v = NULL;
-	struct ion_error err = { 0 };
 	char e[QLDB_HASH_B64_LEN], g[QLDB_HASH_B64_LEN], m[260];
 	int rc = -1;
-	if (!a) {
-		snprintf(why, cap, "out of memory");
-		return -1;
-	}
-	if (ion_parse_one((const uint8_t *)in->revision_text, in->revision_len, a, &v, &err) != 0) {
-		ion_error_format(&err, m, sizeof m);
-		snprintf(why, cap, "Revision IonText: %s", m);
+	if (ion_parse_one_alloc((const uint8_t *)in->revision_text, in->revision_len,
+				"Revision IonText", &a, &v, why, cap))
 		goto out;
-	}
 	if (v->type != ION_TYPE_STRUCT ||
 	    qldb_address_get(ion_struct_get(v, "blockAddress"), &lf->addr, m, sizeof m)) {
 		snprintf(why, cap, "Revision IonText: no blockAddress");

@@ -9,6 +9,17 @@
 
 #include "verify/base64.h"
 
+const char *const AWS_CLI_DIGEST = "6m6BMXobbJKpMhahwVthAEsN6awgnHK62Qq5McGP1Gk=";
+const char *const AWS_CLI_BLOCK_PROOF[AWS_CLI_BLOCK_PROOF_LEN] = {
+	"l3+EXs69K1+rehlqyWLkt+oHDlw4Zi9pCLW/t/mgTPM=",
+	"48CXG3ehPqsxCYd34EEa8Fso0ORpWWAO8010RJKf3Do=",
+	"9UnwnKSQT0i3ge1JMVa+tMIqCEDaOPTkWxmyHSn8UPQ=",
+	"3nW6Vryghk+7pd6wFCtLufgPM6qXHyTNeCb1sCwcDaI=",
+	"Irb5fNhBrNEQ1VPhzlnGT/ZQPadSmgfdtMYcwkNOxoI=",
+	"+3CWpYG/ytf/vq9GidpzSx6JJiLXt1hMQWNnqOy3jfY=",
+	"NPx6cRhwsiy5m9UEWS5JTJrZoUdO2jBOAAOmyZAT+qE=",
+};
+
 const char *shared_path(const char *rel)
 {
 	static char path[4096];

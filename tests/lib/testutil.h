@@ -1,6 +1,7 @@
 /*
  * testutil.h - helpers shared by unit tests: reading vector files from
- * ../shared (or $QLDBTOP_SHARED), base64 of hashes, hex.
+ * ../shared (or $QLDBTOP_SHARED), base64 of hashes, hex, and the values of
+ * the AWS CLI example vector that several tests share.
  * Ownership: read_file returns malloc'd memory (NUL-terminated), caller frees.
  */
 #ifndef QLDBTOP_TESTS_TESTUTIL_H
@@ -25,6 +26,13 @@ struct file_list {
 };
 long file_list_collect(struct file_list *fl, const char *dir, const char *const *suffixes);
 void file_list_free(struct file_list *fl);
+
+/* The AWS CLI example vector (shared/vectors/qldb/aws-cli-examples), as
+ * printed there: get-digest's Digest and get-block's Proof (leaf side
+ * first). Several tests check against it. */
+#define AWS_CLI_BLOCK_PROOF_LEN 7
+extern const char *const AWS_CLI_DIGEST;
+extern const char *const AWS_CLI_BLOCK_PROOF[AWS_CLI_BLOCK_PROOF_LEN];
 
 /* Lowercase hex of n bytes into out (2n+1 bytes). */
 void to_hex(const uint8_t *p, size_t n, char *out);

@@ -18,16 +18,6 @@ static struct qldb_hash H(const char *b64) {
 	return h;
 }
 
-static const char *const BLOCK_PROOF[] = {
-	"l3+EXs69K1+rehlqyWLkt+oHDlw4Zi9pCLW/t/mgTPM=",
-	"48CXG3ehPqsxCYd34EEa8Fso0ORpWWAO8010RJKf3Do=",
-	"9UnwnKSQT0i3ge1JMVa+tMIqCEDaOPTkWxmyHSn8UPQ=",
-	"3nW6Vryghk+7pd6wFCtLufgPM6qXHyTNeCb1sCwcDaI=",
-	"Irb5fNhBrNEQ1VPhzlnGT/ZQPadSmgfdtMYcwkNOxoI=",
-	"+3CWpYG/ytf/vq9GidpzSx6JJiLXt1hMQWNnqOy3jfY=",
-	"NPx6cRhwsiy5m9UEWS5JTJrZoUdO2jBOAAOmyZAT+qE=",
-};
-static const char *const DIGEST = "6m6BMXobbJKpMhahwVthAEsN6awgnHK62Qq5McGP1Gk=";
 static const char *const BLOCK_HASH = "NoChM92yKRuJAb/jeLd1VnYn4DHiWIf071ACfic9uHc=";
 
 static void test_compare_is_signed_from_byte_31_down(void **state)
@@ -47,7 +37,7 @@ static void test_dot_empty_rule_returns_other_unhashed(void **state)
 {
 	(void)state;
 	struct sha256 *s = sha256_new();
-	struct qldb_hash e = { .len = 0 }, x = H(DIGEST), out;
+	struct qldb_hash e = { .len = 0 }, x = H(AWS_CLI_DIGEST), out;
 	assert_int_equal(qldb_dot(s, &e, &x, &out), 0);
 	assert_true(qldb_hash_equal(&out, &x));
 	assert_int_equal(qldb_dot(s, &x, &e, &out), 0);
@@ -81,9 +71,9 @@ static void test_block_proof_folds_to_published_digest(void **state)
 {
 	(void)state;
 	struct sha256 *s = sha256_new();
-	struct qldb_hash proof[7], steps[7], out, start = H(BLOCK_HASH), want = H(DIGEST);
+	struct qldb_hash proof[7], steps[7], out, start = H(BLOCK_HASH), want = H(AWS_CLI_DIGEST);
 	for (int i = 0; i < 7; i++)
-		proof[i] = H(BLOCK_PROOF[i]);
+		proof[i] = H(AWS_CLI_BLOCK_PROOF[i]);
 	assert_int_equal(qldb_proof_fold(s, &start, proof, 7, steps, &out), 0);
 	assert_true(qldb_hash_equal(&out, &want));
 	struct qldb_hash step0 = H("cr8ByjjYZTFe8fjp2Z0qCNr2vIApkOmpX42ZrulPKVQ=");

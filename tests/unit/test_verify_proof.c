@@ -18,16 +18,6 @@
 #include "verify/base64.h"
 #include "verify/qldb_proof.h"
 
-static const char *const BLOCK_PROOF[] = {
-	"l3+EXs69K1+rehlqyWLkt+oHDlw4Zi9pCLW/t/mgTPM=",
-	"48CXG3ehPqsxCYd34EEa8Fso0ORpWWAO8010RJKf3Do=",
-	"9UnwnKSQT0i3ge1JMVa+tMIqCEDaOPTkWxmyHSn8UPQ=",
-	"3nW6Vryghk+7pd6wFCtLufgPM6qXHyTNeCb1sCwcDaI=",
-	"Irb5fNhBrNEQ1VPhzlnGT/ZQPadSmgfdtMYcwkNOxoI=",
-	"+3CWpYG/ytf/vq9GidpzSx6JJiLXt1hMQWNnqOy3jfY=",
-	"NPx6cRhwsiy5m9UEWS5JTJrZoUdO2jBOAAOmyZAT+qE=",
-};
-
 struct tally {
 	int fails[QLDB_CHECK_COUNT];
 	int total;
@@ -71,7 +61,7 @@ static void vec_load(struct vec *v)
 	snprintf(p, sizeof p, "%sget-digest.output.json", D);
 	v->tip = ion_text(p, NULL, "DigestTipAddress");
 	v->digest.len = 32;
-	assert_int_equal(b64_32("6m6BMXobbJKpMhahwVthAEsN6awgnHK62Qq5McGP1Gk=", v->digest.b), 0);
+	assert_int_equal(b64_32(AWS_CLI_DIGEST, v->digest.b), 0);
 }
 
 static void vec_free(struct vec *v)
@@ -113,7 +103,7 @@ static void test_proof_parses_seven_blobs_in_order(void **state)
 		qldb_proof_parse(v.bproof, strlen(v.bproof), h, QLDB_PROOF_MAX, why, sizeof why),
 		7);
 	for (int i = 0; i < 7; i++)
-		assert_string_equal(qldb_hash_b64(&h[i], b), BLOCK_PROOF[i]);
+		assert_string_equal(qldb_hash_b64(&h[i], b), AWS_CLI_BLOCK_PROOF[i]);
 	assert_int_equal(qldb_proof_parse("[1]", 3, h, QLDB_PROOF_MAX, why, sizeof why), -1);
 	assert_int_equal(qldb_proof_parse("{a:1}", 5, h, QLDB_PROOF_MAX, why, sizeof why), -1);
 	assert_int_equal(qldb_proof_parse("[{{AAAA}}]", 10, h, QLDB_PROOF_MAX, why, sizeof why),
