@@ -135,6 +135,12 @@ static void print_plain(const struct export_chain *ch, const struct export_plan 
 		printf("digest: UNVERIFIED (no --digest given)\n");
 	else if (ch->digest_state == EXPORT_DIGEST_UNVERIFIED)
 		printf("digest: UNVERIFIED (%s)\n", ch->digest_why);
+	else if (ch->digest_state == EXPORT_DIGEST_VERIFIED && nf)
+		/* the published block hashes match, but what they cover failed above:
+		 * say exactly what was proven, never a bare VERIFIED */
+		printf("digest: matches the published block hashes 0-%lld, but the export's "
+		       "content is NOT proven (see FAILED below)\n",
+		       (long long)ch->tip.seq);
 	else
 		printf("digest: %s (Merkle root over blocks 0-%lld)\n", digest_word(ch),
 		       (long long)ch->tip.seq);

@@ -76,6 +76,19 @@ for fmt in ion_text ion_binary; do
 		fi
 	done
 done
+# a failed export never reads as verified in the plain output, even where
+# the published block hashes do match the digest
+gen "$SCRATCH/d" --format ion_text --defect revision-data >/dev/null
+"$QLDBTOP_BIN" verify-export "$SCRATCH/d/export0" --digest "$SCRATCH/d/DIGEST.json" \
+	>"$SCRATCH/out" 2>&1
+rc=$?
+if [ "$rc" -eq 1 ] && ! grep -qw "VERIFIED" "$SCRATCH/out" &&
+	grep -q "^digest: matches the published block hashes.*NOT proven" "$SCRATCH/out"; then
+	ok "changed revision data: nothing printed as VERIFIED"
+else
+	not_ok "changed revision data: exit $rc, plain output claims VERIFIED"
+	sed 's/^/#   /' "$SCRATCH/out"
+fi
 # JSON export: a structural defect is still found
 gen "$SCRATCH/dj" --format json --defect blockhash-flip >"$SCRATCH/line"
 seq=$(sed 's/.* seq //' "$SCRATCH/line")
