@@ -110,6 +110,12 @@ build-fuzz/%: tests/fuzz/%.c $(VERIFY_SRC) $(wildcard verify/*.h)
 	@mkdir -p build-fuzz
 	@echo "  FUZZ    $@"
 	$(Q)clang $(FUZZ_CFLAGS) -o $@ $< $(VERIFY_SRC) -lcrypto -lm
+# fuzz_sim_*: the endpoint's request parsing (SigV4, routes, errors) too
+SIM_FUZZ_SRC := sim/sigv4.c sim/http.c
+build-fuzz/fuzz_sim_%: tests/fuzz/fuzz_sim_%.c $(VERIFY_SRC) $(SIM_FUZZ_SRC) $(wildcard verify/*.h sim/*.h)
+	@mkdir -p build-fuzz
+	@echo "  FUZZ    $@"
+	$(Q)clang $(FUZZ_CFLAGS) -o $@ $< $(VERIFY_SRC) $(SIM_FUZZ_SRC) -lcrypto -lcjson -lm
 # the binary target is the text harness compiled with FUZZ_ION_BINARY
 build-fuzz/fuzz_ion_binary: tests/fuzz/fuzz_ion_text.c
 
@@ -117,8 +123,9 @@ FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
 fuzz: $(FUZZ_BIN)
 	@FUZZ_SECONDS=$${FUZZ_SECONDS:-600} sh tests/fuzz/run.sh $(FUZZ_BIN)
 
+# at most 60 s in all: 20 s per Ion reader, 5 s per other target
 fuzz-smoke: $(FUZZ_BIN)
-	@FUZZ_SECONDS=$${FUZZ_SECONDS:-20} sh tests/fuzz/run.sh $(FUZZ_BIN)
+	@FUZZ_SECONDS=$${FUZZ_SECONDS:-20} FUZZ_SECONDS_OTHER=$${FUZZ_SECONDS_OTHER:-5} sh tests/fuzz/run.sh $(FUZZ_BIN)
 
 format:
 	clang-format -i $(LIB_SRC) tui/main.c $(wildcard */*.h) $(UNIT_SRC) $(GEN_SRC) $(FUZZ_SRC)

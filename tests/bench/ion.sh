@@ -1,15 +1,19 @@
 #!/bin/sh
 # ion.sh - Ion read + Ion Hash (SHA-256) throughput on one core, text and
-# binary, over a generated QLDB-like journal (tests/gen/ion_benchgen.c,
-# >= 100 MB of text; its binary form written by ion_tool). Prints MB/s
-# (best of 3, input bytes, file loaded before timing) against the targets
-# of issue 3: >= 150 MB/s text, >= 300 MB/s binary. Exit 1 below a target
-# or when text and binary do not hash alike. Temp files are deleted.
+# binary, over a generated QLDB-like journal (tests/gen/ion_benchgen.c; its
+# binary form written by ion_tool; both files >= 100 MB, so the text is
+# about 180 MB). Prints MB/s (best of 5, input bytes, file loaded before
+# timing) against the targets of issue 3: >= 150 MB/s text, >= 300 MB/s
+# binary, and for each file the ceiling that SHA-256 alone sets (the
+# messages and blocks Ion Hash needs for that file, hashed by OpenSSL with
+# nothing else). Exit 1 below a target, when a file is under 100 MB, or
+# when text and binary do not hash alike. Temp files are deleted.
 #   QLDBTOP_TOOLS  where the tools are (default build/tools)
-#   ION_BENCH_MB   size of the text file in MB (default 100)
+#   ION_BENCH_MB   size of the text file in MB (default 180)
 set -u
 TOOLS=${QLDBTOP_TOOLS:-build/tools}
-MB=${ION_BENCH_MB:-100}
+MB=${ION_BENCH_MB:-180}
+MIN_BYTES=100000000
 TEXT_TARGET=150
 BINARY_TARGET=300
 tmp=$(mktemp -d)
@@ -19,15 +23,20 @@ for t in ion_benchgen ion_tool ion_bench; do
 done
 "$TOOLS/ion_benchgen" "$tmp/journal.ion" --mb "$MB" >/dev/null || exit 1
 "$TOOLS/ion_tool" to-binary "$tmp/journal.ion" "$tmp/journal.10n" || exit 1
+for f in journal.ion journal.10n; do
+	size=$(wc -c <"$tmp/$f")
+	[ "$size" -ge "$MIN_BYTES" ] ||
+		{ echo "ion bench: $f is $size bytes, under 100 MB: raise ION_BENCH_MB"; exit 1; }
+done
 # one core: pin when taskset is there (the reader is single-threaded anyway)
 pin=
 command -v taskset >/dev/null 2>&1 && pin="taskset -c 0"
-$pin "$TOOLS/ion_bench" "$tmp/journal.ion" "$tmp/journal.10n" >"$tmp/out" || exit 1
+$pin "$TOOLS/ion_bench" --runs 5 "$tmp/journal.ion" "$tmp/journal.10n" >"$tmp/out" || exit 1
 sed "s|$tmp/||" "$tmp/out"
 status=0
-[ "$(awk '{print $NF}' "$tmp/out" | sort -u | wc -l)" -eq 1 ] ||
+[ "$(awk '/digest/ {print $NF}' "$tmp/out" | sort -u | wc -l)" -eq 1 ] ||
 	{ echo "ion bench: text and binary hash differently"; status=1; }
-rate() { awk -v k="$1" '$2 == k { for (i = 1; i <= NF; i++) if ($(i + 1) == "MB/s") print int($i) }' "$tmp/out"; }
+rate() { awk -v k="$1" '$2 == k && /digest/ { for (i = 1; i <= NF; i++) if ($(i + 1) == "MB/s") print int($i) }' "$tmp/out"; }
 for kind in text binary; do
 	r=$(rate "$kind")
 	target=$TEXT_TARGET
@@ -35,7 +44,9 @@ for kind in text binary; do
 	if [ "${r:-0}" -ge "$target" ]; then
 		echo "ion bench: $kind ${r} MB/s: target $target MB/s met"
 	else
-		echo "ion bench: $kind ${r:-?} MB/s: BELOW target $target MB/s"
+		ceiling=$(awk -v k="$kind" '$2 == k && /SHA-256 alone/ { print int($(NF - 1)) }' "$tmp/out")
+		echo "ion bench: $kind ${r:-?} MB/s: BELOW target $target MB/s" \
+			"(SHA-256 alone allows at most ${ceiling:-?} MB/s on this file)"
 		status=1
 	fi
 done

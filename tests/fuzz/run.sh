@@ -1,5 +1,7 @@
 #!/bin/sh
-# Run each libFuzzer target for FUZZ_SECONDS. TAP output: one line per
+# Run each libFuzzer target for FUZZ_SECONDS (the Ion readers,
+# fuzz_ion_*) or FUZZ_SECONDS_OTHER (every other target; default
+# FUZZ_SECONDS), so the smoke run in make test stays within 60 s in all. TAP output: one line per
 # target; any crash, leak, timeout or UBSan report is a failure, and the
 # reproducer is kept in $FUZZ_FINDINGS/<name>/ (default build-fuzz/findings).
 # Seeds (copied into a temp corpus, so nothing is committed):
@@ -8,7 +10,8 @@
 #   fuzz_ion_binary*  every .10n file of shared/vectors/ion-tests
 #   others            tests/fuzz/corpus/<name>/ when it exists
 set -u
-secs=${FUZZ_SECONDS:-20}
+ion_secs=${FUZZ_SECONDS:-20}
+other_secs=${FUZZ_SECONDS_OTHER:-$ion_secs}
 shared=${QLDBTOP_SHARED:-../shared}
 findings=${FUZZ_FINDINGS:-build-fuzz/findings}
 status=0
@@ -30,6 +33,10 @@ seed() {
 
 for bin in "$@"; do
 	name=$(basename "$bin")
+	case $name in
+	fuzz_ion_*) secs=$ion_secs ;;
+	*) secs=$other_secs ;;
+	esac
 	work=$(mktemp -d)
 	mkdir -p "$work/corpus" "$work/seeds" "$work/out"
 	seed "$name" "$work/seeds"

@@ -132,6 +132,45 @@ static void test_struct_a1_sha256_is_sorted_escaped_field_digest(void **state)
 	expect_identity(&s, "0bd00c0b70610c0e0c0b20010c0e0e");
 }
 
+/* What the hasher reports feeding SHA-256 (the benchmark's floor rests on
+ * it), counted from the spec: one message per struct field plus one for
+ * the top-level value. {a:1,b:{c:"x"}}: fields a, b and c; the messages
+ * of a (0b70610e 0b20010e: 8 bytes) and c (11 bytes) take one block each
+ * after padding (up to 55 bytes fit one); b's (4 + 3 + 32 to 64 escaped
+ * digest bytes) one or two; the top-level s() holds two escaped digests
+ * (3 + 64 to 128 bytes), so two or three: 5 to 7 blocks in all. */
+static void test_stats_count_messages_and_blocks(void **state)
+{
+	(void)state;
+	static const char TEXT[] = "{a:1,b:{c:\"x\"}}";
+	struct ion_arena *a = NULL;
+	const struct ion_value *v = NULL;
+	char why[200];
+	assert_int_equal(ion_parse_one_alloc((const uint8_t *)TEXT, strlen(TEXT), NULL, &a, &v, why,
+					     sizeof why),
+			 0);
+	struct ionhash *h = ionhash_new("sha256");
+	assert_non_null(h);
+	struct ionhash_stats st;
+	ionhash_get_stats(h, &st);
+	assert_int_equal(st.messages, 0);
+	assert_int_equal(st.blocks, 0);
+	uint8_t d[32];
+	struct ion_error err = { 0 };
+	assert_int_equal(ionhash_sha256(h, v, d, &err), 0);
+	ionhash_get_stats(h, &st);
+	assert_int_equal(st.messages, 4);
+	assert_in_range(st.blocks, 5, 7);
+	/* counts accumulate over values */
+	uint64_t blocks = st.blocks;
+	assert_int_equal(ionhash_sha256(h, v, d, &err), 0);
+	ionhash_get_stats(h, &st);
+	assert_int_equal(st.messages, 8);
+	assert_int_equal(st.blocks, 2 * blocks);
+	ionhash_free(h);
+	ion_arena_free(a);
+}
+
 static void test_top_level_field_name_is_not_hashed(void **state)
 {
 	(void)state;
@@ -715,6 +754,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_list_123_identity_sha256_md5_match_worked_example),
 		cmocka_unit_test(test_struct_a1_sha256_is_sorted_escaped_field_digest),
+		cmocka_unit_test(test_stats_count_messages_and_blocks),
 		cmocka_unit_test(test_top_level_field_name_is_not_hashed),
 		cmocka_unit_test(test_annotation_wraps_value),
 		cmocka_unit_test(test_scalars_minimal_representations),
