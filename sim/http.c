@@ -83,6 +83,50 @@ int sim_response_json(struct sim_response *res, void *cjson_obj)
 	return 0;
 }
 
+/* Length of the valid UTF-8 sequence at s (strict: no overlongs,
+ * surrogates or code points past U+10FFFF), or 0. */
+static size_t utf8_sequence(const unsigned char *s)
+{
+	static const struct {
+		unsigned char first_lo, first_hi, second_lo, second_hi;
+		size_t len;
+	} FORMS[] = {
+		{ 0xc2, 0xdf, 0x80, 0xbf, 2 }, { 0xe0, 0xe0, 0xa0, 0xbf, 3 },
+		{ 0xe1, 0xec, 0x80, 0xbf, 3 }, { 0xed, 0xed, 0x80, 0x9f, 3 },
+		{ 0xee, 0xef, 0x80, 0xbf, 3 }, { 0xf0, 0xf0, 0x90, 0xbf, 4 },
+		{ 0xf1, 0xf3, 0x80, 0xbf, 4 }, { 0xf4, 0xf4, 0x80, 0x8f, 4 },
+	};
+	for (size_t f = 0; f < sizeof FORMS / sizeof FORMS[0]; f++) {
+		if (s[0] < FORMS[f].first_lo || s[0] > FORMS[f].first_hi)
+			continue;
+		if (s[1] < FORMS[f].second_lo || s[1] > FORMS[f].second_hi)
+			return 0;
+		for (size_t i = 2; i < FORMS[f].len; i++)
+			if (s[i] < 0x80 || s[i] > 0xbf) /* also stops at the NUL */
+				return 0;
+		return FORMS[f].len;
+	}
+	return 0;
+}
+
+void sim_message_clean(char *msg)
+{
+	unsigned char *s = (unsigned char *)msg;
+	while (*s) {
+		if (*s < 0x20 || *s == 0x7f) {
+			*s++ = '?';
+		} else if (*s < 0x80) {
+			s++;
+		} else {
+			size_t n = utf8_sequence(s);
+			if (n)
+				s += n;
+			else
+				*s++ = '?';
+		}
+	}
+}
+
 void sim_response_error(struct sim_response *res, enum sim_error e, const char *resource_type,
 			const char *resource_name, const char *parameter_name, const char *fmt, ...)
 {
@@ -91,6 +135,7 @@ void sim_response_error(struct sim_response *res, enum sim_error e, const char *
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	sim_message_clean(msg);
 	cJSON *o = cJSON_CreateObject();
 	/* The CLI reads "message" or "Message"; the model's member is Message. */
 	if (!o || !cJSON_AddStringToObject(o, "message", msg) ||
@@ -233,7 +278,12 @@ void sim_route_dispatch(const struct sim_route *table, size_t n, void *svc,
 
 void *sim_json_timestamp(int64_t ms)
 {
+	/* sign apart: ms % 1000 is negative for negative ms (and -999 ms has
+	 * no integer part to carry the sign); the magnitude is taken unsigned
+	 * so INT64_MIN works too */
 	char num[32];
-	snprintf(num, sizeof num, "%" PRId64 ".%03" PRId64, ms / 1000, ms % 1000);
+	uint64_t mag = ms < 0 ? 0 - (uint64_t)ms : (uint64_t)ms;
+	snprintf(num, sizeof num, "%s%" PRIu64 ".%03" PRIu64, ms < 0 ? "-" : "", mag / 1000,
+		 mag % 1000);
 	return cJSON_CreateRaw(num);
 }

@@ -107,13 +107,21 @@ enum sim_route_status sim_route_match(const struct sim_route *table, size_t n,
 void sim_route_dispatch(const struct sim_route *table, size_t n, void *svc,
 			const struct sim_request *req, struct sim_response *res);
 
+/* Make msg (NUL-terminated, edited in place) one printable line: control
+ * bytes and bytes that are not part of valid UTF-8 (including a sequence
+ * cut short by truncation) become '?'. Every message that echoes request
+ * data passes through here, so a raw path or header cannot break a log
+ * line or the JSON consumer's text. */
+void sim_message_clean(char *msg);
+
 /* Percent-decode src[0..n) into dst (NUL-terminated, cap bytes). '+' is
  * kept (rest-json encodes spaces as %20). Returns the length or -1 on a
  * malformed escape, an encoded NUL or overflow. */
 long sim_percent_decode(const char *src, size_t n, char *dst, size_t cap);
 
 /* Epoch milliseconds as a JSON number with three fraction digits
- * (1700000000.123): AWS rest-json timestamps. Returns a cJSON * (raw). */
+ * (1700000000.123, -0.001): AWS rest-json timestamps. Returns a cJSON *
+ * (raw). */
 void *sim_json_timestamp(int64_t ms);
 
 #endif

@@ -18,8 +18,8 @@
 #include "verify/sha256.h"
 
 #define SIGV4_ALGORITHM "AWS4-HMAC-SHA256"
-#define SIGV4_SCOPE_MAX 256 /* date/region/service/aws4_request */
 #define SIGV4_SECRET_MAX 256
+#define SIGV4_DATE_LEN 16 /* YYYYMMDDTHHMMSSZ */
 
 static int deny(enum sim_error *err, enum sim_error e, char *msg, size_t cap, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
@@ -29,6 +29,7 @@ static int deny(enum sim_error *err, enum sim_error e, char *msg, size_t cap, co
 	va_start(ap, fmt);
 	vsnprintf(msg, cap, fmt, ap);
 	va_end(ap);
+	sim_message_clean(msg); /* the scope and dates echo request bytes */
 	*err = e;
 	return -1;
 }
@@ -52,12 +53,14 @@ int sim_sigv4_uri_encode(struct buf *out, const char *s, size_t n, int keep_slas
 
 /* The parts of "AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…". */
 struct sigv4_auth {
-	char credential[SIGV4_SCOPE_MAX + 128];
+	char credential[SIM_SIGV4_MAX_CREDENTIAL + 1];
 	char signed_headers[SIM_SIGV4_MAX_SIGNED_HEADERS * (SIM_SIGV4_MAX_HEADER_NAME + 1)];
 	char signature[65];
 	/* credential split: key id, then scope (date/region/service/aws4_request) */
 	const char *key_id, *scope, *date, *region, *service, *terminator;
-	char scope_copy[SIGV4_SCOPE_MAX];
+	/* the scope is part of the credential, so it always fits: a shorter
+	 * copy would sign a truncated scope and refuse a correct signature */
+	char scope_copy[SIM_SIGV4_MAX_CREDENTIAL + 1];
 };
 
 /* Copy the value of "name=" from the comma-separated list into out. */
@@ -113,23 +116,57 @@ static int split_credential(struct sigv4_auth *a)
 	return 0;
 }
 
-/* X-Amz-Date (YYYYMMDDTHHMMSSZ) to time_t; -1 if malformed. */
+/* X-Amz-Date (YYYYMMDDTHHMMSSZ) to time_t; -1 if malformed or not a real
+ * calendar time (timegm would quietly turn 20230231 into March 3rd, and
+ * the credential date is compared as text, so both must name one day). */
 static time_t parse_amz_date(const char *s)
 {
+	static const int MDAYS[12] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
 	struct tm tm = { 0 };
-	if (strlen(s) != 16 || s[8] != 'T' || s[15] != 'Z')
+	if (strlen(s) != SIGV4_DATE_LEN || s[8] != 'T' || s[15] != 'Z')
 		return -1;
 	for (int i = 0; i < 15; i++)
 		if (i != 8 && (s[i] < '0' || s[i] > '9'))
 			return -1;
-	tm.tm_year =
-		(s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0') - 1900;
-	tm.tm_mon = (s[4] - '0') * 10 + (s[5] - '0') - 1;
-	tm.tm_mday = (s[6] - '0') * 10 + (s[7] - '0');
+	int year = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+	int mon = (s[4] - '0') * 10 + (s[5] - '0'), day = (s[6] - '0') * 10 + (s[7] - '0');
+	int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
 	tm.tm_hour = (s[9] - '0') * 10 + (s[10] - '0');
 	tm.tm_min = (s[11] - '0') * 10 + (s[12] - '0');
 	tm.tm_sec = (s[13] - '0') * 10 + (s[14] - '0');
+	if (mon < 1 || mon > 12 || day < 1 || day > MDAYS[mon - 1] ||
+	    (mon == 2 && day == 29 && !leap) || tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 59)
+		return -1;
+	tm.tm_year = year - 1900;
+	tm.tm_mon = mon - 1;
+	tm.tm_mday = day;
 	return timegm(&tm);
+}
+
+/* Is s exactly 64 hex digits? */
+static int is_hex64(const char *s)
+{
+	size_t n = 0;
+	for (; s[n]; n++)
+		if (!((s[n] >= '0' && s[n] <= '9') || (s[n] >= 'a' && s[n] <= 'f') ||
+		      (s[n] >= 'A' && s[n] <= 'F')))
+			return 0;
+	return n == 64;
+}
+
+/* Number of ';'-separated names in list, or -1 if one is empty. */
+static int count_names(const char *list)
+{
+	int n = 1;
+	if (!*list)
+		return -1;
+	for (const char *p = list; *p; p++)
+		if (*p == ';') {
+			if (p == list || p[1] == ';' || p[1] == '\0')
+				return -1;
+			n++;
+		}
+	return n;
 }
 
 /* Is name one of the ';'-separated entries of list? */
@@ -226,15 +263,47 @@ static int append_canonical_query(struct buf *b, const struct sim_sigv4_request 
 	return rc;
 }
 
+/* The canonical URI (AWS non-S3 rules, as botocore's remove_dot_segments):
+ * "." and empty segments dropped, ".." drops the one before, a trailing
+ * '/' kept when anything is left, an empty result is "/"; then the wire
+ * path is URI-encoded once more. Without this a request the CLI signs for
+ * /ledgers/x/../y would be refused as a bad signature. */
+static int append_canonical_uri(struct buf *b, const char *raw)
+{
+	size_t n = strlen(raw), o = 0;
+	char *out = malloc(n + 2);
+	if (!out)
+		return -1;
+	/* out holds "/seg/seg..." so ".." can cut back to the previous '/' */
+	for (const char *p = raw; *p;) {
+		const char *end = strchr(p, '/');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		if (len == 2 && p[0] == '.' && p[1] == '.') {
+			while (o > 0 && out[--o] != '/')
+				;
+		} else if (len && !(len == 1 && p[0] == '.')) {
+			out[o++] = '/';
+			memcpy(out + o, p, len);
+			o += len;
+		}
+		p = end ? end + 1 : p + len;
+	}
+	size_t start = raw[0] == '/' ? 0 : 1; /* a relative path keeps no lead '/' */
+	if (o && n && raw[n - 1] == '/')
+		out[o++] = '/';
+	int rc = o > start ? sim_sigv4_uri_encode(b, out + start, o - start, 1)
+			   : buf_append_byte(b, '/');
+	free(out);
+	return rc;
+}
+
 /* Canonical request into b (AWS non-S3 rules). -1 if a signed header is
  * absent or memory ran out. */
 static int canonical_request(struct buf *b, const struct sim_sigv4_request *r,
 			     const char *signed_headers, const char *payload_hex)
 {
 	int rc = buf_printf(b, "%s\n", r->method);
-	if (!rc && r->raw_path[0] == '\0')
-		rc = buf_append_byte(b, '/');
-	rc = rc ? rc : sim_sigv4_uri_encode(b, r->raw_path, strlen(r->raw_path), 1);
+	rc = rc ? rc : append_canonical_uri(b, r->raw_path);
 	rc = rc ? rc : buf_append_byte(b, '\n');
 	rc = rc ? rc : append_canonical_query(b, r);
 	rc = rc ? rc : buf_append_byte(b, '\n');
@@ -318,10 +387,15 @@ int sim_sigv4_check(const struct sim_sigv4_request *r, const char *key_id, const
 			    "endpoint issues no session tokens)");
 	if (auth_part(list, "SignedHeaders", a.signed_headers, sizeof a.signed_headers) != 0 ||
 	    auth_part(list, "Signature", a.signature, sizeof a.signature) != 0 ||
-	    strlen(a.signature) != 64)
+	    !is_hex64(a.signature))
 		return deny(err, SIM_ERR_INCOMPLETE_SIGNATURE, msg, cap,
 			    "Authorization header requires Credential, SignedHeaders and a "
 			    "64-hex-digit Signature");
+	int n_signed = count_names(a.signed_headers);
+	if (n_signed < 0 || n_signed > SIM_SIGV4_MAX_SIGNED_HEADERS)
+		return deny(err, SIM_ERR_INCOMPLETE_SIGNATURE, msg, cap,
+			    "SignedHeaders must list 1..%d header names separated by ';'",
+			    SIM_SIGV4_MAX_SIGNED_HEADERS);
 	const char *amz_date = r->header(r->header_ctx, "x-amz-date");
 	time_t t = amz_date ? parse_amz_date(amz_date) : -1;
 	if (t == (time_t)-1)

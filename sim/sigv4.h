@@ -1,17 +1,22 @@
 /*
  * sigv4.h - checking AWS Signature Version 4 on incoming requests, with
  * the non-S3 rules the AWS CLI signs by (shared/docs/aws-api.md §2.1, §7):
- * the canonical URI is the wire path URI-encoded again (%3A -> %253A), the
+ * the canonical URI is the wire path with dot segments and empty segments
+ * removed (as botocore normalises) and URI-encoded again (%3A -> %253A), the
  * canonical query is every parameter decoded, strictly re-encoded and
  * sorted, signed headers are trimmed with inner runs of spaces collapsed,
  * and the payload hash is SHA-256 of the body.
  *
  * Outcomes map to the AWS error codes: no Authorization header, another
  * scheme, or an access key id that is not ours -> UnrecognizedClient;
- * a header missing its parts -> IncompleteSignature; a wrong signature,
- * wrong service scope or an X-Amz-Date more than 15 minutes off ->
- * InvalidSignature. A session token is refused (the endpoint issues none).
- * The secret never appears in messages.
+ * a header missing its parts, a Signature that is not 64 hex digits,
+ * SignedHeaders with an empty name or more than SIM_SIGV4_MAX_SIGNED_HEADERS
+ * names, or an X-Amz-Date that is not a real YYYYMMDDTHHMMSSZ time ->
+ * IncompleteSignature; a wrong signature, wrong service scope, a signed
+ * header that is absent, a query that does not decode or an X-Amz-Date
+ * more than 15 minutes off -> InvalidSignature. A session token is refused
+ * (the endpoint issues none). The secret never appears in messages, and
+ * messages are one printable line (sim_message_clean).
  *
  * Pure apart from OpenSSL HMAC; thread-safe. All inputs are borrowed.
  */
@@ -27,6 +32,9 @@
 #define SIM_SIGV4_MAX_SKEW 900 /* seconds, as AWS allows */
 #define SIM_SIGV4_MAX_SIGNED_HEADERS 32
 #define SIM_SIGV4_MAX_HEADER_NAME 64
+/* Credential=KEYID/DATE/REGION/SERVICE/aws4_request beyond this many bytes
+ * is refused (UnrecognizedClient); within it, any region is signed whole. */
+#define SIM_SIGV4_MAX_CREDENTIAL 383
 
 struct sim_sigv4_request {
 	const char *method;

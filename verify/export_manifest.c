@@ -56,6 +56,9 @@ int export_key_parse(const char *key, size_t len, struct export_range *out)
 		t--;
 	if (t == 0 || t - 1 > QLDB_STRAND_MAX || t - 1 == 0)
 		return -1;
+	for (size_t i = 0; i + 1 < t; i++) /* as qldb_address_get: visible ASCII */
+		if ((unsigned char)base[i] <= 0x20 || (unsigned char)base[i] >= 0x7f)
+			return -1;
 	const char *tok = base + t;
 	size_t tlen = n - t;
 	const char *dash = memchr(tok, '-', tlen);
@@ -150,7 +153,22 @@ int export_completed_parse(const uint8_t *buf, size_t len,
 		size_t n = 0;
 		const char *t = text_of(k, &n);
 		if (!t || n == 0 || n > EXPORT_KEY_MAX) {
-			snprintf(why, cap, "completed manifest: key %zu is not a string", i + 1);
+			snprintf(why, cap,
+				 "completed manifest: key %zu is not a string of 1..EXPORT_KEY_MAX "
+				 "bytes",
+				 i + 1);
+			rc = -1;
+			break;
+		}
+		/* keys label failures on one line: no control characters (or NUL) */
+		size_t j = 0;
+		while (j < n && (unsigned char)t[j] >= 0x20 && t[j] != 0x7f)
+			j++;
+		if (j < n) {
+			snprintf(why, cap,
+				 "completed manifest: key %zu has a control character 0x%02x at "
+				 "byte %zu",
+				 i + 1, (unsigned char)t[j], j);
 			rc = -1;
 			break;
 		}

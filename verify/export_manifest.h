@@ -30,7 +30,8 @@ const char *export_format_name(enum export_format f);
 /* The block range named by a data-object key: take the last path element,
  * drop its final extension, and split the token after the last remaining
  * '.' on '-' (ExportProcessor's blocksInRange). The strand is what comes
- * before that token. Returns 0 or -1. */
+ * before that token: 1..QLDB_STRAND_MAX visible ASCII characters; first
+ * and last at most 18 digits each. Returns 0 or -1. */
 struct export_range {
 	char strand[QLDB_STRAND_MAX + 1];
 	int64_t first, last;
@@ -44,7 +45,9 @@ int export_started_parse(const uint8_t *buf, size_t len, enum export_format *out
 
 /* Completed manifest {keys:[…]}: calls fn(ctx, key, len) for each key in
  * order; fn returns 0 to go on or non-zero to stop (that value is
- * returned). Returns 0, the callback's value, or -1 with why. */
+ * returned). A key must be a string (or symbol) of 1..EXPORT_KEY_MAX bytes
+ * with no control character (keys label one-line messages). Returns 0, the
+ * callback's value, or -1 with why. */
 int export_completed_parse(const uint8_t *buf, size_t len,
 			   int (*fn)(void *ctx, const char *key, size_t len), void *ctx, char *why,
 			   size_t cap);

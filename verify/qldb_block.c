@@ -157,9 +157,21 @@ int qldb_address_get(const struct ion_value *v, struct qldb_address *out, char *
 		snprintf(why, cap, "address strandId has a bad length");
 		return -1;
 	}
+	for (size_t i = 0; i < len; i++)
+		if (text[i] <= 0x20 || text[i] >= 0x7f) {
+			snprintf(why, cap,
+				 "address strandId has a byte 0x%02x at %zu (not visible ASCII)",
+				 text[i], i);
+			return -1;
+		}
 	if (!n || n->is_null || n->type != ION_TYPE_INT || ion_int_to_i64(&n->u.i, &out->seq) ||
 	    out->seq < 0) {
 		snprintf(why, cap, "address has no non-negative sequenceNo int");
+		return -1;
+	}
+	if (out->seq > QLDB_SEQUENCE_MAX) {
+		snprintf(why, cap, "address sequenceNo %lld is over QLDB_SEQUENCE_MAX",
+			 (long long)out->seq);
 		return -1;
 	}
 	memcpy(out->strand, text, len);

@@ -30,6 +30,10 @@
 #define QLDB_BLOCK_MAX_REVISIONS 65536
 #define QLDB_BLOCK_MAX_ENTRIES 65536
 #define QLDB_STRAND_MAX 64 /* strand ids are 22 characters of base62 */
+/* Sequence numbers above this are rejected: no ledger comes near it, and it
+ * keeps seq + 1 (the next expected block) from overflowing int64_t. Export
+ * keys (at most 18 digits) stay below it too. */
+#define QLDB_SEQUENCE_MAX ((int64_t)1 << 62)
 #define QLDB_MESSAGE_MAX 400
 #define QLDB_HASH_B64_LEN 45 /* base64 of 32 bytes + NUL */
 
@@ -95,7 +99,9 @@ struct sha256 *qldb_checker_sha(struct qldb_checker *c); /* borrowed */
 /* Base64 of a hash into out (QLDB_HASH_B64_LEN bytes); "(empty)" if len 0. */
 const char *qldb_hash_b64(const struct qldb_hash *h, char out[QLDB_HASH_B64_LEN]);
 
-/* Read {strandId, sequenceNo}. Returns 0 or -1 with why filled. */
+/* Read {strandId, sequenceNo}: strandId 1..QLDB_STRAND_MAX visible ASCII
+ * characters (it is printed in one-line messages), sequenceNo an int in
+ * 0..QLDB_SEQUENCE_MAX. Returns 0 or -1 with why filled. */
 int qldb_address_get(const struct ion_value *v, struct qldb_address *out, char *why, size_t cap);
 /* A hash field: a blob of 0 or 32 bytes (Ion), or also a base64 string
  * (JSON mode). allow_empty admits the 0-byte form. Returns 0 or -1. */
