@@ -106,13 +106,13 @@ unit-tsan: $(UNIT_BIN) $(GEN_BIN)
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -I. -fsanitize=fuzzer,address,undefined \
                -fno-sanitize-recover=undefined
 VERIFY_SRC  := $(sort $(wildcard verify/*.c))
-build-fuzz/%: tests/fuzz/%.c $(VERIFY_SRC) $(wildcard verify/*.h)
+build-fuzz/%: tests/fuzz/%.c $(VERIFY_SRC) $(wildcard verify/*.h tests/fuzz/*.h)
 	@mkdir -p build-fuzz
 	@echo "  FUZZ    $@"
 	$(Q)clang $(FUZZ_CFLAGS) -o $@ $< $(VERIFY_SRC) -lcrypto -lm
 # fuzz_sim_*: the endpoint's request parsing (SigV4, routes, errors) too
 SIM_FUZZ_SRC := sim/sigv4.c sim/http.c
-build-fuzz/fuzz_sim_%: tests/fuzz/fuzz_sim_%.c $(VERIFY_SRC) $(SIM_FUZZ_SRC) $(wildcard verify/*.h sim/*.h)
+build-fuzz/fuzz_sim_%: tests/fuzz/fuzz_sim_%.c $(VERIFY_SRC) $(SIM_FUZZ_SRC) $(wildcard verify/*.h sim/*.h tests/fuzz/*.h)
 	@mkdir -p build-fuzz
 	@echo "  FUZZ    $@"
 	$(Q)clang $(FUZZ_CFLAGS) -o $@ $< $(VERIFY_SRC) $(SIM_FUZZ_SRC) -lcrypto -lcjson -lm
@@ -129,7 +129,7 @@ fuzz-smoke: $(FUZZ_BIN)
 	@FUZZ_SECONDS=$${FUZZ_SECONDS:-18} FUZZ_SECONDS_OTHER=$${FUZZ_SECONDS_OTHER:-5} sh tests/fuzz/run.sh $(FUZZ_BIN)
 
 format:
-	clang-format -i $(LIB_SRC) tui/main.c $(wildcard */*.h) $(UNIT_SRC) $(GEN_SRC) $(FUZZ_SRC)
+	clang-format -i $(LIB_SRC) tui/main.c $(wildcard */*.h) $(UNIT_SRC) $(GEN_SRC) $(FUZZ_SRC) $(wildcard tests/fuzz/*.h tests/lib/*.[ch])
 
 check-format:
 	@sh tests/check-format.sh

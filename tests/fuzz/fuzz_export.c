@@ -49,11 +49,12 @@
 #define FUZZ_PROOF_FIELDS 5 /* LEAF, ADDRESS, PROOF, DIGEST, TIP */
 #define FUZZ_WHY_MAX 600
 /* defects picked by byte 0 / FUZZ_MODES in the object modes */
-#define FUZZ_TIP_STRAND 1    /* the digest tip is on another strand */
-#define FUZZ_TIP_PAST_END 2  /* the tip is after the last block */
-#define FUZZ_TIP_ZERO 4	     /* the tip is block 0 (the digest then fails) */
-#define FUZZ_KEYS_GAP 8	     /* a block-number gap between object keys */
-#define FUZZ_KEYS_OVERLAP 16 /* consecutive object keys overlap by a block */
+#define FUZZ_TIP_STRAND 1	    /* the digest tip is on another strand */
+#define FUZZ_TIP_PAST_END 2	    /* the tip is after the last block */
+#define FUZZ_TIP_ZERO 4		    /* the tip is block 0 (the digest then fails) */
+#define FUZZ_KEYS_GAP 8		    /* a block-number gap between object keys */
+#define FUZZ_KEYS_OVERLAP 16	    /* consecutive object keys overlap by a block */
+#include "tests/fuzz/fuzz_source.h" /* after FUZZ_CHUNK_MAX */
 
 /* -DFUZZ_EXPORT_TRACE prints each input's outcome (to check the seeds). */
 #ifdef FUZZ_EXPORT_TRACE
@@ -182,28 +183,6 @@ static void fuzz_manifests(const uint8_t *p, size_t n)
 }
 
 /* ---- modes 1-3: data objects ------------------------------------------------ */
-
-struct fuzz_src {
-	const uint8_t *p;
-	size_t len, pos;
-	uint32_t rng;
-};
-
-/* Source callback: a few bytes at a time (sizes from a fixed LCG, so runs
- * are deterministic), as fread hands out what it has. */
-static ssize_t fuzz_read(void *ctx, uint8_t *buf, size_t cap)
-{
-	struct fuzz_src *s = ctx;
-	s->rng = s->rng * 1103515245u + 12345u;
-	size_t n = 1 + (s->rng >> 16) % FUZZ_CHUNK_MAX;
-	if (n > cap)
-		n = cap;
-	if (n > s->len - s->pos)
-		n = s->len - s->pos;
-	memcpy(buf, s->p + s->pos, n);
-	s->pos += n;
-	return (ssize_t)n;
-}
 
 /* qldb_block_check on its own, with its invariants. */
 static void fuzz_block(struct qldb_checker *c, const struct ion_value *v, enum qldb_mode mode,

@@ -31,8 +31,9 @@
 #ifndef FUZZ_ION_BINARY
 #define FUZZ_ION_BINARY 0
 #endif
-#define FUZZ_MAX_VALUES 4096 /* per input: bounds the work of one run */
-#define FUZZ_CHUNK_MAX 13    /* source callback hands out 1..13 bytes */
+#define FUZZ_MAX_VALUES 4096	    /* per input: bounds the work of one run */
+#define FUZZ_CHUNK_MAX 13	    /* source callback hands out 1..13 bytes */
+#include "tests/fuzz/fuzz_source.h" /* after FUZZ_CHUNK_MAX */
 
 static const uint8_t FUZZ_IVM[4] = { 0xe0, 0x01, 0x00, 0xea };
 
@@ -119,28 +120,6 @@ static void fuzz_parser(struct ionhash *h, const uint8_t *buf, size_t len)
 	}
 	ion_symtab_free(st);
 	ion_arena_free(a);
-}
-
-struct fuzz_src {
-	const uint8_t *p;
-	size_t len, pos;
-	uint32_t rng;
-};
-
-/* Source callback: a few bytes at a time (sizes from a fixed LCG, so runs
- * are deterministic). */
-static ssize_t fuzz_read(void *ctx, uint8_t *buf, size_t cap)
-{
-	struct fuzz_src *s = ctx;
-	s->rng = s->rng * 1103515245u + 12345u;
-	size_t n = 1 + (s->rng >> 16) % FUZZ_CHUNK_MAX;
-	if (n > cap)
-		n = cap;
-	if (n > s->len - s->pos)
-		n = s->len - s->pos;
-	memcpy(buf, s->p + s->pos, n);
-	s->pos += n;
-	return (ssize_t)n;
 }
 
 /* Step 3: hashes (or "unhashable") of every value read by a facade; the

@@ -4,7 +4,8 @@
 # and get-digest succeed with the shapes of the QLDB model; a missing
 # ledger is ResourceNotFoundException (exit 254); SigV4 is really checked
 # (the CLI's signatures pass, including a sorted query and a double-encoded
-# path; a wrong secret or key id fails with 403); oversized bodies get 413;
+# path, and names . and .. whose dot segments botocore removes before
+# signing; a wrong secret or key id fails with 403); oversized bodies get 413;
 # SIGTERM stops the server with exit 0.
 . tests/lib/tap.sh
 
@@ -98,6 +99,16 @@ check "describe-ledger of a missing ledger: ResourceNotFoundException" \
 run_aws -- list-tags-for-resource --resource-arn arn:aws:qldb:us-east-1:123456789012:ledger/financial-ledger
 check "an encoded path passes SigV4; unimplemented operations say UnknownOperationException" \
 	grep -q '(UnknownOperationException)' "$SCRATCH/err"
+
+# botocore removes dot segments before it signs (/ledgers/. is signed as
+# /ledgers/): such a path must pass SigV4 and get an answer about the name.
+for name in . ..; do
+	run_aws -- describe-ledger --name "$name"
+	check "describe-ledger --name $name: passes SigV4, then exit 254 with a name error" \
+		sh -c '[ "$1" -eq 254 ] && ! grep -q "Signature" "$2" &&
+			grep -Eq "\((InvalidParameter|ResourceNotFound)Exception\)" "$2"' \
+		- "$rc" "$SCRATCH/err"
+done
 
 run_aws AWS_SECRET_ACCESS_KEY=wrong-secret -- list-ledgers
 check "wrong secret: exit 254 with InvalidSignatureException" \

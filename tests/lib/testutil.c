@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "verify/base64.h"
@@ -141,4 +142,12 @@ void file_list_free(struct file_list *fl)
 	free(fl->paths);
 	fl->paths = NULL;
 	fl->n = fl->cap = 0;
+}
+
+const char *hdr_lookup(void *ctx, const char *name)
+{
+	for (const struct hdr *h = ctx; h->name; h++)
+		if (strcasecmp(h->name, name) == 0)
+			return h->value;
+	return NULL;
 }

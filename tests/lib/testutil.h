@@ -1,7 +1,7 @@
 /*
  * testutil.h - helpers shared by unit tests: reading vector files from
  * ../shared (or $QLDBTOP_SHARED), base64 of hashes, hex, and the values of
- * the AWS CLI example vector that several tests share.
+ * the AWS CLI example vector that several tests share, request headers.
  * Ownership: read_file returns malloc'd memory (NUL-terminated), caller frees.
  */
 #ifndef QLDBTOP_TESTS_TESTUTIL_H
@@ -36,5 +36,13 @@ extern const char *const AWS_CLI_BLOCK_PROOF[AWS_CLI_BLOCK_PROOF_LEN];
 
 /* Lowercase hex of n bytes into out (2n+1 bytes). */
 void to_hex(const uint8_t *p, size_t n, char *out);
+
+/* Request headers for the endpoint's SigV4 tests: an array ended by a NULL
+ * name, and the case-insensitive lookup sim_sigv4_request.header takes
+ * (ctx is the array; NULL when absent). */
+struct hdr {
+	const char *name, *value;
+};
+const char *hdr_lookup(void *ctx, const char *name);
 
 #endif

@@ -19,11 +19,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "sim/http.h"
 #include "sim/server.h"
 #include "sim/sigv4.h"
+#include "tests/lib/testutil.h"
 
 #define KEY SIM_DEFAULT_ACCESS_KEY_ID
 #define SECRET SIM_DEFAULT_SECRET_ACCESS_KEY
@@ -33,18 +33,6 @@
 #define CRED "AWS4-HMAC-SHA256 Credential=" KEY "/20231114/us-east-1/qldb/aws4_request, "
 #define SIG0 "0000000000000000000000000000000000000000000000000000000000000000"
 #define SIG63 "000000000000000000000000000000000000000000000000000000000000000"
-
-struct hdr {
-	const char *name, *value;
-};
-
-static const char *lookup(void *ctx, const char *name)
-{
-	for (const struct hdr *h = ctx; h->name; h++)
-		if (strcasecmp(h->name, name) == 0)
-			return h->value;
-	return NULL;
-}
 
 /* One printable line (no control bytes), without the secret. */
 static void assert_one_clean_line(const char *msg)
@@ -82,7 +70,7 @@ static int run(const struct req *r)
 					.raw_path = r->path ? r->path : "/ledgers",
 					.raw_query = r->q,
 					.n_query = r->nq,
-					.header = lookup,
+					.header = hdr_lookup,
 					.header_ctx = h,
 					.body = r->body,
 					.body_len = r->body_len,

@@ -14,27 +14,15 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <string.h>
-#include <strings.h>
 
 #include "sim/sigv4.h"
+#include "tests/lib/testutil.h"
 
 #define SUITE_KEY "AKIDEXAMPLE"
 #define SUITE_SECRET "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
 #define SUITE_NOW 1440938160 /* 2015-08-30T12:36:00Z */
 #define SUITE_CRED                                                                                 \
 	"AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, "
-
-struct hdr {
-	const char *name, *value;
-};
-
-static const char *lookup(void *ctx, const char *name)
-{
-	for (const struct hdr *h = ctx; h->name; h++)
-		if (strcasecmp(h->name, name) == 0)
-			return h->value;
-	return NULL;
-}
 
 static int check(const char *method, const char *path, const struct sim_param *q, size_t nq,
 		 struct hdr *h, const char *body, time_t now, const char *secret,
@@ -44,7 +32,7 @@ static int check(const char *method, const char *path, const struct sim_param *q
 				       .raw_path = path,
 				       .raw_query = q,
 				       .n_query = nq,
-				       .header = lookup,
+				       .header = hdr_lookup,
 				       .header_ctx = h,
 				       .body = body,
 				       .body_len = body ? strlen(body) : 0,
