@@ -1,7 +1,7 @@
 #!/bin/sh
-# Run each libFuzzer target for FUZZ_SECONDS (the Ion readers,
-# fuzz_ion_*) or FUZZ_SECONDS_OTHER (every other target; default
-# FUZZ_SECONDS), so the smoke run in make test stays within 60 s in all. TAP output: one line per
+# Run each libFuzzer target for FUZZ_SECONDS (the Ion readers, fuzz_ion_*)
+# or FUZZ_SECONDS_OTHER (every other target; default FUZZ_SECONDS), so the
+# smoke run in make test stays within 60 s in all. TAP output: one line per
 # target; any crash, leak, timeout or UBSan report is a failure, and the
 # reproducer is kept in $FUZZ_FINDINGS/<name>/ (default build-fuzz/findings).
 # Seeds (copied into a temp corpus, so nothing is committed):

@@ -16,7 +16,8 @@
  * M and B are what Ion Hash fed to SHA-256 in one pass (ionhash_get_stats);
  * the same number of messages of the same total block count are then
  * hashed by OpenSSL from the initial state, whole blocks at a time as
- * ionhash.c does, with nothing else: no parsing, serializing, sorting or escaping.
+ * ionhash.c does, with nothing else: no parsing, serializing, sorting or
+ * escaping. Ion Hash cannot run faster than that on this file.
  * Exit 2 on a read, parse or hash error.
  */
 #define OPENSSL_SUPPRESS_DEPRECATED /* SHA256_Update on a bare SHA256_CTX, as verify/ionhash.c */
@@ -114,7 +115,6 @@ static double bench_sha_floor(uint64_t messages, uint64_t blocks, int runs)
 					0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19 };
 	uint64_t per = blocks / messages, extra = blocks % messages;
 	double best = -1;
-	uint32_t sink = 0;
 	for (int r = 0; r < runs; r++) {
 		double t0 = bench_now();
 		size_t off = 0;
@@ -124,17 +124,13 @@ static double bench_sha_floor(uint64_t messages, uint64_t blocks, int runs)
 			c.Nl = c.Nh = 0;
 			c.num = 0;
 			uint64_t n = per + (m < extra);
-			SHA256_Update(&c, pool + off, 64 * n);
-			sink ^= c.h[0];
+			SHA256_Update(&c, pool + off, 64 * n); /* a library call: not elided */
 			off = (off + 64 * 7) & (POOL - 1);
 		}
 		double t = bench_now() - t0;
 		if (best < 0 || t < best)
 			best = t;
 	}
-	/* keep the work observable */
-	if (sink == 0x5a5a5a5a)
-		fputs("", stderr);
 	return best;
 }
 
