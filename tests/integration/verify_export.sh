@@ -97,16 +97,7 @@ seq=$(sed 's/.* seq //' "$SCRATCH/line")
 	ok "json defect blockhash-flip: exit 1 at block $seq" || not_ok "json defect blockhash-flip"
 
 # bad input: exit 2, one line on stderr naming the file, nothing on stdout
-expect_usage() {
-	name=$1; shift
-	"$QLDBTOP_BIN" verify-export "$@" >"$SCRATCH/o" 2>"$SCRATCH/e"
-	rc=$?
-	if [ "$rc" -eq 2 ] && [ "$(wc -l <"$SCRATCH/e")" -eq 1 ] && [ ! -s "$SCRATCH/o" ]; then
-		ok "$name"
-	else
-		not_ok "$name (exit $rc)"; sed 's/^/#   /' "$SCRATCH/e" "$SCRATCH/o"
-	fi
-}
+expect_usage() { expect_usage_of verify-export "$@"; }
 E=$SCRATCH/ion_text/export0
 OBJ=$(ls "$E"/journalExport/2019/04/15/22/*.ion | head -n 1)
 mkdir -p "$SCRATCH/empty"

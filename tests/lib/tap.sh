@@ -7,6 +7,8 @@
 #   debian_aws                     path of the Debian AWS CLI (2.x), which
 #                                  has the qldb commands (a pip v1 may shadow it)
 #   scratch                        a temp dir removed at exit ($SCRATCH)
+#   expect_usage_of CMD NAME ARGS...  `qldbtop CMD ARGS` exits 2 with exactly
+#                                  one line on stderr and nothing on stdout
 TAP_FAILED=0
 ok() { echo "ok - $*"; }
 not_ok() { echo "not ok - $*"; TAP_FAILED=$((TAP_FAILED + 1)); }
@@ -32,3 +34,13 @@ SCRATCH=$(mktemp -d)
 trap 'rm -rf "$SCRATCH"' EXIT
 QLDBTOP_BIN=${QLDBTOP_BIN:-$PWD/qldbtop}
 SHARED=${QLDBTOP_SHARED:-$(cd "$(dirname "$0")/../../.." && pwd)/shared}
+expect_usage_of() {
+	cmd=$1 name=$2; shift 2
+	"$QLDBTOP_BIN" "$cmd" "$@" >"$SCRATCH/o" 2>"$SCRATCH/e"
+	rc=$?
+	if [ "$rc" -eq 2 ] && [ "$(wc -l <"$SCRATCH/e")" -eq 1 ] && [ ! -s "$SCRATCH/o" ]; then
+		ok "$name"
+	else
+		not_ok "$name (exit $rc)"; sed 's/^/#   /' "$SCRATCH/e" "$SCRATCH/o"
+	fi
+}
