@@ -2,12 +2,16 @@
  * cmd_verify_export.c - `qldbtop verify-export PATH... [--digest FILE]
  * [--jobs N] [--json]`: verify one or more S3 journal export folders as one
  * chain (tui/export_run.c does the files and threads, verify/export_*.c the
- * checks). Exit 0 intact, 1 integrity failure, 2 usage or input error.
+ * checks). Exit 0 proven (everything present recomputed, and the digest
+ * given recomputed over it), 1 integrity failure, 2 usage, input or
+ * environment error, 3 nothing failed but something was not proven.
  *
  * The verdict is honest about what was proven: JSON exports are
- * "chain-verified only: JSON loses Ion types"; revisions whose hash could
- * not be recomputed are counted; a digest that could not be checked says
- * why and is never reported as VERIFIED.
+ * "chain-verified only: JSON loses Ion types"; revisions whose content
+ * could not be recomputed are counted and listed as not proven; without
+ * --digest, or with a digest the export does not reach, the verdict is
+ * UNVERIFIED (exit 3), and the digest is never reported as VERIFIED unless
+ * the whole verdict is. The last line of the plain output names the outcome.
  */
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -60,11 +64,14 @@ static int read_digest(const char *path, struct qldb_hash *digest, struct qldb_a
 	return rc;
 }
 
+/* The digest's word: VERIFIED only when the whole verdict is VERIFIED;
+ * a root that matched while something else failed or is unproven says
+ * MATCHED (the published block hashes match, not the export as a whole). */
 static const char *digest_word(const struct export_chain *ch)
 {
 	switch (ch->digest_state) {
 	case EXPORT_DIGEST_VERIFIED:
-		return "VERIFIED";
+		return export_chain_status(ch) == EXPORT_STATUS_VERIFIED ? "VERIFIED" : "MATCHED";
 	case EXPORT_DIGEST_FAILED:
 		return "FAILED";
 	case EXPORT_DIGEST_UNVERIFIED:
@@ -77,14 +84,19 @@ static const char *digest_word(const struct export_chain *ch)
 static void print_json(const struct export_chain *ch, const struct export_plan *plan)
 {
 	cJSON *o = cJSON_CreateObject();
-	size_t nf = export_chain_failure_count(ch);
-	cJSON_AddBoolToObject(o, "ok", nf == 0);
-	cJSON_AddStringToObject(o, "format", export_format_name(plan->format));
-	cJSON_AddBoolToObject(o, "chainVerifiedOnly", plan->any_json);
+	enum export_status st = export_chain_status(ch);
+	cJSON_AddBoolToObject(o, "ok", st == EXPORT_STATUS_VERIFIED);
+	cJSON_AddStringToObject(o, "status", export_status_name(st));
+	cJSON_AddStringToObject(o, "format", export_format_name(ch->first_format));
+	cJSON_AddBoolToObject(o, "chainVerifiedOnly", ch->json_objects > 0);
+	cJSON_AddNumberToObject(o, "manifests", (double)plan->manifests);
 	cJSON_AddNumberToObject(o, "objects", (double)ch->objects);
 	cJSON_AddNumberToObject(o, "blocks", (double)ch->blocks);
 	cJSON_AddNumberToObject(o, "revisions", (double)ch->revisions);
 	cJSON_AddNumberToObject(o, "revisionsRecomputed", (double)ch->recomputed);
+	cJSON_AddNumberToObject(o, "revisionsRedacted", (double)ch->redacted);
+	cJSON_AddNumberToObject(o, "revisionsHashOnly", (double)ch->hash_only);
+	cJSON_AddNumberToObject(o, "revisionsUnproven", (double)ch->unproven_revisions);
 	if (ch->started) {
 		cJSON_AddNumberToObject(o, "firstBlock", (double)ch->first_key_seq);
 		cJSON_AddNumberToObject(o, "lastBlock", (double)ch->last_key_seq);
@@ -95,6 +107,10 @@ static void print_json(const struct export_chain *ch, const struct export_plan *
 	cJSON_AddStringToObject(o, "digest", digest_word(ch));
 	if (ch->digest_state == EXPORT_DIGEST_UNVERIFIED)
 		cJSON_AddStringToObject(o, "digestNote", ch->digest_why);
+	cJSON *un = cJSON_AddArrayToObject(o, "unproven");
+	for (size_t i = 0; i < ch->n_unproven; i++)
+		cJSON_AddItemToArray(un, cJSON_CreateString(ch->unproven[i]));
+	cJSON_AddNumberToObject(o, "unprovenOmitted", (double)ch->more_unproven);
 	cJSON *fa = cJSON_AddArrayToObject(o, "failures");
 	for (size_t i = 0; i < ch->n_failures; i++) {
 		const struct export_failure *f = &ch->failures[i];
@@ -115,32 +131,34 @@ static void print_json(const struct export_chain *ch, const struct export_plan *
 
 static void print_plain(const struct export_chain *ch, const struct export_plan *plan)
 {
-	size_t nf = export_chain_failure_count(ch);
+	size_t nf = export_chain_failure_count(ch), nu = export_chain_unproven_count(ch);
+	enum export_status st = export_chain_status(ch);
 	printf("export: %llu data objects from %zu manifest%s, format %s, blocks %lld-%lld\n",
 	       (unsigned long long)ch->objects, plan->manifests, plan->manifests == 1 ? "" : "s",
-	       export_format_name(plan->format), (long long)ch->first_key_seq,
+	       export_format_name(ch->first_format), (long long)ch->first_key_seq,
 	       (long long)ch->last_key_seq);
-	printf("blocks read: %llu; revisions: %llu, of which %llu recomputed from their data and "
-	       "%llu used as given (UNVERIFIED content: hash-only, deleted or JSON)\n",
+	printf("blocks read: %llu; revisions: %llu: %llu recomputed from their content (%llu "
+	       "of them redacted, via dataHash), %llu hash-only (no content), %llu not "
+	       "proven\n",
 	       (unsigned long long)ch->blocks, (unsigned long long)ch->revisions,
-	       (unsigned long long)ch->recomputed,
-	       (unsigned long long)(ch->revisions - ch->recomputed));
-	if (plan->any_json)
+	       (unsigned long long)ch->recomputed, (unsigned long long)ch->redacted,
+	       (unsigned long long)ch->hash_only, (unsigned long long)ch->unproven_revisions);
+	if (ch->json_objects)
 		printf("blocks and chain: %s (chain-verified only: JSON loses Ion types; "
 		       "revision content and transactionInfo UNVERIFIED)\n",
-		       nf ? "FAILED" : "VERIFIED");
+		       nf ? "FAILED" : "checked");
 	else
-		printf("blocks, revisions and chain: %s\n", nf ? "FAILED" : "VERIFIED");
+		printf("blocks, revisions and chain: %s\n", nf ? "FAILED" : "checked");
 	if (ch->digest_state == EXPORT_DIGEST_NONE)
 		printf("digest: UNVERIFIED (no --digest given)\n");
 	else if (ch->digest_state == EXPORT_DIGEST_UNVERIFIED)
 		printf("digest: UNVERIFIED (%s)\n", ch->digest_why);
-	else if (ch->digest_state == EXPORT_DIGEST_VERIFIED && nf)
-		/* the published block hashes match, but what they cover failed above:
-		 * say exactly what was proven, never a bare VERIFIED */
+	else if (ch->digest_state == EXPORT_DIGEST_VERIFIED && st != EXPORT_STATUS_VERIFIED)
+		/* the published block hashes match, but not everything they cover
+		 * was proven: say exactly that, never a bare VERIFIED */
 		printf("digest: matches the published block hashes 0-%lld, but the export's "
-		       "content is NOT proven (see FAILED below)\n",
-		       (long long)ch->tip.seq);
+		       "content is NOT proven (see %s below)\n",
+		       (long long)ch->tip.seq, nf ? "FAILED" : "UNVERIFIED");
 	else
 		printf("digest: %s (Merkle root over blocks 0-%lld)\n", digest_word(ch),
 		       (long long)ch->tip.seq);
@@ -151,14 +169,24 @@ static void print_plain(const struct export_chain *ch, const struct export_plan 
 	}
 	if (ch->more_failures)
 		printf("... and %zu more failures\n", ch->more_failures);
-	if (nf)
+	for (size_t i = 0; i < ch->n_unproven; i++)
+		printf("not proven: %s\n", ch->unproven[i]);
+	if (ch->more_unproven)
+		printf("... and %zu more things not proven\n", ch->more_unproven);
+	/* the last line says which of the three outcomes it is */
+	if (st == EXPORT_STATUS_FAILED)
 		printf("FAILED: %zu integrity failure%s\n", nf, nf == 1 ? "" : "s");
-	else if (plan->any_json)
-		printf("VERIFIED: chain-verified only: JSON loses Ion types\n");
+	else if (st == EXPORT_STATUS_UNVERIFIED)
+		printf("UNVERIFIED: no failure found, but %zu thing%s not proven (listed above)\n",
+		       nu, nu == 1 ? " was" : "s were");
 	else
-		printf("VERIFIED: export intact%s\n", ch->digest_state == EXPORT_DIGEST_VERIFIED
-							      ? " and matches the digest"
-							      : "; digest UNVERIFIED");
+		printf("VERIFIED: export intact and matches the digest\n");
+}
+
+/* Exit status of a verdict (DESIGN.md: 0 proven, 1 failure, 3 unproven). */
+static int status_exit(enum export_status st)
+{
+	return st == EXPORT_STATUS_FAILED ? 1 : st == EXPORT_STATUS_UNVERIFIED ? 3 : 0;
 }
 
 int cmd_verify_export(int argc, char **argv)
@@ -234,7 +262,7 @@ int cmd_verify_export(int argc, char **argv)
 			print_json(&ch, &plan);
 		else
 			print_plain(&ch, &plan);
-		status = export_chain_failure_count(&ch) ? 1 : 0;
+		status = status_exit(export_chain_status(&ch));
 	}
 	export_chain_free(&ch);
 	sha256_free(sha);

@@ -16,6 +16,10 @@
 #include "tui/cli_global.h"
 #include "tui/cli_io.h"
 #include "tui/commands.h"
+
+#ifndef EXIT_UNPROVEN
+#define EXIT_UNPROVEN 3 /* nothing failed, something not proven */
+#endif
 #include "verify/base64.h"
 #include "verify/qldb_proof.h"
 
@@ -174,14 +178,19 @@ int cmd_verify_proof(int argc, char **argv)
 		goto out;
 	}
 	if (rc == 0) {
-		if (t.notes)
-			printf("VERIFIED: the %s hash is covered by digest %s; its content is "
-			       "UNVERIFIED (see above)\n",
-			       in.block_text ? "block" : "revision", dg->valuestring);
-		else
+		/* a note is something not proven: the hash may be covered, but the
+		 * content it stands for is not, so this is not VERIFIED (exit 3) */
+		if (t.notes) {
+			printf("UNVERIFIED: the %s hash is covered by digest %s, but %d thing%s "
+			       "not proven (see UNVERIFIED above)\n",
+			       in.block_text ? "block" : "revision", dg->valuestring, t.notes,
+			       t.notes == 1 ? " was" : "s were");
+			status = EXIT_UNPROVEN;
+		} else {
 			printf("VERIFIED: the %s is covered by digest %s\n",
 			       in.block_text ? "block" : "revision", dg->valuestring);
-		status = 0;
+			status = 0;
+		}
 	} else {
 		printf("FAILED: %d check%s failed\n", t.failures, t.failures == 1 ? "" : "s");
 		status = 1;

@@ -10,7 +10,9 @@
 #include "tui/cli_io.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,17 +30,41 @@
 struct found {
 	char **paths;
 	size_t n, cap;
+	struct export_plan *plan; /* for the folders that could not be searched */
 };
 
 static struct found g_found; /* nftw has no context pointer; used under one thread */
 
+/* Note a folder that was not searched (unproven: a manifest may be in it). */
+static int note_unsearched(const char *path, const char *why)
+{
+	struct export_plan *p = g_found.plan;
+	if (p->n_unsearched >= EXPORT_MAX_UNSEARCHED) {
+		p->more_unsearched++;
+		return 0;
+	}
+	char *s = malloc(strlen(path) + strlen(why) + 3);
+	if (!s)
+		return -1;
+	sprintf(s, "%s: %s", path, why);
+	p->unsearched[p->n_unsearched++] = s;
+	return 0;
+}
+
 static int on_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
 {
 	(void)st;
-	if (ftw->level > EXPORT_WALK_MAX_DEPTH)
-		return 0;
+	if (type == FTW_DNR || type == FTW_NS)
+		return note_unsearched(path, type == FTW_DNR ? "cannot be read"
+							     : "cannot be examined") == 0
+			       ? FTW_CONTINUE
+			       : FTW_STOP;
+	if (type == FTW_D && ftw->level >= EXPORT_WALK_MAX_DEPTH)
+		return note_unsearched(path, "deeper than EXPORT_WALK_MAX_DEPTH folders") == 0
+			       ? FTW_SKIP_SUBTREE
+			       : FTW_STOP;
 	if (type != FTW_F)
-		return 0;
+		return FTW_CONTINUE;
 	size_t n = strlen(path);
 	static const char SUFFIX[] = ".completed.manifest";
 	if (n < sizeof SUFFIX || strcmp(path + n - (sizeof SUFFIX - 1), SUFFIX) != 0)
@@ -47,12 +73,12 @@ static int on_entry(const char *path, const struct stat *st, int type, struct FT
 		size_t cap = g_found.cap ? g_found.cap * 2 : 8;
 		char **p = realloc(g_found.paths, cap * sizeof *p);
 		if (!p)
-			return -1;
+			return FTW_STOP;
 		g_found.paths = p;
 		g_found.cap = cap;
 	}
 	g_found.paths[g_found.n] = strdup(path);
-	return g_found.paths[g_found.n++] ? 0 : -1;
+	return g_found.paths[g_found.n++] ? FTW_CONTINUE : FTW_STOP;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -69,28 +95,77 @@ static char *read_small(const char *path, size_t *len, char *why, size_t cap)
 struct key_ctx {
 	struct export_plan *plan;
 	const char *root, *mdir, *manifest;
+	const char *root_real; /* realpath of root: every file read must be under it */
 	enum export_format format;
 	char *why;
 	size_t cap;
 };
 
-/* Resolve a key (rule in export_run.h); returns a malloc'd path or NULL. */
-static char *resolve_key(const char *root, const char *mdir, const char *key)
+/* A key may not leave the folder by its own spelling: no absolute key, no
+ * "." or ".." segment. Returns the offending segment or NULL. */
+static const char *key_unsafe(const char *key)
 {
-	char path[EXPORT_PATH_MAX];
+	if (key[0] == '/')
+		return "an absolute path";
+	for (const char *s = key; *s;) {
+		const char *e = strchr(s, '/');
+		size_t n = e ? (size_t)(e - s) : strlen(s);
+		if ((n == 1 && s[0] == '.') || (n == 2 && s[0] == '.' && s[1] == '.'))
+			return n == 1 ? "a \".\" segment" : "a \"..\" segment";
+		if (!e)
+			break;
+		s = e + 1;
+	}
+	return NULL;
+}
+
+/* Is real (a realpath) root_real itself or below it? */
+static bool path_within(const char *root_real, const char *real)
+{
+	size_t n = strlen(root_real);
+	if (strncmp(real, root_real, n) != 0)
+		return false;
+	return real[n] == '\0' || real[n] == '/' || (n == 1 && root_real[0] == '/');
+}
+
+/* Resolve a key (rule in export_run.h). Returns 0 with *out a malloc'd real
+ * path below the folder or NULL when nothing matches (a missing object), or
+ * -1 with why when the match leaves the folder or cannot be resolved. */
+static int resolve_key(const struct key_ctx *k, const char *key, char **out)
+{
+	char path[EXPORT_PATH_MAX], real[PATH_MAX];
 	struct stat st;
+	*out = NULL;
 	for (const char *s = key; s; s = strchr(s, '/') ? strchr(s, '/') + 1 : NULL) {
 		if (*s == '\0')
 			break;
-		const char *bases[2] = { root, mdir };
+		const char *bases[2] = { k->root, k->mdir };
 		for (int b = 0; b < 2; b++) {
 			if (snprintf(path, sizeof path, "%s/%s", bases[b], s) >= (int)sizeof path)
 				continue;
-			if (lstat(path, &st) == 0)
-				return strdup(path);
+			if (lstat(path, &st) != 0)
+				continue;
+			if (!realpath(path, real)) {
+				snprintf(k->why, k->cap, "%s: key \"%.200s\": %s: %s", k->manifest,
+					 key, path, strerror(errno));
+				return -1;
+			}
+			if (!path_within(k->root_real, real)) {
+				snprintf(k->why, k->cap,
+					 "%s: key \"%.200s\" resolves to %s, outside the export "
+					 "folder %s",
+					 k->manifest, key, real, k->root);
+				return -1;
+			}
+			*out = strdup(real);
+			if (!*out) {
+				snprintf(k->why, k->cap, "out of memory");
+				return -1;
+			}
+			return 0;
 		}
 	}
-	return NULL;
+	return 0;
 }
 
 static int on_key(void *ctx, const char *key, size_t len)
@@ -102,6 +177,14 @@ static int on_key(void *ctx, const char *key, size_t len)
 	kbuf[len] = '\0';
 	if (memchr(kbuf, '\0', len)) {
 		snprintf(k->why, k->cap, "%s: a key holds a NUL byte", k->manifest);
+		return 1;
+	}
+	const char *bad = key_unsafe(kbuf);
+	if (bad) {
+		snprintf(k->why, k->cap,
+			 "%s: key \"%.200s\" has %s (keys are looked up inside the export "
+			 "folder only)",
+			 k->manifest, kbuf, bad);
 		return 1;
 	}
 	struct export_range r;
@@ -123,10 +206,11 @@ static int on_key(void *ctx, const char *key, size_t len)
 	}
 	struct export_job *j = &p->jobs[p->n];
 	memset(j, 0, sizeof *j);
-	j->label = strdup(kbuf);
 	j->range = r;
-	j->format = k->format;
-	j->path = resolve_key(k->root, k->mdir, kbuf);
+	j->declared = k->format;
+	if (resolve_key(k, kbuf, &j->path))
+		return 1;
+	j->label = strdup(kbuf);
 	if (!j->label) {
 		free(j->path);
 		snprintf(k->why, k->cap, "out of memory");
@@ -140,7 +224,9 @@ static int on_key(void *ctx, const char *key, size_t len)
 	return 0;
 }
 
-/* <dir>/<exportId>.started.manifest for a completed manifest path. */
+/* <dir>/<exportId>.started.manifest for a completed manifest path. The
+ * completed manifest was found by a walk that follows no link, so only the
+ * started manifest's own name can lead out: it must not be a link. */
 static int read_started(const char *completed, enum export_format *fmt, char *why, size_t cap)
 {
 	char path[EXPORT_PATH_MAX];
@@ -156,6 +242,13 @@ static int read_started(const char *completed, enum export_format *fmt, char *wh
 	struct stat st;
 	if (lstat(path, &st) != 0)
 		return 0; /* optional: outputFormat is then detected */
+	if (S_ISLNK(st.st_mode)) {
+		snprintf(why, cap,
+			 "%s: is a symbolic link (manifests are read from the export "
+			 "folder only)",
+			 path);
+		return -1;
+	}
 	size_t len;
 	char *buf = read_small(path, &len, why, cap);
 	if (!buf)
@@ -178,33 +271,30 @@ static int cmp_job(const void *a, const void *b)
 	return strcmp(x->label, y->label);
 }
 
-/* The format of an object whose started manifest did not say. */
-static enum export_format sniff(const char *path)
-{
-	uint8_t head[64];
-	FILE *f = path ? fopen(path, "rb") : NULL;
-	if (!f)
-		return EXPORT_FORMAT_ION_TEXT;
-	size_t n = fread(head, 1, sizeof head, f);
-	fclose(f);
-	return export_format_detect(head, n);
-}
-
 int export_plan_build(char *const *paths, int n, struct export_plan *plan, char *why, size_t cap)
 {
 	memset(plan, 0, sizeof *plan);
+	char root_real[PATH_MAX];
 	for (int i = 0; i < n; i++) {
 		struct stat st;
 		if (stat(paths[i], &st) != 0) {
 			snprintf(why, cap, "%s: %s", paths[i], strerror(errno));
+			export_plan_free(plan);
 			return -1;
 		}
 		if (!S_ISDIR(st.st_mode)) {
 			snprintf(why, cap, "%s: not an export folder", paths[i]);
+			export_plan_free(plan);
+			return -1;
+		}
+		if (!realpath(paths[i], root_real)) {
+			snprintf(why, cap, "%s: %s", paths[i], strerror(errno));
+			export_plan_free(plan);
 			return -1;
 		}
 		memset(&g_found, 0, sizeof g_found);
-		if (nftw(paths[i], on_entry, 16, FTW_PHYS) != 0) {
+		g_found.plan = plan;
+		if (nftw(paths[i], on_entry, 16, FTW_PHYS | FTW_ACTIONRETVAL) != 0) {
 			snprintf(why, cap, "%s: cannot walk the folder", paths[i]);
 			goto fail_found;
 		}
@@ -234,6 +324,7 @@ int export_plan_build(char *const *paths, int n, struct export_plan *plan, char 
 			struct key_ctx k = { .plan = plan,
 					     .root = paths[i],
 					     .mdir = mdir,
+					     .root_real = root_real,
 					     .manifest = mp,
 					     .format = fmt,
 					     .why = why,
@@ -250,15 +341,6 @@ int export_plan_build(char *const *paths, int n, struct export_plan *plan, char 
 				snprintf(why, cap, "%s: the manifest lists no data object", mp);
 				goto fail_found;
 			}
-			if (fmt == EXPORT_FORMAT_UNKNOWN) {
-				/* no started manifest: detect from the first object */
-				for (size_t j = first; j < plan->n && fmt == EXPORT_FORMAT_UNKNOWN;
-				     j++)
-					if (plan->jobs[j].path)
-						fmt = sniff(plan->jobs[j].path);
-				for (size_t j = first; j < plan->n; j++)
-					plan->jobs[j].format = fmt;
-			}
 			plan->manifests++;
 		}
 		for (size_t m = 0; m < g_found.n; m++)
@@ -267,13 +349,6 @@ int export_plan_build(char *const *paths, int n, struct export_plan *plan, char 
 		memset(&g_found, 0, sizeof g_found);
 	}
 	qsort(plan->jobs, plan->n, sizeof *plan->jobs, cmp_job);
-	plan->format = plan->n ? plan->jobs[0].format : EXPORT_FORMAT_UNKNOWN;
-	for (size_t j = 0; j < plan->n; j++) {
-		if (plan->jobs[j].format == EXPORT_FORMAT_JSON)
-			plan->any_json = true;
-		if (plan->jobs[j].format != plan->format)
-			plan->format = EXPORT_FORMAT_UNKNOWN;
-	}
 	return 0;
 fail_found:
 	for (size_t m = 0; m < g_found.n; m++)
@@ -290,6 +365,8 @@ void export_plan_free(struct export_plan *plan)
 		free(plan->jobs[i].path);
 		free(plan->jobs[i].label);
 	}
+	for (size_t i = 0; i < plan->n_unsearched; i++)
+		free(plan->unsearched[i]);
 	free(plan->jobs);
 	memset(plan, 0, sizeof *plan);
 }
@@ -299,6 +376,7 @@ void export_plan_free(struct export_plan *plan)
 struct result {
 	bool done;
 	bool input_error;
+	enum export_format found; /* from the bytes; UNKNOWN for an empty object */
 	char why[EXPORT_WHY_MAX + EXPORT_FILE_MAX];
 	struct export_object obj;
 };
@@ -332,22 +410,34 @@ static ssize_t src_read(void *ctx, uint8_t *buf, size_t cap)
 	return (ssize_t)n;
 }
 
+/* The format of an object from its bytes: the Ion binary version marker,
+ * else the type of the first block's blockHash (a blob in Ion text, a
+ * base64 string in QLDB's JSON down-conversion). Never from the manifest. */
+static enum export_format format_of(const struct ion_reader *rd, const struct ion_value *first)
+{
+	if (ion_reader_is_binary(rd))
+		return EXPORT_FORMAT_ION_BINARY;
+	const struct ion_value *bh = ion_struct_get(first, "blockHash");
+	return bh && bh->type == ION_TYPE_STRING ? EXPORT_FORMAT_JSON : EXPORT_FORMAT_ION_TEXT;
+}
+
 static void run_job(struct pool *pl, struct qldb_checker *c, size_t i)
 {
 	struct export_job *j = &pl->plan->jobs[i];
 	struct result *r = &pl->res[i % pl->window];
-	enum qldb_mode mode = j->format == EXPORT_FORMAT_JSON ? QLDB_MODE_JSON : QLDB_MODE_ION;
-	export_object_init(&r->obj, c, mode, &j->range);
+	export_object_init(&r->obj, c, QLDB_MODE_ION, &j->range);
+	r->found = EXPORT_FORMAT_UNKNOWN;
 	if (!j->path)
 		return; /* missing: merged as such */
-	struct stat st;
-	FILE *f = NULL;
-	if (stat(j->path, &st) != 0 || !S_ISREG(st.st_mode) || !(f = fopen(j->path, "rb"))) {
+	/* j->path is a real path inside the folder: no link may replace it */
+	int fd = cli_file_open(j->path, O_NOFOLLOW, NULL, r->why, sizeof r->why);
+	FILE *f = fd >= 0 ? fdopen(fd, "rb") : NULL;
+	if (!f) {
+		if (fd >= 0) {
+			close(fd);
+			snprintf(r->why, sizeof r->why, "%s: out of memory", j->path);
+		}
 		r->input_error = true;
-		snprintf(r->why, sizeof r->why, "%s: %s", j->path,
-			 stat(j->path, &st) != 0 ? strerror(errno)
-			 : !S_ISREG(st.st_mode)	 ? "not a regular file"
-						 : strerror(errno));
 		return;
 	}
 	struct src s = { .f = f, .pool = pl };
@@ -362,13 +452,18 @@ static void run_job(struct pool *pl, struct qldb_checker *c, size_t i)
 	struct ion_error err = { 0 };
 	int rc;
 	while ((rc = ion_reader_next(rd, &v, &err)) == 1) {
-		if (r->obj.blocks == 0 && r->obj.last_seq < 0 && v->type != ION_TYPE_STRUCT) {
-			r->input_error = true;
-			snprintf(r->why, sizeof r->why,
-				 "%s: not an export data object (first value is a %s, not a block "
-				 "struct)",
-				 j->path, ion_type_name((enum ion_type)v->type));
-			break;
+		if (r->found == EXPORT_FORMAT_UNKNOWN) {
+			if (v->type != ION_TYPE_STRUCT) {
+				r->input_error = true;
+				snprintf(r->why, sizeof r->why,
+					 "%s: not an export data object (first value is a %s, not "
+					 "a block struct)",
+					 j->path, ion_type_name((enum ion_type)v->type));
+				break;
+			}
+			r->found = format_of(rd, v);
+			r->obj.mode =
+				r->found == EXPORT_FORMAT_JSON ? QLDB_MODE_JSON : QLDB_MODE_ION;
 		}
 		export_object_block(&r->obj, v);
 		__atomic_fetch_add(&pl->blocks, 1, __ATOMIC_RELAXED);
@@ -381,6 +476,10 @@ static void run_job(struct pool *pl, struct qldb_checker *c, size_t i)
 		if (rc < 0 && (s.failed || err.code == ION_ERR_IO)) {
 			r->input_error = true;
 			snprintf(r->why, sizeof r->why, "%s: read error", j->path);
+		} else if (rc < 0 && (err.code == ION_ERR_NOMEM || err.code == ION_ERR_LIMIT)) {
+			/* a resource limit, not a sign of tampering: the command cannot go on */
+			r->input_error = true;
+			snprintf(r->why, sizeof r->why, "%s: %s", j->path, m);
 		} else if (rc < 0 && r->obj.blocks == 0 && r->obj.last_seq < 0) {
 			r->input_error = true;
 			snprintf(r->why, sizeof r->why, "%s: not Ion: %s", j->path, m);
@@ -508,6 +607,9 @@ int export_run(struct export_plan *plan, int jobs, bool progress, struct export_
 		} else if (!plan->jobs[i].path) {
 			export_chain_missing(ch, &plan->jobs[i].range, plan->jobs[i].label);
 		} else {
+			if (r->found != EXPORT_FORMAT_UNKNOWN)
+				export_chain_format(ch, r->found, plan->jobs[i].declared,
+						    plan->jobs[i].range.first, plan->jobs[i].label);
 			export_chain_add(ch, &r->obj, plan->jobs[i].label);
 		}
 		export_object_free(&r->obj);
@@ -533,7 +635,16 @@ int export_run(struct export_plan *plan, int jobs, bool progress, struct export_
 	pthread_cond_destroy(&pl.job_cv);
 	pthread_cond_destroy(&pl.done_cv);
 	free(pl.res);
-	if (status == 0)
+	if (status == 0) {
+		for (size_t i = 0; i < plan->n_unsearched; i++)
+			export_chain_unproven(ch,
+					      "folder %s, so a manifest in it may have been "
+					      "missed",
+					      plan->unsearched[i]);
+		if (plan->more_unsearched)
+			export_chain_unproven(ch, "%zu more folders were not searched",
+					      plan->more_unsearched);
 		export_chain_finish(ch);
+	}
 	return status;
 }

@@ -14,7 +14,25 @@
  * holding the objects, and an object may sit next to its manifest by its
  * basename). A key that resolves nowhere is a missing object (integrity
  * failure); one that resolves to something unreadable (a directory, a
- * dangling link, no permission) is an input error.
+ * dangling link, no permission, a FIFO) is an input error.
+ *
+ * Containment (the soundness rule: only what is in the folder is read): a
+ * key that is absolute or has a "." or ".." segment is an input error
+ * naming it, and so is a key whose match's real path (links resolved) is
+ * outside the folder given. Objects are opened by that real path with
+ * O_NOFOLLOW and O_NONBLOCK, and only regular files are read (fstat on the
+ * descriptor), so a FIFO or device never blocks the command.
+ *
+ * The format of each object is found in its bytes (export_chain_format),
+ * never taken from the started manifest: a manifest that misnames the
+ * content is a failure, and the content is verified as what it is.
+ *
+ * Memory: each job holds one Ion reader (at most ION_MAX_ARENA_BYTES of
+ * tree for the current top-level value and an input window of at most
+ * ION_MAX_VALUE_BYTES), and at most EXPORT_WINDOW_PER_JOB checked objects
+ * wait for the merge (each keeps 33 bytes per block and 64 failures). So
+ * verify-export --jobs N stays under N * (ION_MAX_ARENA_BYTES +
+ * 2 * ION_MAX_VALUE_BYTES) plus the block hashes of the waiting objects.
  *
  * Ownership: export_plan_build fills a plan that export_plan_free releases.
  */
@@ -29,12 +47,13 @@
 
 #define EXPORT_WALK_MAX_DEPTH 16 /* folder levels searched for manifests */
 #define EXPORT_MAX_JOBS 256
+#define EXPORT_MAX_UNSEARCHED 64 /* unsearched folders named; the rest counted */
 
 struct export_job {
-	char *path;  /* resolved file, NULL when missing */
+	char *path;  /* real path of the object inside the folder, NULL when missing */
 	char *label; /* the manifest key (names the object in failures) */
 	struct export_range range;
-	enum export_format format;
+	enum export_format declared; /* by the started manifest; UNKNOWN if none */
 	uint64_t size;
 };
 
@@ -43,8 +62,9 @@ struct export_plan {
 	size_t n, cap;
 	size_t manifests;
 	uint64_t total_bytes;
-	bool any_json;
-	enum export_format format; /* of the first object; UNKNOWN if mixed */
+	/* folders the walk could not search ("PATH: why"): unproven */
+	char *unsearched[EXPORT_MAX_UNSEARCHED];
+	size_t n_unsearched, more_unsearched;
 };
 
 /* Returns 0, or -1 with a one-line input error in why. */

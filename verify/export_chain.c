@@ -15,6 +15,7 @@ void export_chain_init(struct export_chain *ch, struct sha256 *sha, const struct
 	memset(ch, 0, sizeof *ch);
 	ch->sha = sha;
 	ch->last_block_seq = -1;
+	ch->max_block_seq = -1;
 	ch->acc_ok = true;
 	if (digest && tip) {
 		ch->want_digest = true;
@@ -22,6 +23,49 @@ void export_chain_init(struct export_chain *ch, struct sha256 *sha, const struct
 		ch->tip = *tip;
 		ch->digest_state = EXPORT_DIGEST_UNVERIFIED;
 	}
+}
+
+void export_chain_unproven(struct export_chain *ch, const char *fmt, ...)
+{
+	if (ch->n_unproven >= EXPORT_MAX_UNPROVEN) {
+		ch->more_unproven++;
+		return;
+	}
+	if (!ch->unproven) {
+		ch->unproven = malloc(EXPORT_MAX_UNPROVEN * sizeof *ch->unproven);
+		if (!ch->unproven) {
+			ch->more_unproven++; /* still counted: the verdict stays UNVERIFIED */
+			return;
+		}
+	}
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(ch->unproven[ch->n_unproven++], EXPORT_WHY_MAX, fmt, ap);
+	va_end(ap);
+}
+
+size_t export_chain_unproven_count(const struct export_chain *ch)
+{
+	return ch->n_unproven + ch->more_unproven;
+}
+
+enum export_status export_chain_status(const struct export_chain *ch)
+{
+	if (export_chain_failure_count(ch))
+		return EXPORT_STATUS_FAILED;
+	if (export_chain_unproven_count(ch))
+		return EXPORT_STATUS_UNVERIFIED;
+	return EXPORT_STATUS_VERIFIED;
+}
+
+const char *export_status_name(enum export_status s)
+{
+	static const char *const NAMES[] = {
+		[EXPORT_STATUS_VERIFIED] = "VERIFIED",
+		[EXPORT_STATUS_FAILED] = "FAILED",
+		[EXPORT_STATUS_UNVERIFIED] = "UNVERIFIED",
+	};
+	return (unsigned)s <= EXPORT_STATUS_UNVERIFIED ? NAMES[s] : "UNVERIFIED";
 }
 
 void export_chain_fail(struct export_chain *ch, const struct qldb_failure *f, const char *file)
@@ -108,6 +152,27 @@ static void check_range(struct export_chain *ch, const struct export_range *r, c
 		ch->last_key_seq = r->last;
 }
 
+void export_chain_format(struct export_chain *ch, enum export_format found,
+			 enum export_format declared, int64_t first_seq, const char *file)
+{
+	if (found == EXPORT_FORMAT_JSON)
+		ch->json_objects++;
+	if (declared != EXPORT_FORMAT_UNKNOWN && declared != found)
+		chain_failf(ch, QLDB_CHECK_MANIFEST, first_seq, file,
+			    "manifest: the started manifest says %s, but this object is %s "
+			    "(verified as %s)",
+			    export_format_name(declared), export_format_name(found),
+			    export_format_name(found));
+	else if (ch->first_format != EXPORT_FORMAT_UNKNOWN && found != ch->first_format)
+		chain_failf(ch, QLDB_CHECK_MANIFEST, first_seq, file,
+			    "manifest: this object is %s, but the export's first object is %s "
+			    "(QLDB writes one format per export; verified as %s)",
+			    export_format_name(found), export_format_name(ch->first_format),
+			    export_format_name(found));
+	if (ch->first_format == EXPORT_FORMAT_UNKNOWN)
+		ch->first_format = found;
+}
+
 void export_chain_missing(struct export_chain *ch, const struct export_range *r, const char *file)
 {
 	ch->objects++;
@@ -128,6 +193,11 @@ void export_chain_add(struct export_chain *ch, const struct export_object *o, co
 	ch->blocks += o->blocks;
 	ch->revisions += o->revisions;
 	ch->recomputed += o->recomputed;
+	ch->hash_only += o->hash_only;
+	ch->redacted += o->redacted;
+	ch->unproven_revisions += o->unproven;
+	if (o->mode == QLDB_MODE_JSON)
+		ch->json_revisions += o->unproven;
 
 	/* the link into this object from the previous one */
 	if (o->blocks > 0 && ch->have_last_hash && o->first_seq == ch->last_block_seq + 1 &&
@@ -146,7 +216,12 @@ void export_chain_add(struct export_chain *ch, const struct export_object *o, co
 
 	/* the digest: every block hash from 0 up to the tip, in order */
 	if (ch->want_digest && ch->acc_ok && ch->acc.count <= (uint64_t)ch->tip.seq) {
-		if (ch->acc.count == 0 && o->first_seq != 0) {
+		if (o->blocks == 0) {
+			no_digest(ch,
+				  "blocks %lld-%lld are not in the export (their object holds no "
+				  "block)",
+				  (long long)o->range.first, (long long)o->range.last);
+		} else if (ch->acc.count == 0 && o->first_seq != 0) {
 			no_digest(ch, "the export starts at block %lld, not at block 0",
 				  (long long)o->first_seq);
 		} else if (!o->contiguous || o->n_hashes != o->blocks ||
@@ -164,6 +239,8 @@ void export_chain_add(struct export_chain *ch, const struct export_object *o, co
 		}
 	}
 	if (o->blocks > 0) {
+		if (o->last_seq > ch->max_block_seq)
+			ch->max_block_seq = o->last_seq;
 		ch->last_block_seq = o->last_seq;
 		ch->last_hash = o->last_hash;
 		ch->have_last_hash = o->have_last_hash;
@@ -172,10 +249,9 @@ void export_chain_add(struct export_chain *ch, const struct export_object *o, co
 	}
 }
 
-void export_chain_finish(struct export_chain *ch)
+/* Decide the digest: VERIFIED, FAILED, or UNVERIFIED with digest_why. */
+static void chain_digest(struct export_chain *ch)
 {
-	if (!ch->want_digest)
-		return;
 	char e[QLDB_HASH_B64_LEN], g[QLDB_HASH_B64_LEN];
 	if (ch->started && strcmp(ch->strand, ch->tip.strand) != 0) {
 		snprintf(ch->digest_why, sizeof ch->digest_why,
@@ -186,9 +262,14 @@ void export_chain_finish(struct export_chain *ch)
 	if (!ch->acc_ok)
 		return; /* digest_why says why */
 	if (ch->acc.count < (uint64_t)ch->tip.seq + 1) {
-		snprintf(ch->digest_why, sizeof ch->digest_why,
-			 "the export ends at block %lld, before the digest tip %lld",
-			 (long long)ch->acc.count - 1, (long long)ch->tip.seq);
+		if (ch->acc.count == 0)
+			snprintf(ch->digest_why, sizeof ch->digest_why,
+				 "the export holds no block to check the digest tip %lld against",
+				 (long long)ch->tip.seq);
+		else
+			snprintf(ch->digest_why, sizeof ch->digest_why,
+				 "the export ends at block %lld, before the digest tip %lld",
+				 (long long)ch->acc.count - 1, (long long)ch->tip.seq);
 		return;
 	}
 	struct qldb_hash root;
@@ -206,8 +287,48 @@ void export_chain_finish(struct export_chain *ch)
 		    (long long)ch->tip.seq, qldb_hash_b64(&ch->digest, e), qldb_hash_b64(&root, g));
 }
 
+void export_chain_finish(struct export_chain *ch)
+{
+	if (!ch->want_digest)
+		/* self-consistent hashes prove nothing by themselves: anyone can
+		 * write an export whose hashes agree; only a digest kept outside
+		 * the ledger ties it to the journal */
+		export_chain_unproven(ch, "digest: none given, so nothing ties the export to the "
+					  "ledger (give --digest with a saved get-digest output)");
+	else {
+		chain_digest(ch);
+		if (ch->digest_state == EXPORT_DIGEST_UNVERIFIED)
+			export_chain_unproven(ch, "digest: not checked: %s", ch->digest_why);
+		else if (ch->digest_state == EXPORT_DIGEST_VERIFIED &&
+			 ch->max_block_seq > ch->tip.seq)
+			/* a later digest would cover them; this one cannot */
+			export_chain_unproven(ch,
+					      "blocks %lld-%lld: after the digest tip %lld, so "
+					      "not covered by the digest (chain-checked only)",
+					      (long long)ch->tip.seq + 1,
+					      (long long)ch->max_block_seq, (long long)ch->tip.seq);
+	}
+	if (ch->json_objects)
+		export_chain_unproven(ch,
+				      "JSON: %llu data object%s chain-checked only: JSON loses Ion "
+				      "types, so revision content and transactionInfo cannot be "
+				      "recomputed",
+				      (unsigned long long)ch->json_objects,
+				      ch->json_objects == 1 ? "" : "s");
+	if (ch->unproven_revisions > ch->json_revisions)
+		export_chain_unproven(
+			ch,
+			"revisions: %llu revision%s whose content no known formula "
+			"covers (deleted-document revisions whose hash is not "
+			"IonHash(metadata)); see the notes",
+			(unsigned long long)(ch->unproven_revisions - ch->json_revisions),
+			ch->unproven_revisions - ch->json_revisions == 1 ? "" : "s");
+}
+
 void export_chain_free(struct export_chain *ch)
 {
 	free(ch->failures);
+	free(ch->unproven);
 	ch->failures = NULL;
+	ch->unproven = NULL;
 }

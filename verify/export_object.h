@@ -31,6 +31,7 @@ struct export_object {
 	struct export_range range; /* from the key */
 	/* results */
 	size_t blocks, revisions, recomputed;
+	size_t hash_only, redacted, unproven; /* revisions by kind (qldb_block.h) */
 	bool contiguous;	     /* blocks seen had consecutive sequence numbers */
 	int64_t first_seq, last_seq; /* of the blocks seen; -1 before any */
 	struct qldb_hash first_prev; /* previousBlockHash of the first block */

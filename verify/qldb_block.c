@@ -33,6 +33,7 @@ static const char *const CHECK_NAMES[QLDB_CHECK_COUNT] = {
 	[QLDB_CHECK_ADDRESS] = "address",
 	[QLDB_CHECK_PROOF] = "proof",
 	[QLDB_CHECK_DIGEST] = "digest",
+	[QLDB_CHECK_MANIFEST] = "manifest",
 };
 
 const char *qldb_check_name(enum qldb_check kind)

@@ -54,6 +54,7 @@ enum qldb_check {
 	QLDB_CHECK_ADDRESS,	     /* strand or sequence number not covered by the digest */
 	QLDB_CHECK_PROOF,	     /* a proof does not fold to the digest */
 	QLDB_CHECK_DIGEST,	     /* Merkle(blockHash[0..tip]) != digest */
+	QLDB_CHECK_MANIFEST,	     /* a manifest misnames its objects' format, or formats mix */
 	QLDB_CHECK_COUNT
 };
 const char *qldb_check_name(enum qldb_check kind);
