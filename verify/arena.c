@@ -1,4 +1,9 @@
-/* arena.c - bump allocator for Ion value trees (see ion.h). */
+/* arena.c - bump allocator for Ion value trees (see ion.h), with a budget:
+ * the bytes of chunks taken since the last reset may not pass a limit
+ * (ION_MAX_ARENA_BYTES by default), so one top-level value cannot take the
+ * machine's memory (a 60 MB list of small ints would need about 3 GB of
+ * tree). Over the budget, ion_arena_alloc returns NULL and
+ * ion_arena_over_limit says why, so the reader can name the limit. */
 #include <stdlib.h>
 
 #include "ion.h"
@@ -13,11 +18,27 @@ struct chunk {
 
 struct ion_arena {
 	struct chunk *head;
+	size_t taken; /* bytes of chunks taken since the last reset */
+	size_t limit;
+	bool over; /* an allocation was refused for the budget */
 };
 
 struct ion_arena *ion_arena_new(void)
 {
-	return calloc(1, sizeof(struct ion_arena));
+	struct ion_arena *a = calloc(1, sizeof(struct ion_arena));
+	if (a)
+		a->limit = ION_MAX_ARENA_BYTES;
+	return a;
+}
+
+void ion_arena_set_limit(struct ion_arena *a, size_t bytes)
+{
+	a->limit = bytes;
+}
+
+bool ion_arena_over_limit(const struct ion_arena *a)
+{
+	return a->over;
 }
 
 static struct chunk *chunk_new(size_t cap)
@@ -37,6 +58,11 @@ void *ion_arena_alloc(struct ion_arena *a, size_t n)
 	struct chunk *c = a->head;
 	if (!c || c->cap - c->used < n) {
 		size_t cap = n > ARENA_CHUNK ? n : ARENA_CHUNK;
+		if (cap > a->limit || a->taken > a->limit - cap) {
+			a->over = true;
+			return NULL;
+		}
+		a->taken += cap;
 		struct chunk *nc = chunk_new(cap);
 		if (!nc)
 			return NULL;
@@ -67,6 +93,8 @@ void ion_arena_reset(struct ion_arena *a)
 	if (keep)
 		keep->next = NULL;
 	a->head = keep;
+	a->taken = keep ? keep->cap : 0;
+	a->over = false;
 }
 
 void ion_arena_free(struct ion_arena *a)

@@ -18,6 +18,7 @@ void export_object_init(struct export_object *o, struct qldb_checker *checker, e
 	o->range = *range;
 	o->contiguous = true;
 	o->first_seq = o->last_seq = -1;
+	o->gap_failure = -1;
 }
 
 static void add_failure(struct export_object *o, const struct qldb_failure *f)
@@ -87,6 +88,9 @@ void export_object_block(struct export_object *o, const struct ion_value *v)
 	o->blocks++;
 	o->revisions += r.revisions;
 	o->recomputed += r.recomputed;
+	o->redacted += r.redacted;
+	o->hash_only += r.hash_only;
+	o->unproven += r.unproven;
 	if (strcmp(r.addr.strand, o->range.strand) != 0)
 		export_object_fail(o, QLDB_CHECK_SEQUENCE, r.addr.seq,
 				   "sequence: block %s:%lld is on strand %s, but the object key "
@@ -106,19 +110,42 @@ void export_object_block(struct export_object *o, const struct ion_value *v)
 		}
 	} else if (r.addr.seq != expect) {
 		o->contiguous = false;
-		if (r.addr.seq > expect)
+		if (r.addr.seq > expect) {
 			export_object_fail(o, QLDB_CHECK_SEQUENCE, expect,
 					   "sequence: block%s %lld%s missing: block %lld follows "
 					   "block %lld",
 					   r.addr.seq - expect > 1 ? "s" : "", (long long)expect,
 					   r.addr.seq - expect > 1 ? "..." : " is",
 					   (long long)r.addr.seq, (long long)o->last_seq);
-		else
+			/* remember the gap: a block that fills it later was out of
+			 * order, not missing, and the message is rewritten then */
+			o->gap_first = expect;
+			o->gap_last = r.addr.seq - 1;
+			o->gap_failure =
+				o->n_failures > 0 && o->failures[o->n_failures - 1].seq == expect
+					? (long)o->n_failures - 1
+					: -1;
+		} else if (o->gap_failure >= 0 && r.addr.seq >= o->gap_first &&
+			   r.addr.seq <= o->gap_last) {
+			struct qldb_failure *f = &o->failures[o->gap_failure];
+			snprintf(f->message, sizeof f->message,
+				 "sequence: block %lld is out of order: it comes after block %lld "
+				 "instead of before block %lld",
+				 (long long)r.addr.seq, (long long)o->last_seq,
+				 (long long)o->gap_last + 1);
+			f->seq = o->gap_first;
+			o->gap_failure = -1; /* one rewrite per gap */
+			/* the chain goes on from the block before it, which came
+			 * in order: the next block is checked against that one */
+			push_hash(o, &r.block_hash);
+			return;
+		} else {
 			export_object_fail(o, QLDB_CHECK_SEQUENCE, expect,
 					   "sequence: expected block %lld after block %lld, found "
 					   "block %lld (out of order or repeated)",
 					   (long long)expect, (long long)o->last_seq,
 					   (long long)r.addr.seq);
+		}
 	} else {
 		/* the chain link inside the object */
 		const struct qldb_hash *prev = &o->last_hash;

@@ -32,16 +32,19 @@ struct export_object {
 	/* results */
 	size_t blocks, revisions, recomputed;
 	size_t hash_only, redacted, unproven; /* revisions by kind (qldb_block.h) */
-	bool contiguous;	     /* blocks seen had consecutive sequence numbers */
-	int64_t first_seq, last_seq; /* of the blocks seen; -1 before any */
-	struct qldb_hash first_prev; /* previousBlockHash of the first block */
-	struct qldb_hash last_hash;  /* blockHash of the last block read */
+	bool contiguous;		      /* blocks seen had consecutive sequence numbers */
+	int64_t first_seq, last_seq;	      /* of the blocks seen; -1 before any */
+	struct qldb_hash first_prev;	      /* previousBlockHash of the first block */
+	struct qldb_hash last_hash;	      /* blockHash of the last block read */
 	bool have_last_hash;
 	struct qldb_hash *hashes; /* blockHash of each block seen, in order */
 	size_t n_hashes, cap_hashes;
 	struct qldb_failure *failures;
 	size_t n_failures, more_failures; /* kept, and counted beyond the cap */
 	bool truncated;
+	/* the last gap reported as missing, until a block fills it */
+	int64_t gap_first, gap_last;
+	long gap_failure; /* its index in failures, -1 none */
 };
 
 void export_object_init(struct export_object *o, struct qldb_checker *checker, enum qldb_mode mode,

@@ -52,6 +52,11 @@ enum ion_type {
 #define ION_MAX_VALUE_BYTES (64u << 20) /* one top-level value */
 #define ION_MAX_ANNOTATIONS 64		/* on one value */
 #define ION_MAX_SYMBOLS (1u << 20)	/* local symbol table entries */
+/* Memory one top-level value's tree may take (arena bytes, not input bytes):
+ * a tree node is about 100 bytes, so 64 MiB of small ints would need 3 GB.
+ * 256 MiB holds any QLDB block (a transaction is at most 4 MB) many times
+ * over; beyond it the reader fails with ION_ERR_LIMIT naming this limit. */
+#define ION_MAX_ARENA_BYTES ((size_t)256 << 20)
 /* |decimal exponent|: both readers enforce it, so every value read from
  * binary can be written as text and read back (and no 10^15-digit text). */
 #define ION_MAX_DECIMAL_EXPONENT 1000000000000000LL /* 10^15 */
@@ -155,6 +160,11 @@ struct ion_arena *ion_arena_new(void);
 void *ion_arena_alloc(struct ion_arena *a, size_t n); /* 16-byte aligned; NULL on OOM */
 void ion_arena_reset(struct ion_arena *a);	      /* keeps one chunk */
 void ion_arena_free(struct ion_arena *a);
+/* The budget (default ION_MAX_ARENA_BYTES) for what is taken between two
+ * resets; an allocation past it returns NULL and sets the over-limit flag
+ * (cleared by reset). */
+void ion_arena_set_limit(struct ion_arena *a, size_t bytes);
+bool ion_arena_over_limit(const struct ion_arena *a);
 
 /* --- Reader ------------------------------------------------------------
  * Input is either a whole buffer (borrowed; must outlive the reader and
@@ -171,6 +181,9 @@ struct ion_reader *ion_reader_open_buffer(const uint8_t *buf, size_t len);
 struct ion_reader *ion_reader_open_source(ion_source_fn fn, void *ctx);
 void ion_reader_free(struct ion_reader *r);
 bool ion_reader_is_binary(const struct ion_reader *r);
+/* A smaller memory budget per top-level value than ION_MAX_ARENA_BYTES
+ * (for tests, or callers that know their values are small). */
+void ion_reader_set_arena_limit(struct ion_reader *r, size_t bytes);
 
 /* Next top-level user value. System values (version markers, local symbol
  * tables, no-op system symbols) are consumed, not returned.

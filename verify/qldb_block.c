@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "base64.h"
+#include "ion_struct.h"
 #include "ionhash.h"
 
 static const char *const CHECK_NAMES[QLDB_CHECK_COUNT] = {
@@ -34,6 +35,7 @@ static const char *const CHECK_NAMES[QLDB_CHECK_COUNT] = {
 	[QLDB_CHECK_PROOF] = "proof",
 	[QLDB_CHECK_DIGEST] = "digest",
 	[QLDB_CHECK_MANIFEST] = "manifest",
+	[QLDB_CHECK_CONTENT] = "uncovered-content",
 };
 
 const char *qldb_check_name(enum qldb_check kind)
@@ -185,7 +187,7 @@ int qldb_hash_get(const struct ion_value *v, enum qldb_mode mode, bool allow_emp
 {
 	if (!v || v->is_null)
 		return -1;
-	if (v->type == ION_TYPE_BLOB) {
+	if (v->type == ION_TYPE_BLOB && mode == QLDB_MODE_ION) {
 		if (v->u.bytes.len != 32 && !(allow_empty && v->u.bytes.len == 0))
 			return -1;
 		out->len = (uint8_t)v->u.bytes.len;
@@ -224,41 +226,129 @@ static int ion_hash_of(struct qldb_checker *c, const struct ion_value *v, struct
 	return 0;
 }
 
+/* The fields a revision may have; bit i of a mask is REV_FIELDS[i]. */
+static const char *const REV_FIELDS[] = { "blockAddress", "hash", "metadata", "data", "dataHash" };
+enum { REV_ADDRESS = 1, REV_HASH = 2, REV_METADATA = 4, REV_DATA = 8, REV_DATA_HASH = 16 };
+
+/* Index of name in names[0..n), or -1. */
+static int field_index(const struct ion_symbol *name, const char *const *names, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (ion_symbol_eq(name, names[i]))
+			return i;
+	return -1;
+}
+
+/* One walk over a struct: each field must be in names, none twice, and the
+ * struct unannotated. Returns the mask of fields present, or -1 with why. */
+static long fields_check(const struct ion_value *s, const char *const *names, int n,
+			 const char *what, char *why, size_t cap)
+{
+	char nm[48];
+	if (s->n_annotations) {
+		snprintf(why, cap, "the %s carries annotations, which no hash covers", what);
+		return -1;
+	}
+	long mask = 0;
+	for (const struct ion_value *f = s->u.c.first_child; f; f = f->next) {
+		int i = field_index(&f->field_name, names, n);
+		if (i < 0) {
+			snprintf(why, cap, "the %s has a field '%s' that no hash covers", what,
+				 ion_field_name_print(&f->field_name, nm, sizeof nm));
+			return -1;
+		}
+		if (mask & (1L << i)) {
+			snprintf(why, cap,
+				 "the %s has a second '%s' field: only one is hashed, a reader may "
+				 "take the other",
+				 what, names[i]);
+			return -1;
+		}
+		mask |= 1L << i;
+	}
+	return mask;
+}
+
+/* A repeated field at the top of a struct that is hashed whole: refused
+ * too, since a reader looking a field up by name sees only one of them. */
+static int no_repeat(const struct ion_value *s, const char *what, char *why, size_t cap)
+{
+	const struct ion_value *d = ion_struct_duplicate(s);
+	if (!d)
+		return 0;
+	char nm[48];
+	snprintf(why, cap, "%s has a second '%s' field", what,
+		 ion_field_name_print(&d->field_name, nm, sizeof nm));
+	return -1;
+}
+
 int qldb_revision_hash(struct qldb_checker *c, const struct ion_value *rev, enum qldb_mode mode,
 		       struct qldb_hash *published, struct qldb_hash *computed, char *why,
 		       size_t cap)
 {
 	if (!rev || rev->type != ION_TYPE_STRUCT || rev->is_null) {
 		snprintf(why, cap, "revision is not a struct");
-		return -1;
+		return QLDB_REV_ERR_FORMAT;
 	}
-	if (qldb_hash_get(ion_struct_get(rev, "hash"), mode, false, published)) {
+	const struct ion_value *h = ion_struct_get(rev, "hash");
+	if (qldb_hash_get(h, mode, false, published)) {
 		snprintf(why, cap, "revision has no 32-byte hash");
-		return -1;
+		return QLDB_REV_ERR_FORMAT;
 	}
 	*computed = *published;
+	long mask = fields_check(rev, REV_FIELDS, 5, "revision", why, cap);
+	if (mask < 0)
+		return QLDB_REV_ERR_CONTENT;
 	const struct ion_value *meta = ion_struct_get(rev, "metadata");
 	const struct ion_value *data = ion_struct_get(rev, "data");
 	const struct ion_value *dh = ion_struct_get(rev, "dataHash");
-	/* JSON loses Ion types; hash-only and deleted-document revisions have
-	 * nothing to recompute from (§2.3): the published hash is the leaf. */
-	if (mode == QLDB_MODE_JSON || !meta || (!data && !dh))
-		return 0;
+	if (!meta && (data || dh)) {
+		snprintf(why, cap,
+			 "revision has %s but no metadata: the revision hash covers metadata and "
+			 "data together, so this %s is not covered",
+			 data ? "data" : "dataHash", data ? "data" : "dataHash");
+		return QLDB_REV_ERR_CONTENT;
+	}
+	if (data && dh) {
+		snprintf(why, cap, "revision has both data and dataHash: only one can be hashed");
+		return QLDB_REV_ERR_CONTENT;
+	}
+	if (!meta)
+		return QLDB_REV_HASH_ONLY; /* an internal system revision (§2.3) */
+	if (meta->type == ION_TYPE_STRUCT && no_repeat(meta, "metadata", why, cap))
+		return QLDB_REV_ERR_CONTENT;
+	if (mode == QLDB_MODE_JSON) {
+		snprintf(why, cap, "JSON loses Ion types");
+		return QLDB_REV_UNPROVEN;
+	}
 	struct qldb_hash mh, d;
 	if (ion_hash_of(c, meta, &mh, why, cap, "metadata"))
-		return -1;
+		return QLDB_REV_ERR_HASH;
+	if (!data && !dh) {
+		/* deleted document: dot(IonHash(metadata), empty) = IonHash(metadata)
+		 * is the only formula that fits; a match proves it, a mismatch is
+		 * not shown to be tampering (no public formula) */
+		if (qldb_hash_equal(&mh, published)) {
+			*computed = mh;
+			return QLDB_REV_DELETED;
+		}
+		snprintf(why, cap,
+			 "deleted-document revision whose hash is not IonHash(metadata) (no public "
+			 "formula): its metadata is not proven");
+		return QLDB_REV_UNPROVEN;
+	}
 	if (data) {
 		if (ion_hash_of(c, data, &d, why, cap, "data"))
-			return -1;
+			return QLDB_REV_ERR_HASH;
 	} else if (qldb_hash_get(dh, mode, false, &d)) {
 		snprintf(why, cap, "redacted revision has no 32-byte dataHash");
-		return -1;
+		return QLDB_REV_ERR_HASH;
 	}
 	if (qldb_dot(c->sha, &mh, &d, computed)) {
 		snprintf(why, cap, "SHA-256 failed");
-		return -1;
+		return QLDB_REV_ERR_HASH;
 	}
-	return 1;
+	return data ? QLDB_REV_RECOMPUTED : QLDB_REV_REDACTED;
 }
 
 /* Index of h in list[0..n), or -1. */
@@ -307,6 +397,55 @@ static int block_format(const struct qldb_report *rep, struct qldb_block_result 
 	return -1;
 }
 
+/* A revision's unhashed parts must agree with what is hashed: its
+ * blockAddress with the block's, the block's transactionId with its
+ * metadata.txId. Returns 0, or 1 after reporting a failure. */
+static int revision_agrees(const struct ion_value *r, struct qldb_block_result *out,
+			   const struct ion_value *txid, const char *addr, size_t i,
+			   const struct qldb_report *rep)
+{
+	char why[QLDB_MESSAGE_MAX];
+	const struct ion_value *ra = ion_struct_get(r, "blockAddress");
+	struct qldb_address a;
+	if (ra) {
+		if (qldb_address_get(ra, &a, why, sizeof why) == 0 &&
+		    strcmp(a.strand, out->addr.strand) == 0 && a.seq == out->addr.seq)
+			goto txid;
+		out->failures++;
+		qldb_report_fail(rep, QLDB_CHECK_CONTENT, out->addr.seq,
+				 "uncovered-content: block %s revision %zu: its blockAddress is "
+				 "not the block's (%s), and no hash covers it",
+				 addr, i, ra->type == ION_TYPE_STRUCT ? "another address" : why);
+		return 1;
+	}
+txid:;
+	const struct ion_value *m = ion_struct_get(ion_struct_get(r, "metadata"), "txId");
+	if (!m || !txid)
+		return 0;
+	bool same =
+		m->type == txid->type && !m->is_null && !txid->is_null &&
+		(m->type == ION_TYPE_STRING || m->type == ION_TYPE_SYMBOL) &&
+		(m->type == ION_TYPE_STRING
+			 ? m->u.bytes.len == txid->u.bytes.len &&
+				   memcmp(m->u.bytes.data, txid->u.bytes.data, m->u.bytes.len) == 0
+			 : m->u.sym.text && txid->u.sym.text && m->u.sym.len == txid->u.sym.len &&
+				   memcmp(m->u.sym.text, txid->u.sym.text, m->u.sym.len) == 0);
+	if (same)
+		return 0;
+	out->failures++;
+	qldb_report_fail(rep, QLDB_CHECK_CONTENT, out->addr.seq,
+			 "uncovered-content: block %s: transactionId is not revision %zu's "
+			 "metadata.txId (which its hash covers), and no hash covers transactionId",
+			 addr, i);
+	return 1;
+}
+
+/* The fields a block may have (shared/docs/qldb-verification.md §2). */
+static const char *const BLOCK_FIELDS[] = {
+	"blockAddress",	     "transactionId",	"blockTimestamp",  "blockHash", "entriesHash",
+	"previousBlockHash", "entriesHashList", "transactionInfo", "revisions", "redactionInfo",
+};
+
 int qldb_block_check(struct qldb_checker *c, const struct ion_value *block, enum qldb_mode mode,
 		     const struct qldb_report *rep, struct qldb_block_result *out)
 {
@@ -321,6 +460,15 @@ int qldb_block_check(struct qldb_checker *c, const struct ion_value *block, enum
 		return block_format(rep, out, addr, why);
 	}
 	snprintf(addr, sizeof addr, "%s:%lld", out->addr.strand, (long long)out->addr.seq);
+	/* content no hash covers: reported, and the block is checked on */
+	if (fields_check(block, BLOCK_FIELDS, 10, "block", why, sizeof why) < 0 ||
+	    no_repeat(ion_struct_get(block, "transactionInfo"), "transactionInfo", why,
+		      sizeof why) ||
+	    no_repeat(ion_struct_get(block, "redactionInfo"), "redactionInfo", why, sizeof why)) {
+		out->failures++;
+		qldb_report_fail(rep, QLDB_CHECK_CONTENT, out->addr.seq,
+				 "uncovered-content: block %s: %s", addr, why);
+	}
 	struct qldb_hash entries_hash;
 	if (qldb_hash_get(ion_struct_get(block, "blockHash"), mode, false, &out->block_hash))
 		return block_format(rep, out, addr, "no 32-byte blockHash");
@@ -354,35 +502,44 @@ int qldb_block_check(struct qldb_checker *c, const struct ion_value *block, enum
 	/* revisions: recompute each hash, then the root must be an entry */
 	out->revisions = n_rev;
 	i = 0;
+	const struct ion_value *txid = ion_struct_get(block, "transactionId");
 	for (const struct ion_value *r = revs ? revs->u.c.first_child : NULL; r; r = r->next, i++) {
 		struct qldb_hash pub, got;
 		int rc = qldb_revision_hash(c, r, mode, &pub, &got, why, sizeof why);
-		if (rc < 0) {
-			if (r->type == ION_TYPE_STRUCT &&
-			    qldb_hash_get(ion_struct_get(r, "hash"), mode, false, &pub) == 0) {
-				/* hash readable but content not hashable: a failed check */
-				out->failures++;
-				qldb_report_fail(rep, QLDB_CHECK_REVISION_HASH, out->addr.seq,
-						 "revision-hash: block %s revision %zu: %s", addr,
-						 i, why);
-				rh[i] = pub;
-				continue;
-			}
+		if (rc == QLDB_REV_ERR_FORMAT) {
 			char w2[QLDB_MESSAGE_MAX + 32];
 			snprintf(w2, sizeof w2, "revision %zu: %s", i, why);
 			return block_format(rep, out, addr, w2);
 		}
-		rh[i] = pub;
-		if (rc == 0) {
-			qldb_report_note(rep,
-					 "revision %zu hash %s used as given (not recomputed: "
-					 "%s)",
-					 i, qldb_hash_b64(&pub, g),
-					 mode == QLDB_MODE_JSON ? "JSON loses Ion types"
-								: "no data in the revision");
+		rh[i] = pub; /* the published hash is the leaf whatever else is found */
+		if (rc == QLDB_REV_ERR_CONTENT || rc == QLDB_REV_ERR_HASH) {
+			enum qldb_check k = rc == QLDB_REV_ERR_CONTENT ? QLDB_CHECK_CONTENT
+								       : QLDB_CHECK_REVISION_HASH;
+			out->failures++;
+			qldb_report_fail(rep, k, out->addr.seq, "%s: block %s revision %zu: %s",
+					 qldb_check_name(k), addr, i, why);
+			continue;
+		}
+		if (revision_agrees(r, out, txid, addr, i, rep))
+			continue;
+		if (rc == QLDB_REV_HASH_ONLY) {
+			out->hash_only++;
+			qldb_report_pass(
+				rep, QLDB_CHECK_REVISION_HASH,
+				"revision %zu is hash-only (an internal system revision: no "
+				"content; its hash %s is a leaf as given)",
+				i, qldb_hash_b64(&pub, g));
+			continue;
+		}
+		if (rc == QLDB_REV_UNPROVEN) {
+			out->unproven++;
+			qldb_report_note(rep, "revision %zu hash %s: content not recomputed: %s", i,
+					 qldb_hash_b64(&pub, g), why);
 			continue;
 		}
 		out->recomputed++;
+		if (rc == QLDB_REV_REDACTED)
+			out->redacted++;
 		if (!qldb_hash_equal(&pub, &got)) {
 			out->failures++;
 			qldb_report_fail(rep, QLDB_CHECK_REVISION_HASH, out->addr.seq,
@@ -391,7 +548,11 @@ int qldb_block_check(struct qldb_checker *c, const struct ion_value *block, enum
 					 addr, i, qldb_hash_b64(&pub, e), qldb_hash_b64(&got, g));
 		} else {
 			qldb_report_pass(rep, QLDB_CHECK_REVISION_HASH,
-					 "revision %zu hash recomputed: %s", i,
+					 "revision %zu hash recomputed%s: %s", i,
+					 rc == QLDB_REV_REDACTED ? " (redacted: via dataHash)"
+					 : rc == QLDB_REV_DELETED
+						 ? " (deleted document: IonHash(metadata))"
+						 : "",
 					 qldb_hash_b64(&got, g));
 		}
 	}

@@ -55,6 +55,7 @@ enum qldb_check {
 	QLDB_CHECK_PROOF,	     /* a proof does not fold to the digest */
 	QLDB_CHECK_DIGEST,	     /* Merkle(blockHash[0..tip]) != digest */
 	QLDB_CHECK_MANIFEST,	     /* a manifest misnames its objects' format, or formats mix */
+	QLDB_CHECK_CONTENT,	     /* content that no recomputed hash covers (soundness rule) */
 	QLDB_CHECK_COUNT
 };
 const char *qldb_check_name(enum qldb_check kind);
@@ -88,7 +89,10 @@ struct qldb_block_result {
 	struct qldb_hash block_hash;	/* as published */
 	struct qldb_hash previous_hash; /* as published (may be empty at genesis) */
 	size_t revisions;		/* entries in revisions */
-	size_t recomputed;		/* revision hashes recomputed from data */
+	size_t recomputed;		/* revision hashes recomputed from their content */
+	size_t redacted;		/* of those, recomputed via dataHash */
+	size_t hash_only;		/* internal revisions with no content: leaf as given */
+	size_t unproven;		/* content present but not recomputable (noted) */
 	size_t failures;		/* checks failed in this block */
 };
 
@@ -104,16 +108,36 @@ const char *qldb_hash_b64(const struct qldb_hash *h, char out[QLDB_HASH_B64_LEN]
  * characters (it is printed in one-line messages), sequenceNo an int in
  * 0..QLDB_SEQUENCE_MAX. Returns 0 or -1 with why filled. */
 int qldb_address_get(const struct ion_value *v, struct qldb_address *out, char *why, size_t cap);
-/* A hash field: a blob of 0 or 32 bytes (Ion), or also a base64 string
- * (JSON mode). allow_empty admits the 0-byte form. Returns 0 or -1. */
+/* A hash field: a blob of 0 or 32 bytes (Ion mode), a base64 string (JSON
+ * mode: JSON has no blobs, so a blob there means the object is not JSON).
+ * allow_empty admits the 0-byte form. Returns 0 or -1. */
 int qldb_hash_get(const struct ion_value *v, enum qldb_mode mode, bool allow_empty,
 		  struct qldb_hash *out);
 
-/* Revision hash. Sets *published (the revision's `hash`) and *computed.
- * Returns 1 when recomputed (data or dataHash present, Ion mode), 0 when it
- * cannot be recomputed (hash-only, deleted-document revision without data,
- * or JSON mode: *computed = *published), -1 on a malformed revision or an
- * Ion Hash error (why says which). */
+/* What qldb_revision_hash found (>= 0), or why it could not (< 0). */
+enum qldb_rev_kind {
+	QLDB_REV_RECOMPUTED = 0,   /* dot(IonHash(metadata), IonHash(data)) */
+	QLDB_REV_REDACTED,	   /* dot(IonHash(metadata), dataHash) */
+	QLDB_REV_DELETED,	   /* metadata alone, hash = IonHash(metadata): recomputed */
+	QLDB_REV_HASH_ONLY,	   /* {hash} (and blockAddress): no content, leaf as given */
+	QLDB_REV_UNPROVEN,	   /* content present that cannot be recomputed: JSON mode,
+				      or metadata alone whose hash is not IonHash(metadata) */
+	QLDB_REV_ERR_FORMAT = -1,  /* not a struct, or no 32-byte hash */
+	QLDB_REV_ERR_CONTENT = -2, /* content no recomputed hash covers: data or dataHash
+				      without metadata, data with dataHash, an unknown or
+				      repeated field, annotations on the revision */
+	QLDB_REV_ERR_HASH = -3,	   /* metadata or data cannot be Ion-hashed */
+};
+
+/* Revision hash. Sets *published (the revision's `hash`, whenever it is
+ * readable, also on errors -2 and -3) and *computed (= *published when
+ * nothing was recomputed). Returns a kind above; why says what on < 0 and
+ * for QLDB_REV_UNPROVEN. Allowed fields: blockAddress, hash, metadata, data,
+ * dataHash (the caller checks blockAddress against the block's). A deleted
+ * document's revision (metadata alone) has no public formula (§2.3): when
+ * its hash is IonHash(metadata) (dot with the empty hash) that is a proof;
+ * otherwise it is UNPROVEN, never a failure, since exit 1 must mean an
+ * integrity failure that was shown. */
 int qldb_revision_hash(struct qldb_checker *c, const struct ion_value *rev, enum qldb_mode mode,
 		       struct qldb_hash *published, struct qldb_hash *computed, char *why,
 		       size_t cap);
@@ -122,7 +146,17 @@ int qldb_revision_hash(struct qldb_checker *c, const struct ion_value *rev, enum
  * out->failures counts failed checks, each reported), or -1 when it is not a
  * block at all (not a struct, or blockAddress/blockHash/entriesHash/
  * previousBlockHash missing or ill-typed): one QLDB_CHECK_FORMAT failure is
- * reported and out->addr.seq is -1 if unknown. */
+ * reported and out->addr.seq is -1 if unknown.
+ *
+ * Soundness (QLDB_CHECK_CONTENT failures): the block's fields are blockAddress,
+ * transactionId, blockTimestamp, blockHash, entriesHash, previousBlockHash,
+ * entriesHashList, transactionInfo, revisions and redactionInfo; any other
+ * field, a repeated one (also at the top of transactionInfo, redactionInfo
+ * and metadata) or annotations on the block are failures. A revision's
+ * blockAddress must be the block's; the block's transactionId must equal
+ * every revision's metadata.txId (which the revision hash covers). Only
+ * blockTimestamp is left unhashed and unchecked, as QLDB's format has it.
+ * Revisions whose content was not proven are reported through rep->note. */
 int qldb_block_check(struct qldb_checker *c, const struct ion_value *block, enum qldb_mode mode,
 		     const struct qldb_report *rep, struct qldb_block_result *out);
 

@@ -136,30 +136,43 @@ static int leaf_from_revision(struct qldb_checker *c, const struct qldb_proof_in
 	}
 	struct qldb_hash pub, got;
 	int r = qldb_revision_hash(c, v, QLDB_MODE_ION, &pub, &got, m, sizeof m);
-	if (r < 0) {
+	if (r == QLDB_REV_ERR_FORMAT) {
 		snprintf(why, cap, "Revision IonText: %s", m);
 		goto out;
 	}
 	lf->h = pub;
 	lf->name = "revision hash";
-	if (r == 0) {
-		qldb_report_note(fw,
-				 "revision hash used as given, not recomputed (the revision has no "
-				 "data or dataHash): content UNVERIFIED");
+	if (r == QLDB_REV_ERR_CONTENT || r == QLDB_REV_ERR_HASH) {
+		enum qldb_check k =
+			r == QLDB_REV_ERR_CONTENT ? QLDB_CHECK_CONTENT : QLDB_CHECK_REVISION_HASH;
+		struct qldb_failure f = { .kind = k, .seq = lf->addr.seq };
+		snprintf(f.message, sizeof f.message, "%s: block %s:%lld: %s", qldb_check_name(k),
+			 lf->addr.strand, (long long)lf->addr.seq, m);
+		fwd_fail(w, &f);
+	} else if (r == QLDB_REV_HASH_ONLY) {
+		/* as in exports: no content, so nothing unproven; the hash is the leaf */
+		qldb_report_pass(fw, QLDB_CHECK_REVISION_HASH,
+				 "the revision is hash-only (no content): its hash %s is the leaf",
+				 qldb_hash_b64(&pub, g));
+	} else if (r == QLDB_REV_UNPROVEN) {
+		qldb_report_note(fw, "revision content not recomputed: %s", m);
 	} else if (!qldb_hash_equal(&pub, &got)) {
 		struct qldb_failure f = { .kind = QLDB_CHECK_REVISION_HASH, .seq = lf->addr.seq };
 		snprintf(f.message, sizeof f.message,
 			 "revision-hash: block %s:%lld: dot(IonHash(metadata), IonHash(%s)) "
 			 "expected %s computed %s",
 			 lf->addr.strand, (long long)lf->addr.seq,
-			 ion_struct_get(v, "data") ? "data" : "dataHash", qldb_hash_b64(&pub, e),
-			 qldb_hash_b64(&got, g));
+			 r == QLDB_REV_REDACTED	 ? "dataHash"
+			 : r == QLDB_REV_DELETED ? "nothing"
+						 : "data",
+			 qldb_hash_b64(&pub, e), qldb_hash_b64(&got, g));
 		fwd_fail(w, &f);
 	} else {
-		qldb_report_pass(
-			fw, QLDB_CHECK_REVISION_HASH,
-			"revision hash recomputed: dot(IonHash(metadata), IonHash(data)) = %s",
-			qldb_hash_b64(&got, g));
+		qldb_report_pass(fw, QLDB_CHECK_REVISION_HASH, "revision hash recomputed: %s = %s",
+				 r == QLDB_REV_REDACTED	 ? "dot(IonHash(metadata), dataHash)"
+				 : r == QLDB_REV_DELETED ? "IonHash(metadata) (a deleted document)"
+							 : "dot(IonHash(metadata), IonHash(data))",
+				 qldb_hash_b64(&got, g));
 	}
 	rc = 0;
 out:

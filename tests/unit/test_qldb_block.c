@@ -4,6 +4,11 @@
  * intermediates in derived-expected.json): it passes as published, and a
  * single flipped bit in blockHash, a revision data value, an
  * entriesHashList element or transactionInfo fails the check that covers it.
+ * Soundness: content no recomputed hash covers (data without metadata, a
+ * second field, unknown fields, annotations, a revision address or
+ * transactionId that disagrees with what is hashed) fails as
+ * uncovered-content; hash-only revisions count as such; a deleted-document
+ * revision is proven when its hash is IonHash(metadata), else unproven.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,6 +16,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <cjson/cJSON.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -227,7 +233,8 @@ static void test_hash_only_and_deleted_revisions_are_not_recomputed(void **state
 	char *t0 = block_text();
 	const char *d = strstr(t0, "revisions:[{");
 	char *rest = strdup(d);
-	/* a hash-only revision with the same hash keeps every check intact */
+	/* a hash-only revision (no content) with the same hash keeps every check
+	 * intact; it is counted as such, and nothing is left unproven */
 	char *t1 = replace(t0, rest,
 			   "revisions:[{hash:{{mHVex/yjHAWjFPpwhBuH2GKXmKJjK2FBa9faqoUVNtg=}}}]}");
 	struct fixture f = { .text = t1 };
@@ -237,9 +244,12 @@ static void test_hash_only_and_deleted_revisions_are_not_recomputed(void **state
 	assert_int_equal(t.total, 0);
 	assert_int_equal(r.revisions, 1);
 	assert_int_equal(r.recomputed, 0);
-	assert_int_equal(t.notes, 1); /* said, not claimed as proven */
+	assert_int_equal(r.hash_only, 1);
+	assert_int_equal(r.unproven, 0);
+	assert_int_equal(t.notes, 0);
 	unload(&f);
-	/* metadata without data or dataHash (deleted document): not recomputed */
+	/* metadata without data or dataHash (deleted document) whose hash is not
+	 * IonHash(metadata): not recomputed, noted as unproven, not a failure */
 	const char *dd = strstr(t0, "data:{");
 	const char *m = strstr(t0, ",metadata:");
 	char *data = strndup(dd, (size_t)(m - dd + 1));
@@ -248,9 +258,194 @@ static void test_hash_only_and_deleted_revisions_are_not_recomputed(void **state
 	t = check(&g, &r);
 	assert_int_equal(t.total, 0);
 	assert_int_equal(r.recomputed, 0);
+	assert_int_equal(r.unproven, 1);
+	assert_int_equal(t.notes, 1);
 	unload(&g);
 	free(data);
 	free(rest);
+	free(t0);
+}
+
+/* The vector with its one revision replaced by rev (and the revision hash
+ * that entriesHashList holds kept): checks and tally. */
+static struct tally check_revision(const char *rev, struct qldb_block_result *r)
+{
+	char *t0 = block_text();
+	const char *d = strstr(t0, "revisions:[{");
+	char *rest = strdup(d);
+	char want[4096];
+	snprintf(want, sizeof want, "revisions:[%s]}", rev);
+	struct fixture f = { .text = replace(t0, rest, want) };
+	load(&f, f.text);
+	struct tally t = check(&f, r);
+	unload(&f);
+	free(rest);
+	free(t0);
+	return t;
+}
+
+#define REV_HASH "hash:{{mHVex/yjHAWjFPpwhBuH2GKXmKJjK2FBa9faqoUVNtg=}}"
+#define REV_ADDR "blockAddress:{strandId:\"KmA3ZZca7vAIiJAK9S5Iwl\",sequenceNo:100}"
+#define REV_META                                                                                   \
+	"metadata:{id:\"JUJgkIcNbhS2goq8RqLuZ4\",version:3,txTime:2019-09-16T19:37:05.344Z,"       \
+	"txId:\"FnQeJBAicTX0Ah32ZnVtSX\"}"
+#define REV_DATA                                                                                   \
+	"data:{VIN:\"1N4AL11D75C109151\",LicensePlateNumber:\"LEWISR261LL\",State:\"WA\","         \
+	"PendingPenaltyTicketAmount:90.25,ValidFromDate:2017-08-21,ValidToDate:2020-05-11,"        \
+	"Owners:{PrimaryOwner:{PersonId:\"BFJKdXhnLRT27sXBnojNGW\"},SecondaryOwners:[{"            \
+	"PersonId:\"CMVdR77XP8zAglmmFDGTvt\"}]},City:\"Everett\"}"
+#define REV_DATA_CHANGED "data:{VIN:\"1N4AL11D75C109151\",City:\"Seattle\"}"
+
+static void test_rebuilt_revision_passes(void **state)
+{
+	(void)state;
+	/* the helper itself: the vector's revision, rebuilt, passes */
+	struct qldb_block_result r;
+	struct tally t =
+		check_revision("{" REV_ADDR "," REV_HASH "," REV_DATA "," REV_META "}", &r);
+	assert_int_equal(t.total, 0);
+	assert_int_equal(t.notes, 0);
+	assert_int_equal(r.recomputed, 1);
+}
+
+static void test_data_without_metadata_fails_uncovered_content(void **state)
+{
+	(void)state;
+	/* the old verifier used the hash "as given" and passed changed data */
+	struct qldb_block_result r;
+	struct tally t = check_revision("{" REV_ADDR "," REV_HASH "," REV_DATA_CHANGED "}", &r);
+	assert_int_equal(t.fails[QLDB_CHECK_CONTENT], 1);
+	assert_int_equal(t.total, 1);
+	assert_int_equal(r.recomputed, 0);
+	assert_int_equal(r.hash_only, 0);
+	assert_int_equal(t.passes, 4); /* root, transactionInfo, entries, block */
+}
+
+static void test_second_data_field_fails_uncovered_content(void **state)
+{
+	(void)state;
+	/* the first data is hashed, a reader taking the last sees the second */
+	struct qldb_block_result r;
+	struct tally t = check_revision(
+		"{" REV_ADDR "," REV_HASH "," REV_DATA "," REV_META "," REV_DATA_CHANGED "}", &r);
+	assert_int_equal(t.fails[QLDB_CHECK_CONTENT], 1);
+	assert_int_equal(r.recomputed, 0);
+}
+
+static void test_unknown_revision_field_fails(void **state)
+{
+	(void)state;
+	struct qldb_block_result r;
+	struct tally t = check_revision("{" REV_ADDR "," REV_HASH "," REV_DATA "," REV_META
+					",note:\"transfer approved\"}",
+					&r);
+	assert_int_equal(t.fails[QLDB_CHECK_CONTENT], 1);
+	t = check_revision(
+		"{" REV_ADDR "," REV_HASH ",data:x::{VIN:\"1N4AL11D75C109151\"}," REV_META "}", &r);
+	assert_int_equal(t.total, 1); /* annotations on data change its Ion Hash */
+	assert_int_equal(t.fails[QLDB_CHECK_REVISION_HASH], 1);
+	t = check_revision("audit::{" REV_ADDR "," REV_HASH "," REV_DATA "," REV_META "}", &r);
+	assert_int_equal(t.fails[QLDB_CHECK_CONTENT], 1); /* on the revision: no hash */
+}
+
+static void test_data_with_data_hash_fails(void **state)
+{
+	(void)state;
+	struct qldb_block_result r;
+	struct tally t =
+		check_revision("{" REV_ADDR "," REV_HASH "," REV_DATA "," REV_META
+			       ",dataHash:{{ykAB8EB0tXxIGmJ9Y9mwppjP1Z9S3Iw+vKN1L9ZXW3A=}}}",
+			       &r);
+	assert_int_equal(t.fails[QLDB_CHECK_CONTENT], 1);
+	t = check_revision(
+		"{" REV_HASH ",dataHash:{{ykAB8EB0tXxIGmJ9Y9mwppjP1Z9S3Iw+vKN1L9ZXW3A=}}}", &r);
+	assert_int_equal(t.fails[QLDB_CHECK_CONTENT], 1); /* dataHash without metadata */
+}
+
+static void test_revision_address_other_than_the_block_fails(void **state)
+{
+	(void)state;
+	struct qldb_block_result r;
+	struct tally t = check_revision(
+		"{blockAddress:{strandId:\"KmA3ZZca7vAIiJAK9S5Iwl\",sequenceNo:7}," REV_HASH
+		"," REV_DATA "," REV_META "}",
+		&r);
+	assert_int_equal(t.fails[QLDB_CHECK_CONTENT], 1);
+	assert_int_equal(t.total, 1);
+}
+
+static void test_changed_transaction_id_fails(void **state)
+{
+	(void)state;
+	char *t0 = block_text();
+	struct fixture f = { .text = replace(t0, "transactionId:\"FnQeJBAicTX0Ah32ZnVtSX\"",
+					     "transactionId:\"AAAAAAAAAAAAAAAAAAAAAA\"") };
+	load(&f, f.text);
+	struct qldb_block_result r;
+	struct tally t = check(&f, &r);
+	assert_int_equal(t.fails[QLDB_CHECK_CONTENT], 1);
+	assert_int_equal(t.total, 1);
+	unload(&f);
+	free(t0);
+}
+
+static void test_unknown_or_repeated_block_field_fails(void **state)
+{
+	(void)state;
+	static const char *const EXTRA[] = {
+		/* unknown field with content */
+		",approvedBy:\"CFO\"",
+		/* a second blockHash: the first is checked, a reader may take this */
+		",blockHash:{{AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=}}",
+		/* a second revisions list */
+		",revisions:[{" REV_HASH "}]",
+	};
+	for (size_t i = 0; i < sizeof EXTRA / sizeof EXTRA[0]; i++) {
+		char *t0 = block_text();
+		size_t n = strlen(t0);
+		assert_true(n > 0 && t0[n - 1] == '}');
+		char *t1 = malloc(n + strlen(EXTRA[i]) + 1);
+		memcpy(t1, t0, n - 1);
+		strcpy(t1 + n - 1, EXTRA[i]);
+		strcat(t1, "}");
+		struct fixture f = { .text = t1 };
+		load(&f, f.text);
+		struct qldb_block_result r;
+		struct tally t = check(&f, &r);
+		assert_int_equal(t.fails[QLDB_CHECK_CONTENT], 1);
+		unload(&f);
+		free(t0);
+	}
+	char *t0 = block_text();
+	char *t1 = malloc(strlen(t0) + 8);
+	sprintf(t1, "x::%s", t0);
+	struct fixture f = { .text = t1 };
+	load(&f, f.text);
+	struct qldb_block_result r;
+	struct tally t = check(&f, &r);
+	assert_int_equal(t.fails[QLDB_CHECK_CONTENT], 1); /* annotations on the block */
+	unload(&f);
+	free(t0);
+}
+
+static void test_deleted_revision_with_metadata_hash_is_recomputed(void **state)
+{
+	(void)state;
+	/* hash = IonHash(metadata) (derived-expected.json): proven */
+	struct qldb_block_result r;
+	char *t0 = block_text();
+	char *t1 = replace(t0, "revisions:[{",
+			   "revisions:[{" REV_ADDR "," REV_META
+			   ",hash:{{vNbkf63AqIvow6E3VraH1FfPrZxyU0OkJucmJGWte1s=}}},{");
+	struct fixture f = { .text = t1 };
+	load(&f, f.text);
+	struct tally t = check(&f, &r);
+	/* the revisions root changes (two leaves), so only that check fails */
+	assert_int_equal(t.total, 1);
+	assert_int_equal(t.fails[QLDB_CHECK_REVISIONS_ROOT], 1);
+	assert_int_equal(r.recomputed, 2);
+	assert_int_equal(r.unproven, 0);
+	unload(&f);
 	free(t0);
 }
 
@@ -294,6 +489,15 @@ int main(void)
 		cmocka_unit_test(test_transaction_info_change_fails_membership),
 		cmocka_unit_test(test_redacted_revision_uses_data_hash),
 		cmocka_unit_test(test_hash_only_and_deleted_revisions_are_not_recomputed),
+		cmocka_unit_test(test_rebuilt_revision_passes),
+		cmocka_unit_test(test_data_without_metadata_fails_uncovered_content),
+		cmocka_unit_test(test_second_data_field_fails_uncovered_content),
+		cmocka_unit_test(test_unknown_revision_field_fails),
+		cmocka_unit_test(test_data_with_data_hash_fails),
+		cmocka_unit_test(test_revision_address_other_than_the_block_fails),
+		cmocka_unit_test(test_changed_transaction_id_fails),
+		cmocka_unit_test(test_unknown_or_repeated_block_field_fails),
+		cmocka_unit_test(test_deleted_revision_with_metadata_hash_is_recomputed),
 		cmocka_unit_test(test_block_without_transaction_info_is_accepted),
 		cmocka_unit_test(test_not_a_block_is_a_format_failure),
 	};
