@@ -141,29 +141,89 @@ void qldb_report_note(const struct qldb_report *rep, const char *fmt, ...)
 	rep->note(rep->ctx, line);
 }
 
+/* The fields a revision may have; bit i of a mask is REV_FIELDS[i]. */
+static const char *const REV_FIELDS[] = { "blockAddress", "hash", "metadata", "data", "dataHash" };
+enum { REV_ADDRESS = 1, REV_HASH = 2, REV_METADATA = 4, REV_DATA = 8, REV_DATA_HASH = 16 };
+
+/* Index of name in names[0..n), or -1. */
+static int field_index(const struct ion_symbol *name, const char *const *names, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (ion_symbol_eq(name, names[i]))
+			return i;
+	return -1;
+}
+
+/* One walk over a struct: each field must be in names, none twice, and the
+ * struct unannotated. Returns the mask of fields present, or -1 with why. */
+static long fields_check(const struct ion_value *s, const char *const *names, int n,
+			 const char *what, char *why, size_t cap)
+{
+	char nm[48];
+	if (s->n_annotations) {
+		snprintf(why, cap, "the %s carries annotations, which no hash covers", what);
+		return -1;
+	}
+	long mask = 0;
+	for (const struct ion_value *f = s->u.c.first_child; f; f = f->next) {
+		int i = field_index(&f->field_name, names, n);
+		if (i < 0) {
+			snprintf(why, cap, "the %s has a field '%s' that no hash covers", what,
+				 ion_field_name_print(&f->field_name, nm, sizeof nm));
+			return -1;
+		}
+		if (mask & (1L << i)) {
+			snprintf(why, cap,
+				 "the %s has a second '%s' field: only one is hashed, a reader may "
+				 "take the other",
+				 what, names[i]);
+			return -1;
+		}
+		mask |= 1L << i;
+	}
+	return mask;
+}
+
+/* A repeated field at the top of a struct that is hashed whole: refused
+ * too, since a reader looking a field up by name sees only one of them. */
+static int no_repeat(const struct ion_value *s, const char *what, char *why, size_t cap)
+{
+	const struct ion_value *d = ion_struct_duplicate(s);
+	if (!d)
+		return 0;
+	char nm[48];
+	snprintf(why, cap, "%s has a second '%s' field", what,
+		 ion_field_name_print(&d->field_name, nm, sizeof nm));
+	return -1;
+}
+
 int qldb_address_get(const struct ion_value *v, struct qldb_address *out, char *why, size_t cap)
 {
 	if (!v || v->type != ION_TYPE_STRUCT || v->is_null) {
 		snprintf(why, cap, "address is not a struct");
 		return -1;
 	}
+	/* exactly {strandId, sequenceNo}: an address is not hashed where it
+	 * stands, so nothing beside the two fields may ride along */
+	static const char *const NAMES[] = { "strandId", "sequenceNo" };
+	if (fields_check(v, NAMES, 2, "address", why, cap) < 0)
+		return -1;
 	const struct ion_value *s = ion_struct_get(v, "strandId");
 	const struct ion_value *n = ion_struct_get(v, "sequenceNo");
-	if (!s || s->is_null || (s->type != ION_TYPE_STRING && s->type != ION_TYPE_SYMBOL)) {
+	if (!s || s->is_null || s->type != ION_TYPE_STRING) {
 		snprintf(why, cap, "address has no strandId string");
 		return -1;
 	}
-	const uint8_t *text =
-		s->type == ION_TYPE_STRING ? s->u.bytes.data : (const uint8_t *)s->u.sym.text;
-	size_t len = s->type == ION_TYPE_STRING ? s->u.bytes.len : s->u.sym.len;
+	const uint8_t *text = s->u.bytes.data;
+	size_t len = s->u.bytes.len;
 	if (!text || len == 0 || len > QLDB_STRAND_MAX) {
 		snprintf(why, cap, "address strandId has a bad length");
 		return -1;
 	}
 	for (size_t i = 0; i < len; i++)
-		if (text[i] <= 0x20 || text[i] >= 0x7f) {
-			snprintf(why, cap,
-				 "address strandId has a byte 0x%02x at %zu (not visible ASCII)",
+		if (!((text[i] >= '0' && text[i] <= '9') || (text[i] >= 'a' && text[i] <= 'z') ||
+		      (text[i] >= 'A' && text[i] <= 'Z'))) {
+			snprintf(why, cap, "address strandId has a byte 0x%02x at %zu (not base62)",
 				 text[i], i);
 			return -1;
 		}
@@ -224,62 +284,6 @@ static int ion_hash_of(struct qldb_checker *c, const struct ion_value *v, struct
 	}
 	out->len = 32;
 	return 0;
-}
-
-/* The fields a revision may have; bit i of a mask is REV_FIELDS[i]. */
-static const char *const REV_FIELDS[] = { "blockAddress", "hash", "metadata", "data", "dataHash" };
-enum { REV_ADDRESS = 1, REV_HASH = 2, REV_METADATA = 4, REV_DATA = 8, REV_DATA_HASH = 16 };
-
-/* Index of name in names[0..n), or -1. */
-static int field_index(const struct ion_symbol *name, const char *const *names, int n)
-{
-	for (int i = 0; i < n; i++)
-		if (ion_symbol_eq(name, names[i]))
-			return i;
-	return -1;
-}
-
-/* One walk over a struct: each field must be in names, none twice, and the
- * struct unannotated. Returns the mask of fields present, or -1 with why. */
-static long fields_check(const struct ion_value *s, const char *const *names, int n,
-			 const char *what, char *why, size_t cap)
-{
-	char nm[48];
-	if (s->n_annotations) {
-		snprintf(why, cap, "the %s carries annotations, which no hash covers", what);
-		return -1;
-	}
-	long mask = 0;
-	for (const struct ion_value *f = s->u.c.first_child; f; f = f->next) {
-		int i = field_index(&f->field_name, names, n);
-		if (i < 0) {
-			snprintf(why, cap, "the %s has a field '%s' that no hash covers", what,
-				 ion_field_name_print(&f->field_name, nm, sizeof nm));
-			return -1;
-		}
-		if (mask & (1L << i)) {
-			snprintf(why, cap,
-				 "the %s has a second '%s' field: only one is hashed, a reader may "
-				 "take the other",
-				 what, names[i]);
-			return -1;
-		}
-		mask |= 1L << i;
-	}
-	return mask;
-}
-
-/* A repeated field at the top of a struct that is hashed whole: refused
- * too, since a reader looking a field up by name sees only one of them. */
-static int no_repeat(const struct ion_value *s, const char *what, char *why, size_t cap)
-{
-	const struct ion_value *d = ion_struct_duplicate(s);
-	if (!d)
-		return 0;
-	char nm[48];
-	snprintf(why, cap, "%s has a second '%s' field", what,
-		 ion_field_name_print(&d->field_name, nm, sizeof nm));
-	return -1;
 }
 
 int qldb_revision_hash(struct qldb_checker *c, const struct ion_value *rev, enum qldb_mode mode,

@@ -104,9 +104,11 @@ struct sha256 *qldb_checker_sha(struct qldb_checker *c); /* borrowed */
 /* Base64 of a hash into out (QLDB_HASH_B64_LEN bytes); "(empty)" if len 0. */
 const char *qldb_hash_b64(const struct qldb_hash *h, char out[QLDB_HASH_B64_LEN]);
 
-/* Read {strandId, sequenceNo}: strandId 1..QLDB_STRAND_MAX visible ASCII
- * characters (it is printed in one-line messages), sequenceNo an int in
- * 0..QLDB_SEQUENCE_MAX. Returns 0 or -1 with why filled. */
+/* Read exactly {strandId, sequenceNo} (no other or repeated field, no
+ * annotations): strandId a string of 1..QLDB_STRAND_MAX base62 characters
+ * (QLDB's are 22; it is printed in one-line messages), sequenceNo an int
+ * in 0..QLDB_SEQUENCE_MAX. This and qldb_address_parse (qldb_proof.h) are
+ * the one block-address reader. Returns 0 or -1 with why filled. */
 int qldb_address_get(const struct ion_value *v, struct qldb_address *out, char *why, size_t cap);
 /* A hash field: a blob of 0 or 32 bytes (Ion mode), a base64 string (JSON
  * mode: JSON has no blobs, so a blob there means the object is not JSON).

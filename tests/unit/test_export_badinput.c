@@ -118,7 +118,7 @@ static void test_block_strand_with_control_character_is_a_format_error(void **st
 	assert_int_equal(t.last.kind, QLDB_CHECK_FORMAT);
 	assert_string_equal(t.last.message,
 			    "block-format: block ?: address strandId has a byte 0x0a at 11 "
-			    "(not visible ASCII)");
+			    "(not base62)");
 	assert_int_equal(check_block("\"a\\x1b[2Jb\"", "1", &t), -1);
 	assert_non_null(strstr(t.last.message, "byte 0x1b at 1"));
 	/* the tip address of verify-proof goes through the same reader */
@@ -126,7 +126,7 @@ static void test_block_strand_with_control_character_is_a_format_error(void **st
 	char why[WHY_MAX];
 	const char *tip = "{strandId:\"S\\r\",sequenceNo:1}";
 	assert_int_equal(qldb_address_parse(tip, strlen(tip), &addr, why, sizeof why), -1);
-	assert_string_equal(why, "address strandId has a byte 0x0d at 1 (not visible ASCII)");
+	assert_string_equal(why, "address strandId has a byte 0x0d at 1 (not base62)");
 }
 
 /* fuzz: a block at sequenceNo INT64_MAX made the next expected sequence
@@ -403,7 +403,7 @@ static void test_proof_input_errors_name_the_field(void **state)
 	in.block_len = strlen(block);
 	assert_int_equal(qldb_proof_verify(c, &in, &rep, why, sizeof why), -1);
 	assert_string_equal(why, "Block IonText: block-format: block ?: address strandId has a "
-				 "byte 0x0a at 1 (not visible ASCII)");
+				 "byte 0x0a at 1 (not base62)");
 	in.block_text = NULL;
 	in.revision_text = "{blockAddress:{strandId:\"S\",sequenceNo:1},hash:\"x\"}";
 	in.revision_len = strlen(in.revision_text);
