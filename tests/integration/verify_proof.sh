@@ -90,6 +90,33 @@ expect_fail "revision metadata bit flip fails" "$SCRATCH/meta.json" "$DIGEST" re
 sed 's/sequenceNo:123/sequenceNo:99/' "$DIGEST" >"$SCRATCH/early.json"
 expect_fail "digest tip before the block fails the address check" "$BLOCK" "$SCRATCH/early.json" address
 
+# soundness: content no recomputed hash covers is a failure, never a pass
+# data without metadata (the old verifier used the hash "as given")
+sed 's|,metadata:{id:[^}]*}}"|}"|; s|City:\\"Everett\\"|City:\\"Seattle\\"|' "$REV" >"$SCRATCH/nometa.json"
+grep -q 'metadata' "$SCRATCH/nometa.json" && not_ok "nometa fixture lost its metadata"
+expect_fail "get-revision: changed data without metadata fails" "$SCRATCH/nometa.json" "$DIGEST" uncovered-content
+# a second, changed data field after the real one (only the first is hashed)
+sed 's|,metadata:{id:|,data:{City:\\"Seattle\\"},metadata:{id:|' "$REV" >"$SCRATCH/data2.json"
+expect_fail "get-revision: a second data field fails" "$SCRATCH/data2.json" "$DIGEST" uncovered-content
+sed 's|,metadata:{id:|,data:{City:\\"Seattle\\"},metadata:{id:|' "$BLOCK" >"$SCRATCH/data2b.json"
+expect_fail "get-block: a second data field in a revision fails" "$SCRATCH/data2b.json" "$DIGEST" uncovered-content
+# an unknown field in the block
+sed 's|,transactionInfo:{|,approvedBy:\\"CFO\\",transactionInfo:{|' "$BLOCK" >"$SCRATCH/extra.json"
+expect_fail "get-block: an unknown block field fails" "$SCRATCH/extra.json" "$DIGEST" uncovered-content
+# a bare revision hash with its address (the KVS shape): the hash may be
+# proven, the content it stands for is not: UNVERIFIED, exit 3
+RH=mHVex/yjHAWjFPpwhBuH2GKXmKJjK2FBa9faqoUVNtg=
+RP=$(grep -A1 '"Proof"' "$REV" | grep -o '"IonText": "[^"]*"')
+printf '{"RevisionHash": "%s", "BlockAddress": {"IonText": "{strandId:\\"KmA3ZZca7vAIiJAK9S5Iwl\\",sequenceNo:100}"}, "Proof": {%s}}\n' \
+	"$RH" "$RP" >"$SCRATCH/hashonly.json"
+"$QLDBTOP_BIN" verify-proof "$SCRATCH/hashonly.json" --digest "$DIGEST" >"$SCRATCH/out" 2>&1
+rc=$?
+if [ "$rc" -eq 3 ] && tail -n 1 "$SCRATCH/out" | grep -q '^UNVERIFIED' && ! grep -q '^VERIFIED' "$SCRATCH/out"; then
+	ok "a bare revision hash: exit 3, UNVERIFIED, nothing VERIFIED"
+else
+	not_ok "a bare revision hash: exit $rc"; sed 's/^/#   /' "$SCRATCH/out"
+fi
+
 # the KVS sample does not verify (shared/vectors/qldb/README.md)
 K=$SHARED/vectors/qldb/kvs-nodejs/sampleLedgerInfo.json
 expect_fail "KVS sampleLedgerInfo.json fails" "$K" "$K" proof
