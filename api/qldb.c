@@ -1,11 +1,13 @@
 /*
  * qldb.c - ListLedgers, DescribeLedger and GetDigest: requests and
- * type-checked response parsing with cJSON (see qldb.h).
+ * type-checked response parsing (see qldb.h); also the one reader of
+ * get-digest outputs and of get-block/get-revision outputs for the
+ * verifiers, and the block-address wrapper over verify's reader.
  *
- * cJSON rules we keep (docs/reliability-perf.md §3.4): parse with a length
- * on a NUL-terminated buffer and require the whole buffer to be one value
- * (plain cJSON_Parse accepts trailing garbage); look members up
- * case-sensitively; never read numbers through valueint.
+ * JSON is read with json_strict_parse (api/json_strict.h), never with plain
+ * cJSON: it refuses duplicate keys, trailing data, NUL characters and bad
+ * UTF-8 before cJSON builds the tree. Members are looked up
+ * case-sensitively; numbers are never read through valueint.
  */
 #include "api/qldb.h"
 
@@ -15,7 +17,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/json_strict.h"
 #include "verify/base64.h"
+#include "verify/qldb_proof.h"
+
+#define QLDB_DIGEST_B64_LEN 44 /* canonical base64 of 32 bytes: 43 chars and one '=' */
+_Static_assert(sizeof((struct qldb_digest *)0)->digest_b64 > QLDB_DIGEST_B64_LEN,
+	       "digest_b64 holds the canonical spelling and its NUL");
 
 /* The parse context: which operation, for messages. */
 struct jctx {
@@ -23,23 +31,7 @@ struct jctx {
 	struct api_error *err;
 };
 
-static const char *json_type_name(const cJSON *v)
-{
-	static const struct {
-		int type;
-		const char *name;
-	} NAMES[] = {
-		{ cJSON_False, "boolean" }, { cJSON_True, "boolean" },	{ cJSON_NULL, "null" },
-		{ cJSON_Number, "number" }, { cJSON_String, "string" }, { cJSON_Array, "array" },
-		{ cJSON_Object, "object" }, { cJSON_Raw, "raw" },
-	};
-	for (size_t i = 0; i < sizeof NAMES / sizeof NAMES[0]; i++)
-		if ((v->type & 0xff) == NAMES[i].type)
-			return NAMES[i].name;
-	return "invalid";
-}
-
-/* Parse the whole buffer as one JSON object. */
+/* Parse the whole buffer strictly as one JSON object. */
 static cJSON *json_parse_object(const struct jctx *x, const char *json, size_t len)
 {
 	if (!json || json[len] != '\0') {
@@ -47,12 +39,10 @@ static cJSON *json_parse_object(const struct jctx *x, const char *json, size_t l
 			      x->op);
 		return NULL;
 	}
-	const char *end = NULL;
-	/* len + 1 covers the NUL, which require_null_terminated wants to see */
-	cJSON *root = cJSON_ParseWithLengthOpts(json, len + 1, &end, 1);
+	char why[API_ERROR_MSG_MAX];
+	cJSON *root = json_strict_parse(json, len, x->op, why, sizeof why);
 	if (!root) {
-		size_t at = end && end >= json && end <= json + len ? (size_t)(end - json) : 0;
-		api_error_set(x->err, API_ERR_PARSE, "%s: malformed JSON at byte %zu", x->op, at);
+		api_error_set(x->err, API_ERR_PARSE, "%s", why);
 		return NULL;
 	}
 	if (!cJSON_IsObject(root)) {
@@ -84,27 +74,86 @@ static int json_wrong_type(const struct jctx *x, const char *path, const char *k
 			     key, want, json_type_name(v));
 }
 
+/* A string member, borrowed from the tree (NULL when absent and optional). */
+static int json_get_text(const struct jctx *x, const cJSON *obj, const char *path, const char *key,
+			 bool required, const char **out)
+{
+	*out = NULL;
+	const cJSON *v = json_member(x, obj, path, key, required);
+	if (!v)
+		return required ? x->err->status : 0;
+	if (!cJSON_IsString(v) || !v->valuestring)
+		return json_wrong_type(x, path, key, "a string", v);
+	*out = v->valuestring;
+	return 0;
+}
+
+/* An object member (NULL when absent and optional). */
+static int json_get_object(const struct jctx *x, const cJSON *obj, const char *path,
+			   const char *key, bool required, const cJSON **out)
+{
+	*out = json_member(x, obj, path, key, required);
+	if (!*out)
+		return required ? x->err->status : 0;
+	if (!cJSON_IsObject(*out)) {
+		int rc = json_wrong_type(x, path, key, "an object", *out);
+		*out = NULL;
+		return rc;
+	}
+	return 0;
+}
+
 /* Copy a string member into dst; "" when absent and optional. Control
  * characters are refused: these strings end up on the screen. */
 static int json_get_string(const struct jctx *x, const cJSON *obj, const char *path,
 			   const char *key, bool required, char *dst, size_t cap)
 {
 	dst[0] = '\0';
-	const cJSON *v = json_member(x, obj, path, key, required);
-	if (!v)
-		return required ? x->err->status : 0;
-	if (!cJSON_IsString(v) || !v->valuestring)
-		return json_wrong_type(x, path, key, "a string", v);
-	size_t n = strlen(v->valuestring);
+	const char *v;
+	int rc = json_get_text(x, obj, path, key, required, &v);
+	if (rc || !v)
+		return rc;
+	size_t n = strlen(v);
 	if (n >= cap)
 		return api_error_set(x->err, API_ERR_LIMIT, "%s: %s%s: longer than %zu bytes",
 				     x->op, path, key, cap - 1);
 	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)v->valuestring[i] < 0x20 || v->valuestring[i] == 0x7f)
+		if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f)
 			return api_error_set(x->err, API_ERR_PARSE,
 					     "%s: %s%s: control character at offset %zu", x->op,
 					     path, key, i);
-	memcpy(dst, v->valuestring, n + 1);
+	memcpy(dst, v, n + 1);
+	return 0;
+}
+
+/* A 32-byte hash in base64, strictly: canonical (what base64_encode gives
+ * back), so no whitespace inside, exact padding and zero unused bits; one
+ * hash has one spelling. */
+static int json_b64_32(const struct jctx *x, const char *path, const char *key, const char *b64,
+		       uint8_t out[QLDB_DIGEST_BYTES])
+{
+	size_t n = strlen(b64);
+	uint8_t buf[3 * QLDB_DIGEST_B64_LEN / 2]; /* room to say how long a wrong one is */
+	if (n > 2 * QLDB_DIGEST_B64_LEN)
+		return api_error_set(x->err, API_ERR_PARSE,
+				     "%s: %s%s: %zu characters, too long for %d bytes of base64",
+				     x->op, path, key, n, QLDB_DIGEST_BYTES);
+	long got = base64_decode(b64, n, buf, sizeof buf);
+	if (got < 0)
+		return api_error_set(x->err, API_ERR_PARSE, "%s: %s%s is not valid base64", x->op,
+				     path, key);
+	if (got != QLDB_DIGEST_BYTES)
+		return api_error_set(x->err, API_ERR_PARSE,
+				     "%s: %s%s decodes to %ld bytes, expected %d", x->op, path, key,
+				     got, QLDB_DIGEST_BYTES);
+	char again[BASE64_ENCODED_SIZE(QLDB_DIGEST_BYTES)];
+	base64_encode(buf, QLDB_DIGEST_BYTES, again);
+	if (strcmp(again, b64) != 0)
+		return api_error_set(x->err, API_ERR_PARSE,
+				     "%s: %s%s is not canonical base64 (whitespace, padding or "
+				     "unused bits)",
+				     x->op, path, key);
+	memcpy(out, buf, QLDB_DIGEST_BYTES);
 	return 0;
 }
 
@@ -250,115 +299,63 @@ out:
 	return rc;
 }
 
-/* Skip Ion whitespace (spaces, tabs, newlines). */
-static size_t ion_ws(const char *s, size_t i)
-{
-	while (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')
-		i++;
-	return i;
-}
-
 int qldb_parse_block_address(const char *ion, char *strand, size_t strand_cap, uint64_t *seq,
 			     struct api_error *err)
 {
-	/* A deliberately small reader for one shape. The full Ion reader
-	 * (verify/ion.h) can replace it once it lands; until then anything
-	 * outside this shape is an error, never a guess. */
-	bool have_strand = false, have_seq = false;
-	size_t i = ion_ws(ion, 0);
-	if (ion[i] != '{')
-		return api_error_set(err, API_ERR_PARSE, "block address: expected '{' at byte %zu",
-				     i);
-	i = ion_ws(ion, i + 1);
-	while (ion[i] != '}') {
-		/* field name: bare identifier, 'quoted' or "quoted" */
-		char name[16];
-		size_t n = 0;
-		char q = ion[i] == '\'' || ion[i] == '"' ? ion[i] : 0;
-		if (q)
-			i++;
-		while (ion[i] && (q ? ion[i] != q
-				    : ((ion[i] >= 'a' && ion[i] <= 'z') ||
-				       (ion[i] >= 'A' && ion[i] <= 'Z') || ion[i] == '_'))) {
-			if (n + 1 >= sizeof name)
-				return api_error_set(
-					err, API_ERR_PARSE,
-					"block address: field name too long at byte %zu", i);
-			name[n++] = ion[i++];
-		}
-		name[n] = '\0';
-		if (q) {
-			if (ion[i] != q)
-				return api_error_set(err, API_ERR_PARSE,
-						     "block address: unterminated field name");
-			i++;
-		}
-		i = ion_ws(ion, i);
-		if (ion[i] != ':')
-			return api_error_set(err, API_ERR_PARSE,
-					     "block address: expected ':' at byte %zu", i);
-		i = ion_ws(ion, i + 1);
-		if (strcmp(name, "strandId") == 0 && !have_strand) {
-			if (ion[i] != '"')
-				return api_error_set(err, API_ERR_PARSE,
-						     "block address: strandId must be a string");
-			size_t k = 0;
-			for (i++; ion[i] != '"'; i++) {
-				char ch = ion[i];
-				if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-				      (ch >= '0' && ch <= '9')))
-					return api_error_set(
-						err, API_ERR_PARSE,
-						"block address: strandId: unexpected byte at %zu",
-						i);
-				if (k + 1 >= strand_cap)
-					return api_error_set(err, API_ERR_LIMIT,
-							     "block address: strandId too long");
-				strand[k++] = ch;
-			}
-			strand[k] = '\0';
-			i++;
-			have_strand = true;
-		} else if (strcmp(name, "sequenceNo") == 0 && !have_seq) {
-			if (ion[i] < '0' || ion[i] > '9')
-				return api_error_set(
-					err, API_ERR_PARSE,
-					"block address: sequenceNo must be an unsigned int");
-			if (ion[i] == '0' && ion[i + 1] >= '0' && ion[i + 1] <= '9')
-				return api_error_set(
-					err, API_ERR_PARSE,
-					"block address: sequenceNo has a leading zero");
-			uint64_t v = 0;
-			for (; ion[i] >= '0' && ion[i] <= '9'; i++) {
-				unsigned d = (unsigned)(ion[i] - '0');
-				if (v > (UINT64_MAX - d) / 10)
-					return api_error_set(
-						err, API_ERR_LIMIT,
-						"block address: sequenceNo overflows 64 bits");
-				v = v * 10 + d;
-			}
-			*seq = v;
-			have_seq = true;
-		} else {
-			return api_error_set(err, API_ERR_PARSE,
-					     "block address: unexpected or repeated field '%s'",
-					     name);
-		}
-		i = ion_ws(ion, i);
-		if (ion[i] == ',')
-			i = ion_ws(ion, i + 1);
-		else if (ion[i] != '}')
-			return api_error_set(err, API_ERR_PARSE,
-					     "block address: expected ',' or '}' at byte %zu", i);
-	}
-	i = ion_ws(ion, i + 1);
-	if (ion[i])
-		return api_error_set(err, API_ERR_PARSE, "block address: trailing data at byte %zu",
-				     i);
-	if (!have_strand || !have_seq)
-		return api_error_set(err, API_ERR_PARSE, "block address: %s is missing",
-				     have_strand ? "sequenceNo" : "strandId");
+	/* one address reader for the dashboard and the verifiers: verify's */
+	struct qldb_address a;
+	char why[QLDB_MESSAGE_MAX];
+	if (qldb_address_parse(ion, strlen(ion), &a, why, sizeof why))
+		return api_error_set(err, API_ERR_PARSE, "block address: %s", why);
+	size_t n = strlen(a.strand);
+	if (n >= strand_cap)
+		return api_error_set(err, API_ERR_LIMIT,
+				     "block address: strandId longer than %zu bytes",
+				     strand_cap ? strand_cap - 1 : 0);
+	memcpy(strand, a.strand, n + 1);
+	*seq = (uint64_t)a.seq; /* qldb_address_get: 0..QLDB_SEQUENCE_MAX */
 	return 0;
+}
+
+/* A get-digest object; path prefixes field names ("" or "LedgerDigest."). */
+static int digest_read(const struct jctx *x, const cJSON *obj, const char *path,
+		       struct qldb_digest *out)
+{
+	const char *b64;
+	const cJSON *tip;
+	char tip_path[48];
+	snprintf(tip_path, sizeof tip_path, "%sDigestTipAddress.", path);
+	int rc;
+	if ((rc = json_get_text(x, obj, path, "Digest", true, &b64)) ||
+	    (rc = json_b64_32(x, path, "Digest", b64, out->digest)))
+		return rc;
+	memcpy(out->digest_b64, b64, QLDB_DIGEST_B64_LEN + 1); /* canonical: 44 chars */
+	if ((rc = json_get_object(x, obj, path, "DigestTipAddress", true, &tip)) ||
+	    (rc = json_get_string(x, tip, tip_path, "IonText", true, out->tip_ion,
+				  sizeof out->tip_ion)))
+		return rc;
+	struct api_error aerr;
+	api_error_clear(&aerr);
+	if (qldb_parse_block_address(out->tip_ion, out->strand_id, sizeof out->strand_id,
+				     &out->sequence_no, &aerr))
+		return api_error_set(x->err, aerr.status, "%s: %sDigestTipAddress: %s", x->op, path,
+				     aerr.msg);
+	return 0;
+}
+
+int qldb_digest_from_json(const cJSON *obj, struct qldb_digest *out, struct api_error *err)
+{
+	struct jctx x = { "GetDigest", err };
+	memset(out, 0, sizeof *out);
+	api_error_clear(err);
+	if (!cJSON_IsObject(obj))
+		return api_error_set(err, API_ERR_PARSE,
+				     "GetDigest: expected a JSON object, got %s",
+				     json_type_name(obj));
+	int rc = digest_read(&x, obj, "", out);
+	if (rc)
+		memset(out, 0, sizeof *out);
+	return rc;
 }
 
 int qldb_parse_get_digest(const char *json, size_t len, struct qldb_digest *out,
@@ -370,45 +367,120 @@ int qldb_parse_get_digest(const char *json, size_t len, struct qldb_digest *out,
 	cJSON *root = json_parse_object(&x, json, len);
 	if (!root)
 		return err->status;
-	int rc;
-	if ((rc = json_get_string(&x, root, "", "Digest", true, out->digest_b64,
-				  sizeof out->digest_b64)))
-		goto out;
-	uint8_t buf[QLDB_DIGEST_BYTES + 3];
-	long n = base64_decode(out->digest_b64, strlen(out->digest_b64), buf, sizeof buf);
-	if (n < 0) {
-		rc = api_error_set(err, API_ERR_PARSE, "GetDigest: Digest is not valid base64");
-		goto out;
-	}
-	if (n != QLDB_DIGEST_BYTES) {
-		rc = api_error_set(err, API_ERR_PARSE,
-				   "GetDigest: Digest decodes to %ld bytes, expected %d", n,
-				   QLDB_DIGEST_BYTES);
-		goto out;
-	}
-	memcpy(out->digest, buf, QLDB_DIGEST_BYTES);
-	const cJSON *tip = json_member(&x, root, "", "DigestTipAddress", true);
-	if (!tip) {
-		rc = err->status;
-		goto out;
-	}
-	if (!cJSON_IsObject(tip)) {
-		rc = json_wrong_type(&x, "", "DigestTipAddress", "an object", tip);
-		goto out;
-	}
-	if ((rc = json_get_string(&x, tip, "DigestTipAddress.", "IonText", true, out->tip_ion,
-				  sizeof out->tip_ion)))
-		goto out;
-	struct api_error aerr;
-	api_error_clear(&aerr);
-	if (qldb_parse_block_address(out->tip_ion, out->strand_id, sizeof out->strand_id,
-				     &out->sequence_no, &aerr)) {
-		rc = api_error_set(err, aerr.status, "GetDigest: DigestTipAddress: %s", aerr.msg);
-		goto out;
-	}
-out:
+	int rc = qldb_digest_from_json(root, out, err);
 	cJSON_Delete(root);
 	return rc;
+}
+
+int qldb_parse_digest_file(const char *json, size_t len, struct qldb_digest *out,
+			   struct api_error *err)
+{
+	struct jctx x = { "GetDigest", err };
+	memset(out, 0, sizeof *out);
+	api_error_clear(err);
+	cJSON *root = json_parse_object(&x, json, len);
+	if (!root)
+		return err->status;
+	const cJSON *ld;
+	int rc = json_get_object(&x, root, "", "LedgerDigest", false, &ld);
+	if (rc)
+		goto out;
+	if (!ld) {
+		rc = digest_read(&x, root, "", out);
+	} else if (json_member(&x, root, "", "Digest", false) ||
+		   json_member(&x, root, "", "DigestTipAddress", false)) {
+		rc = api_error_set(err, API_ERR_PARSE,
+				   "GetDigest: both LedgerDigest and a top-level %s: which digest "
+				   "is meant?",
+				   json_member(&x, root, "", "Digest", false) ? "Digest"
+									      : "DigestTipAddress");
+	} else {
+		rc = digest_read(&x, ld, "LedgerDigest.", out);
+	}
+out:
+	if (rc)
+		memset(out, 0, sizeof *out);
+	cJSON_Delete(root);
+	return rc;
+}
+
+/* NAME.IonText of a proof response: absent NAME leaves *text NULL;
+ * anything but an object with an IonText string is an error. */
+static int proof_ion_text(const struct jctx *x, const cJSON *root, const char *name,
+			  const char **text, size_t *len)
+{
+	const cJSON *o;
+	char path[32];
+	snprintf(path, sizeof path, "%s.", name);
+	int rc = json_get_object(x, root, "", name, false, &o);
+	if (rc || !o)
+		return rc;
+	if ((rc = json_get_text(x, o, path, "IonText", true, text)))
+		return rc;
+	*len = strlen(*text); /* the whole text: json_strict refused \u0000 */
+	return 0;
+}
+
+int qldb_parse_proof_response(const char *json, size_t len, struct qldb_proof_response *out,
+			      struct api_error *err)
+{
+	struct jctx x = { "proof response", err };
+	memset(out, 0, sizeof *out);
+	api_error_clear(err);
+	if (!(out->root = json_parse_object(&x, json, len)))
+		return err->status;
+	const char *rh;
+	int rc;
+	if ((rc = proof_ion_text(&x, out->root, "Block", &out->block_text, &out->block_len)) ||
+	    (rc = proof_ion_text(&x, out->root, "Revision", &out->revision_text,
+				 &out->revision_len)) ||
+	    (rc = proof_ion_text(&x, out->root, "Proof", &out->proof_text, &out->proof_len)) ||
+	    (rc = proof_ion_text(&x, out->root, "BlockAddress", &out->address_text,
+				 &out->address_len)) ||
+	    (rc = json_get_text(&x, out->root, "", "RevisionHash", false, &rh)))
+		goto fail;
+	if (rh) {
+		if ((rc = json_b64_32(&x, "", "RevisionHash", rh, out->revision_hash.b)))
+			goto fail;
+		out->revision_hash.len = QLDB_DIGEST_BYTES;
+		out->has_revision_hash = true;
+	}
+	const char *leaf = out->block_text ? "Block" : out->revision_text ? "Revision" : NULL;
+	if (out->block_text && out->revision_text)
+		rc = api_error_set(err, API_ERR_PARSE,
+				   "proof response: both Block and Revision: give one output (a "
+				   "reader may take either)");
+	else if (leaf && out->has_revision_hash)
+		rc = api_error_set(err, API_ERR_PARSE,
+				   "proof response: RevisionHash beside %s: only %s would be "
+				   "verified",
+				   leaf, leaf);
+	else if (leaf && out->address_text)
+		rc = api_error_set(err, API_ERR_PARSE,
+				   "proof response: BlockAddress beside %s: the address verified "
+				   "is the one inside %s.IonText",
+				   leaf, leaf);
+	else if (!leaf && !out->has_revision_hash)
+		rc = api_error_set(err, API_ERR_PARSE,
+				   "proof response: not a get-block or get-revision output (no "
+				   "Block, Revision or RevisionHash)");
+	else if (!leaf && !out->address_text)
+		rc = api_error_set(err, API_ERR_PARSE,
+				   "proof response: RevisionHash without BlockAddress (the KVS "
+				   "shape has both)");
+	if (!rc)
+		return 0;
+fail:
+	qldb_proof_response_free(out);
+	return rc;
+}
+
+void qldb_proof_response_free(struct qldb_proof_response *r)
+{
+	if (!r)
+		return;
+	cJSON_Delete(r->root);
+	memset(r, 0, sizeof *r);
 }
 
 /* Perform a request and hand the body to a parser. */

@@ -19,18 +19,18 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "api/qldb.h"
 #include "tui/cli_global.h"
 #include "tui/cli_io.h"
 #include "tui/commands.h"
 #include "tui/export_run.h"
-#include "verify/base64.h"
 #include "verify/qldb_proof.h"
 
 #define DIGEST_FILE_MAX (1u << 20)
 #define MAX_PATHS 1024
 
-/* Read a get-digest output: Digest (base64, 32 bytes) and
- * DigestTipAddress.IonText. Returns 0 or -1 with why. */
+/* Read a get-digest output with api/'s one strict GetDigest reader.
+ * Returns 0 or -1 with why. */
 static int read_digest(const char *path, struct qldb_hash *digest, struct qldb_address *tip,
 		       char *why, size_t cap)
 {
@@ -39,29 +39,19 @@ static int read_digest(const char *path, struct qldb_hash *digest, struct qldb_a
 				  why, cap);
 	if (!buf)
 		return -1;
-	cJSON *j = cJSON_ParseWithLength(buf, n);
+	struct qldb_digest d;
+	struct api_error err;
+	int rc = qldb_parse_digest_file(buf, n, &d, &err);
 	free(buf);
-	int rc = -1;
-	const cJSON *d = cJSON_GetObjectItemCaseSensitive(j, "Digest");
-	const cJSON *t = cJSON_GetObjectItemCaseSensitive(
-		cJSON_GetObjectItemCaseSensitive(j, "DigestTipAddress"), "IonText");
-	uint8_t tmp[48];
-	char m[QLDB_MESSAGE_MAX];
-	if (!cJSON_IsObject(j) || !cJSON_IsString(d) || !cJSON_IsString(t) ||
-	    base64_decode(d->valuestring, strlen(d->valuestring), tmp, sizeof tmp) != 32) {
-		snprintf(why, cap,
-			 "%s: not a get-digest output (needs Digest, 32 bytes base64, and "
-			 "DigestTipAddress.IonText)",
-			 path);
-	} else if (qldb_address_parse(t->valuestring, strlen(t->valuestring), tip, m, sizeof m)) {
-		snprintf(why, cap, "%s: DigestTipAddress: %s", path, m);
-	} else {
-		digest->len = 32;
-		memcpy(digest->b, tmp, 32);
-		rc = 0;
+	if (rc) {
+		snprintf(why, cap, "%s: %s", path, err.msg);
+		return -1;
 	}
-	cJSON_Delete(j);
-	return rc;
+	digest->len = 32;
+	memcpy(digest->b, d.digest, 32);
+	snprintf(tip->strand, sizeof tip->strand, "%s", d.strand_id);
+	tip->seq = (int64_t)d.sequence_no;
+	return 0;
 }
 
 /* The digest's word: VERIFIED only when the whole verdict is VERIFIED;

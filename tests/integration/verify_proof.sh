@@ -136,4 +136,24 @@ expect_usage "block IonText not Ion" "$SCRATCH/trunc.json" --digest "$DIGEST"
 mkdir "$SCRATCH/dir.json"
 expect_usage "a directory for the response" "$SCRATCH/dir.json" --digest "$DIGEST"
 expect_usage "unknown option" "$BLOCK" --digest "$DIGEST" --bogus
+# untrusted JSON is read strictly: a second, changed "Block" key (a reader
+# taking the last one sees another block), data after the value, \u0000
+sed '$d' "$BLOCK" >"$SCRATCH/two.json"
+printf ', "Block": {"IonText": "{}"}\n}\n' >>"$SCRATCH/two.json"
+expect_usage "a second Block key" "$SCRATCH/two.json" --digest "$DIGEST"
+grep -q 'Block' "$SCRATCH/e" && ok "the second-key error names the key" || not_ok "the second-key error names the key"
+{ cat "$BLOCK"; echo '{}'; } >"$SCRATCH/trail.json"
+expect_usage "data after the response" "$SCRATCH/trail.json" --digest "$DIGEST"
+sed 's|"IonText": "{blockAddress|"IonText": "\\u0000{blockAddress|' "$BLOCK" >"$SCRATCH/nul.json"
+expect_usage "NUL escape in the response" "$SCRATCH/nul.json" --digest "$DIGEST"
+# the real digest first (plain cJSON takes it), a changed one second
+sed "s|\"Digest\": \"$D\"|\"Digest\": \"$D\", \"Digest\": \"$(flip_b64 "$D" 5)\"|" "$DIGEST" >"$SCRATCH/dupd.json"
+grep -q "$(flip_b64 "$D" 5)" "$SCRATCH/dupd.json" || not_ok "the fixture holds both digests"
+expect_usage "a second, changed Digest key" "$BLOCK" --digest "$SCRATCH/dupd.json"
+mkfifo "$SCRATCH/fifo.json"
+if timeout 10 "$QLDBTOP_BIN" verify-proof "$SCRATCH/fifo.json" --digest "$DIGEST" >/dev/null 2>&1; then
+	not_ok "a FIFO for the response"
+else
+	[ $? -eq 2 ] && ok "a FIFO for the response: exit 2 at once" || not_ok "a FIFO for the response (hung or wrong exit)"
+fi
 exit 0
