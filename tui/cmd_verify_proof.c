@@ -5,10 +5,11 @@
  * (with --digest-tip-address), DIGEST what `aws qldb get-digest` printed.
  * The outer JSON is read strictly by api/qldb.c's one GetDigest and proof
  * response readers (a repeated key, trailing data or a NUL is an input
- * error); the IonText inside and every check are verify/qldb_proof.c. Every proven step is printed;
- * anything that was not proven is printed as UNVERIFIED; the last line is the verdict. Exit 0
- * proven, 1 integrity failure, 2 usage or input error (one line), 3 nothing failed but something
- * was not proven (printed as UNVERIFIED).
+ * error); the IonText inside and every check are verify/qldb_proof.c.
+ * Every proven step is printed; anything that was not proven is printed as
+ * UNVERIFIED; the last line is the verdict. Exit 0 proven, 1 integrity
+ * failure, 2 usage or input error (one line), 3 nothing failed but
+ * something was not proven.
  */
 #include <stdio.h>
 #include <stdlib.h>
