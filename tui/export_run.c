@@ -23,7 +23,6 @@
 
 #define EXPORT_WINDOW_PER_JOB 4 /* results waiting for the merge, per job */
 #define EXPORT_READ_CHUNK (256u << 10)
-#define EXPORT_PATH_MAX 4096
 
 /* ---- plan ------------------------------------------------------------ */
 
@@ -32,6 +31,35 @@ struct found {
 	size_t n, cap;
 	struct export_plan *plan; /* for the folders that could not be searched */
 };
+
+/* Files named like data objects (<strand>.<first>-<last>.<ext>), by real
+ * path: one that no manifest key reaches is content nothing checked. */
+struct objfiles {
+	char **paths;
+	size_t n, cap;
+};
+static struct objfiles g_objs; /* filled by the walk, one thread */
+
+static int objfile_add(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	struct export_range r;
+	if (export_key_parse(base, strlen(base), &r) != 0)
+		return 0;
+	char real[PATH_MAX];
+	if (!realpath(path, real))
+		return 0; /* the walk follows no link: a vanished file, not content */
+	if (g_objs.n == g_objs.cap) {
+		size_t cap = g_objs.cap ? g_objs.cap * 2 : 64;
+		char **p = realloc(g_objs.paths, cap * sizeof *p);
+		if (!p)
+			return -1;
+		g_objs.paths = p;
+		g_objs.cap = cap;
+	}
+	return (g_objs.paths[g_objs.n++] = strdup(real)) ? 0 : -1;
+}
 
 static struct found g_found; /* nftw has no context pointer; used under one thread */
 
@@ -63,6 +91,10 @@ static int on_entry(const char *path, const struct stat *st, int type, struct FT
 		return note_unsearched(path, "deeper than EXPORT_WALK_MAX_DEPTH folders") == 0
 			       ? FTW_SKIP_SUBTREE
 			       : FTW_STOP;
+	if (type != FTW_F && type != FTW_SL)
+		return FTW_CONTINUE;
+	if (objfile_add(path) != 0)
+		return FTW_STOP;
 	if (type != FTW_F)
 		return FTW_CONTINUE;
 	size_t n = strlen(path);
@@ -133,9 +165,12 @@ static bool path_within(const char *root_real, const char *real)
  * -1 with why when the match leaves the folder or cannot be resolved. */
 static int resolve_key(const struct key_ctx *k, const char *key, char **out)
 {
-	char path[EXPORT_PATH_MAX], real[PATH_MAX];
+	char path[EXPORT_PATH_MAX], real[PATH_MAX], first[EXPORT_PATH_MAX] = "";
 	struct stat st;
 	*out = NULL;
+	/* every candidate is looked at: two different files that both match
+	 * the key would leave open which one a reader takes, so that is an
+	 * input error rather than a choice */
 	for (const char *s = key; s; s = strchr(s, '/') ? strchr(s, '/') + 1 : NULL) {
 		if (*s == '\0')
 			break;
@@ -148,24 +183,37 @@ static int resolve_key(const struct key_ctx *k, const char *key, char **out)
 			if (!realpath(path, real)) {
 				snprintf(k->why, k->cap, "%s: key \"%.200s\": %s: %s", k->manifest,
 					 key, path, strerror(errno));
-				return -1;
+				goto fail;
 			}
 			if (!path_within(k->root_real, real)) {
 				snprintf(k->why, k->cap,
 					 "%s: key \"%.200s\" resolves to %s, outside the export "
 					 "folder %s",
 					 k->manifest, key, real, k->root);
-				return -1;
+				goto fail;
 			}
-			*out = strdup(real);
+			if (*out && strcmp(*out, real) != 0) {
+				snprintf(k->why, k->cap,
+					 "%s: key \"%.200s\" matches two different files, %s and "
+					 "%s: which one the export holds is not clear",
+					 k->manifest, key, first, path);
+				goto fail;
+			}
 			if (!*out) {
-				snprintf(k->why, k->cap, "out of memory");
-				return -1;
+				snprintf(first, sizeof first, "%s", path);
+				*out = strdup(real);
+				if (!*out) {
+					snprintf(k->why, k->cap, "out of memory");
+					return -1;
+				}
 			}
-			return 0;
 		}
 	}
 	return 0;
+fail:
+	free(*out);
+	*out = NULL;
+	return -1;
 }
 
 static int on_key(void *ctx, const char *key, size_t len)
@@ -271,9 +319,42 @@ static int cmp_job(const void *a, const void *b)
 	return strcmp(x->label, y->label);
 }
 
+static void objs_free(void)
+{
+	for (size_t i = 0; i < g_objs.n; i++)
+		free(g_objs.paths[i]);
+	free(g_objs.paths);
+	memset(&g_objs, 0, sizeof g_objs);
+}
+
+/* Files named like data objects that no key reached: counted, the first
+ * named (unproven: a reader listing the folder would take them as data). */
+static void plan_unlisted(struct export_plan *plan)
+{
+	size_t nj = 0;
+	char **jp = malloc((plan->n ? plan->n : 1) * sizeof *jp);
+	if (!jp) {
+		plan->unlisted = g_objs.n; /* cannot tell: count them all */
+		return;
+	}
+	for (size_t i = 0; i < plan->n; i++)
+		if (plan->jobs[i].path)
+			jp[nj++] = plan->jobs[i].path;
+	qsort(jp, nj, sizeof *jp, cmp_str);
+	for (size_t i = 0; i < g_objs.n; i++) {
+		const char *f = g_objs.paths[i];
+		if (nj && bsearch(&f, jp, nj, sizeof *jp, cmp_str))
+			continue;
+		if (plan->unlisted++ == 0)
+			snprintf(plan->unlisted_first, sizeof plan->unlisted_first, "%s", f);
+	}
+	free(jp);
+}
+
 int export_plan_build(char *const *paths, int n, struct export_plan *plan, char *why, size_t cap)
 {
 	memset(plan, 0, sizeof *plan);
+	objs_free();
 	char root_real[PATH_MAX];
 	for (int i = 0; i < n; i++) {
 		struct stat st;
@@ -349,8 +430,11 @@ int export_plan_build(char *const *paths, int n, struct export_plan *plan, char 
 		memset(&g_found, 0, sizeof g_found);
 	}
 	qsort(plan->jobs, plan->n, sizeof *plan->jobs, cmp_job);
+	plan_unlisted(plan);
+	objs_free();
 	return 0;
 fail_found:
+	objs_free();
 	for (size_t m = 0; m < g_found.n; m++)
 		free(g_found.paths[m]);
 	free(g_found.paths);
@@ -644,6 +728,14 @@ int export_run(struct export_plan *plan, int jobs, bool progress, struct export_
 		if (plan->more_unsearched)
 			export_chain_unproven(ch, "%zu more folders were not searched",
 					      plan->more_unsearched);
+		if (plan->unlisted)
+			export_chain_unproven(ch,
+					      "%zu file%s named like data objects %s listed by no "
+					      "manifest, so nothing checked %s (first: %s)",
+					      plan->unlisted, plan->unlisted == 1 ? "" : "s",
+					      plan->unlisted == 1 ? "is" : "are",
+					      plan->unlisted == 1 ? "it" : "them",
+					      plan->unlisted_first);
 		export_chain_finish(ch);
 	}
 	return status;

@@ -23,6 +23,11 @@
  * O_NOFOLLOW and O_NONBLOCK, and only regular files are read (fstat on the
  * descriptor), so a FIFO or device never blocks the command.
  *
+ * A key that two different files match (say the object at its full key
+ * and a copy by its basename) is an input error: which one the export holds
+ * would be a guess. Files named like data objects (<strand>.<a>-<b>.<ext>)
+ * that no key reaches are listed as not proven.
+ *
  * The format of each object is found in its bytes (export_chain_format),
  * never taken from the started manifest: a manifest that misnames the
  * content is a failure, and the content is verified as what it is.
@@ -48,6 +53,7 @@
 #define EXPORT_WALK_MAX_DEPTH 16 /* folder levels searched for manifests */
 #define EXPORT_MAX_JOBS 256
 #define EXPORT_MAX_UNSEARCHED 64 /* unsearched folders named; the rest counted */
+#define EXPORT_PATH_MAX 4096
 
 struct export_job {
 	char *path;  /* real path of the object inside the folder, NULL when missing */
@@ -65,6 +71,9 @@ struct export_plan {
 	/* folders the walk could not search ("PATH: why"): unproven */
 	char *unsearched[EXPORT_MAX_UNSEARCHED];
 	size_t n_unsearched, more_unsearched;
+	/* files named like data objects that no key reaches: unproven */
+	size_t unlisted;
+	char unlisted_first[EXPORT_PATH_MAX];
 };
 
 /* Returns 0, or -1 with a one-line input error in why. */

@@ -5,7 +5,9 @@
  * leaves the folder are input errors naming the key, even when an intact
  * copy waits outside), a FIFO in place of an object is refused at once, and
  * the format comes from the bytes: a started manifest that says JSON over
- * an Ion object is a failure, and the object is verified as Ion.
+ * an Ion object is a failure, and the object is verified as Ion. A key
+ * that two files match is an input error; a file named like a data object
+ * that no key reaches is counted as unproven.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -209,6 +211,40 @@ static void test_started_manifest_saying_json_over_ion_fails(void **state)
 	cleanup(&t);
 }
 
+static void test_key_matching_two_files_is_an_input_error(void **state)
+{
+	(void)state;
+	struct tmp t;
+	/* the object by its full key, and another file by its basename */
+	export_with_key(&t, "journalExport/" KEY);
+	char p[160];
+	snprintf(p, sizeof p, "%s/export/journalExport", t.dir);
+	assert_int_equal(mkdir(p, 0755), 0);
+	put(p, KEY, "{}");
+	struct export_plan plan;
+	char why[1024];
+	assert_int_equal(plan_of(&t, &plan, why, sizeof why), -1);
+	assert_non_null(strstr(why, "matches two different files"));
+	cleanup(&t);
+}
+
+static void test_unlisted_object_file_is_unproven(void **state)
+{
+	(void)state;
+	struct tmp t;
+	export_with_key(&t, KEY);
+	char p[128];
+	snprintf(p, sizeof p, "%s/export", t.dir);
+	put(p, "KmA3ZZca7vAIiJAK9S5Iwl.101-200.ion", "{}");
+	struct export_plan plan;
+	char why[1024];
+	assert_int_equal(plan_of(&t, &plan, why, sizeof why), 0);
+	assert_int_equal(plan.unlisted, 1);
+	assert_non_null(strstr(plan.unlisted_first, "KmA3ZZca7vAIiJAK9S5Iwl.101-200.ion"));
+	export_plan_free(&plan);
+	cleanup(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -218,6 +254,8 @@ int main(void)
 		cmocka_unit_test(test_intact_object_inside_the_folder_runs),
 		cmocka_unit_test(test_fifo_object_is_refused_at_once),
 		cmocka_unit_test(test_started_manifest_saying_json_over_ion_fails),
+		cmocka_unit_test(test_key_matching_two_files_is_an_input_error),
+		cmocka_unit_test(test_unlisted_object_file_is_unproven),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
