@@ -29,7 +29,8 @@
 struct found {
 	char **paths;
 	size_t n, cap;
-	struct export_plan *plan; /* for the folders that could not be searched */
+	struct export_plan *plan;	 /* for the folders that could not be searched */
+	char why[EXPORT_PATH_MAX + 128]; /* why the walk stopped, if it did on purpose */
 };
 
 /* Files named like data objects (<strand>.<first>-<last>.<ext>), by real
@@ -95,12 +96,18 @@ static int on_entry(const char *path, const struct stat *st, int type, struct FT
 		return FTW_CONTINUE;
 	if (objfile_add(path) != 0)
 		return FTW_STOP;
-	if (type != FTW_F)
-		return FTW_CONTINUE;
 	size_t n = strlen(path);
 	static const char SUFFIX[] = ".completed.manifest";
 	if (n < sizeof SUFFIX || strcmp(path + n - (sizeof SUFFIX - 1), SUFFIX) != 0)
-		return 0;
+		return FTW_CONTINUE;
+	if (type != FTW_F) {
+		/* a manifest reached through a link could list anything from
+		 * anywhere: refused, not skipped in silence */
+		snprintf(g_found.why, sizeof g_found.why,
+			 "%s: is a symbolic link (manifests are read from the export folder only)",
+			 path);
+		return FTW_STOP;
+	}
 	if (g_found.n == g_found.cap) {
 		size_t cap = g_found.cap ? g_found.cap * 2 : 8;
 		char **p = realloc(g_found.paths, cap * sizeof *p);
@@ -272,6 +279,36 @@ static int on_key(void *ctx, const char *key, size_t len)
 	return 0;
 }
 
+/* The started manifest's exportId, when it has one, must be the one in the
+ * file names: otherwise it describes another export than the one whose
+ * format and objects are checked. (The manifest parsed already; this reads
+ * it once more for the one field.) Returns 0 or -1 with why. */
+static int started_id_matches(const char *buf, size_t len, const char *id, size_t id_len, char *why,
+			      size_t cap)
+{
+	struct ion_arena *a;
+	const struct ion_value *v;
+	int rc = -1;
+	if (ion_parse_one_alloc((const uint8_t *)buf, len, "started manifest", &a, &v, why, cap))
+		goto out;
+	const struct ion_value *e = ion_struct_get(v, "exportId");
+	rc = 0;
+	if (!e)
+		goto out;
+	bool same = !e->is_null && e->type == ION_TYPE_STRING && e->u.bytes.len == id_len &&
+		    memcmp(e->u.bytes.data, id, id_len) == 0;
+	if (!same) {
+		snprintf(why, cap,
+			 "started manifest: its exportId is not %.*s, the export named by its file "
+			 "name and by the completed manifest",
+			 (int)(id_len > 64 ? 64 : id_len), id);
+		rc = -1;
+	}
+out:
+	ion_arena_free(a);
+	return rc;
+}
+
 /* <dir>/<exportId>.started.manifest for a completed manifest path. The
  * completed manifest was found by a walk that follows no link, so only the
  * started manifest's own name can lead out: it must not be a link. */
@@ -303,6 +340,8 @@ static int read_started(const char *completed, enum export_format *fmt, char *wh
 		return -1;
 	char m[EXPORT_WHY_MAX];
 	int rc = export_started_parse((const uint8_t *)buf, len, fmt, m, sizeof m);
+	if (rc == 0)
+		rc = started_id_matches(buf, len, base, (size_t)(dot - base), m, sizeof m);
 	free(buf);
 	if (rc)
 		snprintf(why, cap, "%s: %s", path, m);
@@ -376,7 +415,10 @@ int export_plan_build(char *const *paths, int n, struct export_plan *plan, char 
 		memset(&g_found, 0, sizeof g_found);
 		g_found.plan = plan;
 		if (nftw(paths[i], on_entry, 16, FTW_PHYS | FTW_ACTIONRETVAL) != 0) {
-			snprintf(why, cap, "%s: cannot walk the folder", paths[i]);
+			if (g_found.why[0])
+				snprintf(why, cap, "%s", g_found.why);
+			else
+				snprintf(why, cap, "%s: cannot walk the folder", paths[i]);
 			goto fail_found;
 		}
 		if (g_found.n == 0) {

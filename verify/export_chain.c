@@ -16,6 +16,7 @@ void export_chain_init(struct export_chain *ch, struct sha256 *sha, const struct
 	ch->sha = sha;
 	ch->last_block_seq = -1;
 	ch->max_block_seq = -1;
+	ch->first_unproven_seq = -1;
 	ch->acc_ok = true;
 	if (digest && tip) {
 		ch->want_digest = true;
@@ -198,6 +199,8 @@ void export_chain_add(struct export_chain *ch, const struct export_object *o, co
 	ch->unproven_revisions += o->unproven;
 	if (o->mode == QLDB_MODE_JSON)
 		ch->json_revisions += o->unproven;
+	else if (o->unproven && ch->first_unproven_seq < 0)
+		ch->first_unproven_seq = o->first_unproven_seq;
 
 	/* the link into this object from the previous one */
 	if (o->blocks > 0 && ch->have_last_hash && o->first_seq == ch->last_block_seq + 1 &&
@@ -315,14 +318,15 @@ void export_chain_finish(struct export_chain *ch)
 				      "recomputed",
 				      (unsigned long long)ch->json_objects,
 				      ch->json_objects == 1 ? "" : "s");
-	if (ch->unproven_revisions > ch->json_revisions)
-		export_chain_unproven(
-			ch,
-			"revisions: %llu revision%s whose content no known formula "
-			"covers (deleted-document revisions whose hash is not "
-			"IonHash(metadata)); see the notes",
-			(unsigned long long)(ch->unproven_revisions - ch->json_revisions),
-			ch->unproven_revisions - ch->json_revisions == 1 ? "" : "s");
+	if (ch->unproven_revisions > ch->json_revisions) {
+		uint64_t n = ch->unproven_revisions - ch->json_revisions;
+		export_chain_unproven(ch,
+				      "revisions: %llu revision%s whose content no known formula "
+				      "covers, the first in block %lld (deleted-document revisions "
+				      "whose hash is not IonHash(metadata))",
+				      (unsigned long long)n, n == 1 ? "" : "s",
+				      (long long)ch->first_unproven_seq);
+	}
 }
 
 void export_chain_free(struct export_chain *ch)

@@ -73,6 +73,7 @@ struct export_chain {
 	uint64_t json_objects, json_revisions; /* JSON objects and their unproven revisions */
 	/* totals */
 	uint64_t objects, blocks, revisions, recomputed, hash_only, redacted, unproven_revisions;
+	int64_t first_unproven_seq; /* block of the first unproven non-JSON revision, -1 */
 	struct export_failure *failures;
 	size_t n_failures, more_failures;
 	char (*unproven)[EXPORT_WHY_MAX]; /* what was not proven, one line each */

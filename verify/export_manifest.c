@@ -4,6 +4,8 @@
  */
 #include "export_manifest.h"
 
+#include "ion_struct.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,6 +83,14 @@ static int parse_top(const uint8_t *buf, size_t len, struct ion_arena **a,
 		return -1;
 	if ((*v)->type != ION_TYPE_STRUCT || (*v)->is_null) {
 		snprintf(why, cap, "%s: not a struct", what);
+		return -1;
+	}
+	/* a second keys list or outputFormat: a reader could take either */
+	const struct ion_value *d = ion_struct_duplicate(*v);
+	if (d) {
+		char nm[48];
+		snprintf(why, cap, "%s: the field '%s' appears twice", what,
+			 ion_field_name_print(&d->field_name, nm, sizeof nm));
 		return -1;
 	}
 	return 0;

@@ -18,7 +18,7 @@ void export_object_init(struct export_object *o, struct qldb_checker *checker, e
 	o->range = *range;
 	o->contiguous = true;
 	o->first_seq = o->last_seq = -1;
-	o->gap_failure = -1;
+	o->first_unproven_seq = -1;
 }
 
 static void add_failure(struct export_object *o, const struct qldb_failure *f)
@@ -71,6 +71,80 @@ static void push_hash(struct export_object *o, const struct qldb_hash *h)
 	o->hashes[o->n_hashes++] = *h;
 }
 
+/* "block A" or "blocks A-B", and the verb's number. */
+static const char *seq_range(char *out, size_t cap, long long a, long long b)
+{
+	if (a == b)
+		snprintf(out, cap, "block %lld is", a);
+	else
+		snprintf(out, cap, "blocks %lld-%lld are", a, b);
+	return out;
+}
+
+#define GAP_MASK_BLOCKS 64 /* bits in export_gap.filled */
+
+/* Whether seq is a block of gap g that has not come yet. */
+static bool gap_wants(const struct export_gap *g, int64_t seq)
+{
+	if (seq < g->first || seq > g->last)
+		return false;
+	if (g->last - g->first < GAP_MASK_BLOCKS)
+		return !(g->filled >> (seq - g->first) & 1);
+	return seq == g->next;
+}
+
+/* Block seq came late, into a gap reported missing: rewrite that gap's
+ * failure to say what is known now (the failure's seq stays the first
+ * block of the gap). Returns whether seq filled a gap. */
+static bool gap_fill(struct export_object *o, int64_t seq)
+{
+	for (size_t i = 0; i < o->n_gaps; i++) {
+		struct export_gap *g = &o->gaps[i];
+		if (!gap_wants(g, seq))
+			continue;
+		long long a = g->first, b = g->last, lo, hi, missing;
+		if (b - a < GAP_MASK_BLOCKS) {
+			g->filled |= (uint64_t)1 << (seq - a);
+			/* the missing ones: the lowest, the highest, how many */
+			lo = -1;
+			hi = -1;
+			missing = 0;
+			for (long long k = a; k <= b; k++)
+				if (!(g->filled >> (k - a) & 1)) {
+					lo = lo < 0 ? k : lo;
+					hi = k;
+					missing++;
+				}
+		} else {
+			g->next++;
+			lo = g->next;
+			hi = b;
+			missing = b - g->next + 1;
+		}
+		struct qldb_failure *f = &o->failures[g->failure];
+		char r1[64], r2[64];
+		if (missing == 0)
+			snprintf(f->message, sizeof f->message,
+				 "sequence: %s out of order: %s after block %lld",
+				 seq_range(r1, sizeof r1, a, b), a == b ? "it comes" : "they come",
+				 b + 1);
+		else if (missing == hi - lo + 1)
+			snprintf(f->message, sizeof f->message,
+				 "sequence: %s missing: block %lld follows block %lld (the rest of "
+				 "%s out of order, after it)",
+				 seq_range(r1, sizeof r1, lo, hi), b + 1, a - 1,
+				 seq_range(r2, sizeof r2, a, b));
+		else
+			snprintf(
+				f->message, sizeof f->message,
+				"sequence: %lld of %s missing (the first %lld): block %lld follows "
+				"block %lld, the others came later, out of order",
+				missing, seq_range(r2, sizeof r2, a, b), lo, b + 1, a - 1);
+		return true;
+	}
+	return false;
+}
+
 void export_object_block(struct export_object *o, const struct ion_value *v)
 {
 	struct qldb_report rep = { .fail = on_fail, .ctx = o };
@@ -91,6 +165,8 @@ void export_object_block(struct export_object *o, const struct ion_value *v)
 	o->redacted += r.redacted;
 	o->hash_only += r.hash_only;
 	o->unproven += r.unproven;
+	if (r.unproven && o->first_unproven_seq < 0)
+		o->first_unproven_seq = r.addr.seq;
 	if (strcmp(r.addr.strand, o->range.strand) != 0)
 		export_object_fail(o, QLDB_CHECK_SEQUENCE, r.addr.seq,
 				   "sequence: block %s:%lld is on strand %s, but the object key "
@@ -111,32 +187,26 @@ void export_object_block(struct export_object *o, const struct ion_value *v)
 	} else if (r.addr.seq != expect) {
 		o->contiguous = false;
 		if (r.addr.seq > expect) {
+			size_t before = o->n_failures;
 			export_object_fail(o, QLDB_CHECK_SEQUENCE, expect,
 					   "sequence: block%s %lld%s missing: block %lld follows "
 					   "block %lld",
 					   r.addr.seq - expect > 1 ? "s" : "", (long long)expect,
 					   r.addr.seq - expect > 1 ? "..." : " is",
 					   (long long)r.addr.seq, (long long)o->last_seq);
-			/* remember the gap: a block that fills it later was out of
+			/* remember the gap: blocks that fill it later were out of
 			 * order, not missing, and the message is rewritten then */
-			o->gap_first = expect;
-			o->gap_last = r.addr.seq - 1;
-			o->gap_failure =
-				o->n_failures > 0 && o->failures[o->n_failures - 1].seq == expect
-					? (long)o->n_failures - 1
-					: -1;
-		} else if (o->gap_failure >= 0 && r.addr.seq >= o->gap_first &&
-			   r.addr.seq <= o->gap_last) {
-			struct qldb_failure *f = &o->failures[o->gap_failure];
-			snprintf(f->message, sizeof f->message,
-				 "sequence: block %lld is out of order: it comes after block %lld "
-				 "instead of before block %lld",
-				 (long long)r.addr.seq, (long long)o->last_seq,
-				 (long long)o->gap_last + 1);
-			f->seq = o->gap_first;
-			o->gap_failure = -1; /* one rewrite per gap */
-			/* the chain goes on from the block before it, which came
-			 * in order: the next block is checked against that one */
+			if (o->n_failures > before && o->n_gaps < EXPORT_OBJECT_MAX_GAPS)
+				o->gaps[o->n_gaps++] = (struct export_gap){
+					.first = expect,
+					.last = r.addr.seq - 1,
+					.next = expect,
+					.filled = 0,
+					.failure = before,
+				};
+		} else if (gap_fill(o, r.addr.seq)) {
+			/* the chain goes on from the block before this one, which
+			 * came in order: the next block is checked against that */
 			push_hash(o, &r.block_hash);
 			return;
 		} else {

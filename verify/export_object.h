@@ -24,6 +24,18 @@
 
 #define EXPORT_OBJECT_MAX_FAILURES 64	     /* kept per object; the rest are counted */
 #define EXPORT_OBJECT_MAX_BLOCKS (64u << 20) /* blockHashes kept per object */
+#define EXPORT_OBJECT_MAX_GAPS 8	     /* open gaps remembered (see below) */
+
+/* Blocks reported missing that later blocks may still bring: blocks
+ * first..last did not come where expected. A gap of up to 64 blocks is
+ * filled in any order (filled: bit i for block first + i); a longer one in
+ * order only (next: the block a fill must be). failure: the index of its
+ * "missing" failure, rewritten in place at each fill. */
+struct export_gap {
+	int64_t first, last, next;
+	uint64_t filled;
+	size_t failure;
+};
 
 struct export_object {
 	struct qldb_checker *checker; /* borrowed */
@@ -32,6 +44,7 @@ struct export_object {
 	/* results */
 	size_t blocks, revisions, recomputed;
 	size_t hash_only, redacted, unproven; /* revisions by kind (qldb_block.h) */
+	int64_t first_unproven_seq;	      /* block of the first unproven revision, -1 */
 	bool contiguous;		      /* blocks seen had consecutive sequence numbers */
 	int64_t first_seq, last_seq;	      /* of the blocks seen; -1 before any */
 	struct qldb_hash first_prev;	      /* previousBlockHash of the first block */
@@ -42,9 +55,11 @@ struct export_object {
 	struct qldb_failure *failures;
 	size_t n_failures, more_failures; /* kept, and counted beyond the cap */
 	bool truncated;
-	/* the last gap reported as missing, until a block fills it */
-	int64_t gap_first, gap_last;
-	long gap_failure; /* its index in failures, -1 none */
+	/* gaps reported as missing, until later blocks fill them: the failure
+	 * is then rewritten in place as "out of order" (blocks 3,5,4,6 are
+	 * swapped, not missing); a gap never filled stays "missing" */
+	struct export_gap gaps[EXPORT_OBJECT_MAX_GAPS];
+	size_t n_gaps;
 };
 
 void export_object_init(struct export_object *o, struct qldb_checker *checker, enum qldb_mode mode,

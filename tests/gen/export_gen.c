@@ -8,14 +8,23 @@
  * usage: export_gen OUTDIR [--format ion_text|ion_binary|json] [--blocks N]
  *                   [--target-bytes B] [--per-object K] [--exports E]
  *                   [--seed S] [--defect NAME] [--defect-seq D]
+ *                   [--attack NAME] [--attack-seq D] [--digest-extra K]
+ *        export_gen --list-attacks
  * writes OUTDIR/export<e>/journalExport/{<id>.started.manifest,
  *   <id>.<strand>.completed.manifest, 2019/04/15/22/<strand>.<a>-<b>.ion}
  * and OUTDIR/DIGEST.json (as `aws qldb get-digest` prints, tip = last
- * block), and prints "blocks N objects M bytes B defect NAME seq S".
- * Defects (one at a time, at block D): revision-data, metadata,
- * blockhash-flip, prev-hash, drop-entry, drop-block, swap, truncate,
- * digest-flip, manifest-key. The printed seq is the first block a verifier
- * must name.
+ * block, or K blocks further with --digest-extra K: the ledger goes on,
+ * and the root covers those blocks too), and prints
+ * "blocks N objects M bytes B defect NAME seq S".
+ * Defects (one at a time, at block D) break a hash: revision-data,
+ * metadata, blockhash-flip, prev-hash, drop-entry, drop-block, swap,
+ * truncate, digest-flip, manifest-key. The printed seq is the first block a
+ * verifier must name.
+ * Attacks (one at a time, ion_text or ion_binary; table ATTACKS below) keep
+ * every hash valid and add content no hash covers, or lead the reader out
+ * of the folder (intact copies go to OUTDIR/outside/). They print
+ * "blocks N objects M bytes B attack NAME seq S key K": S is the block a
+ * failure must name (-1: none), K the key or file an input error must name.
  */
 #include <errno.h>
 #include <openssl/evp.h>
@@ -195,6 +204,7 @@ struct gv {
 	struct ts ts;
 	const uint8_t *s; /* string / blob bytes */
 	size_t slen;
+	const char *ann; /* one annotation, or NULL (attacks only: never hashed) */
 	struct gv *kid, *next;
 };
 
@@ -490,6 +500,8 @@ static void text_dec(struct gbuf *b, int64_t coef, int exp)
 
 static void text(struct gbuf *b, const struct gv *v, bool json)
 {
+	if (v->ann && !json)
+		putf(b, "%s::", v->ann);
 	switch (v->t) {
 	case V_STR:
 		text_str(b, v->s, v->slen);
@@ -556,6 +568,8 @@ static int sym_id(const char *name)
 }
 static void collect_syms(const struct gv *v)
 {
+	if (v->ann)
+		sym_id(v->ann);
 	for (const struct gv *k = v->kid; k; k = k->next) {
 		if (v->t == V_STRUCT)
 			sym_id(k->name);
@@ -577,6 +591,20 @@ static void bin(struct gbuf *b, const struct gv *v)
 {
 	struct gbuf body = { 0 };
 	uint8_t t;
+	if (v->ann) { /* annotation wrapper: annot_length, annot, value */
+		struct gv plain = *v;
+		struct gbuf anns = { 0 };
+		plain.ann = NULL;
+		varuint(&anns, (uint64_t)sym_id(v->ann));
+		varuint(&body, anns.n);
+		put(&body, anns.p, anns.n);
+		bin(&body, &plain);
+		td(b, 0xE, body.n);
+		put(b, body.p, body.n);
+		free(anns.p);
+		free(body.p);
+		return;
+	}
 	if (v->t == V_BOOL) {
 		putc1(b, v->b ? 0x11 : 0x10);
 		return;
@@ -907,18 +935,519 @@ static void write_manifest(const char *path, struct gv *v, enum fmt fmt)
 	free(b.p);
 }
 
+/* ---- attacks ------------------------------------------------------------- */
+
+/*
+ * An attack keeps every hash a verifier recomputes valid (block hashes, the
+ * chain and the digest are the published ones) and adds content a reader
+ * of the export would take that no hash covers, or leads the verifier to
+ * read other bytes than the folder's own. Tree attacks change block D
+ * before it is written; file attacks change the files around its object.
+ * The printed seq is the block a verifier must name (-1: none, name the
+ * file); the printed key is the key or file an input error must name.
+ */
+enum attack {
+	A_NONE,
+	A_DATA_NO_META,
+	A_SECOND_DATA,
+	A_SECOND_META,
+	A_DATA_AND_DATAHASH,
+	A_DATA_ANN,
+	A_EXTRA_REV,
+	A_EXTRA_BLOCK,
+	A_DUP_REVISIONS,
+	A_DUP_BLOCKHASH,
+	A_REV_ADDRESS,
+	A_TXID,
+	A_BLOCK_ANN,
+	A_DUP_BLOCK,
+	A_STRAY_VALUE,
+	A_JSON_MANIFEST,
+	A_DOTDOT,
+	A_ABSOLUTE,
+	A_SYMLINK,
+	A_FIFO,
+	A_TRUNC,
+	A_EMPTY,
+	A_KEY_DIR,
+	A_KEY_RANGE,
+	A_EXTRA_KEY,
+	A_SELF_KEY,
+	A_MIXED,
+	A_DUP_MANIFEST,
+	A_OVERLAP,
+	A_STARTED_ID,
+	A_BLOCK_STRAND,
+	A_REDACTION_INFO,
+	A_TXINFO,
+	A_DOWNGRADE_DELETED,
+	A_SYMLINK_DIR,
+	A_SYMLINK_STARTED,
+	A_SYMLINK_MANIFEST,
+	A_DIGEST_DUP,
+	A_DIGEST_TRAILING,
+	A_DIGEST_NUL,
+	A_DIGEST_TIP_DUP,
+	A_COUNT
+};
+
+struct attack_def {
+	const char *name;
+	bool copy; /* the attacked object has a second version (alt) */
+};
+
+static const struct attack_def ATTACKS[A_COUNT] = {
+	[A_NONE] = { "none", false },
+	/* a revision's metadata removed, its data changed */
+	[A_DATA_NO_META] = { "data-no-metadata", false },
+	/* a second, changed data field right after the real one */
+	[A_SECOND_DATA] = { "second-data", false },
+	/* a second, changed metadata field after the real one */
+	[A_SECOND_META] = { "second-metadata", false },
+	/* data changed, and dataHash = IonHash(the original data) added */
+	[A_DATA_AND_DATAHASH] = { "data-and-datahash", false },
+	/* data annotated (Ion Hash covers annotations: the published hash is
+	 * of the bare value, so a verifier that drops annotations passes) */
+	[A_DATA_ANN] = { "data-annotation", false },
+	/* an unknown field with content in a revision / in the block */
+	[A_EXTRA_REV] = { "extra-field-revision", false },
+	[A_EXTRA_BLOCK] = { "extra-field-block", false },
+	/* a second revisions list, one revision's data changed: a reader
+	 * taking the last field reads it */
+	[A_DUP_REVISIONS] = { "dup-block-field", false },
+	/* a second, changed blockHash after the real one */
+	[A_DUP_BLOCKHASH] = { "dup-blockhash", false },
+	/* a revision's blockAddress names block D-1 */
+	[A_REV_ADDRESS] = { "revision-address", false },
+	/* the block's transactionId is not its revisions' metadata.txId */
+	[A_TXID] = { "txid", false },
+	/* the block struct carries an annotation */
+	[A_BLOCK_ANN] = { "block-annotation", false },
+	/* block D written twice, the second copy's data changed */
+	[A_DUP_BLOCK] = { "dup-block", false },
+	/* a non-block top-level value {City:"Tampered"} just before block D */
+	[A_STRAY_VALUE] = { "stray-value", false },
+	/* started manifest says JSON (chain only), and block D's data changed */
+	[A_JSON_MANIFEST] = { "json-manifest", false },
+	/* the key is ../outside/<key> (an intact copy); the object in the
+	 * folder has block D's data changed */
+	[A_DOTDOT] = { "dotdot-key", true },
+	/* the key is the absolute path of the intact copy outside */
+	[A_ABSOLUTE] = { "absolute-key", true },
+	/* the object is a symbolic link to the intact copy outside */
+	[A_SYMLINK] = { "symlink-out", true },
+	/* the object is a FIFO, and there is no started manifest */
+	[A_FIFO] = { "fifo-object", false },
+	/* the last object ends cleanly before block D; its key claims them */
+	[A_TRUNC] = { "truncate-at-boundary", false },
+	/* the object is an empty file */
+	[A_EMPTY] = { "empty-object", false },
+	/* the key names a directory */
+	[A_KEY_DIR] = { "key-is-dir", false },
+	/* the key's range ends one block before the object's last block */
+	[A_KEY_RANGE] = { "key-range", false },
+	/* an extra key after the real one: the same range in another folder
+	 * (…/23/), block D's data changed there */
+	[A_EXTRA_KEY] = { "extra-key", true },
+	/* a key naming the completed manifest itself */
+	[A_SELF_KEY] = { "manifest-self-key", false },
+	/* the object in the other Ion encoding (intact), the started manifest
+	 * naming the export's format */
+	[A_MIXED] = { "mixed-formats", true },
+	/* the completed manifest has keys twice; the second list names the
+	 * changed copy (…/23/) instead of the real object */
+	[A_DUP_MANIFEST] = { "dup-manifest-field", true },
+	/* a second completed manifest lists only the changed copy (…/23/) */
+	[A_OVERLAP] = { "overlap-manifests", true },
+	/* the started manifest's exportId is not the one in its name */
+	[A_STARTED_ID] = { "started-id-mismatch", false },
+	/* the block's blockAddress names another strand (no hash covers it) */
+	[A_BLOCK_STRAND] = { "block-strand", false },
+	/* a redactionInfo whose IonHash is not in entriesHashList (an existing
+	 * one changed, or a new one added) */
+	[A_REDACTION_INFO] = { "redaction-info", false },
+	/* transactionInfo's statement changed (its IonHash is in the list) */
+	[A_TXINFO] = { "transaction-info", false },
+	/* a revision's data removed: it reads as a deleted document, whose
+	 * hash has no public formula (a downgrade to "not proven") */
+	[A_DOWNGRADE_DELETED] = { "downgrade-deleted", false },
+	/* the object's folder is a symbolic link to a folder outside that
+	 * holds the intact object */
+	[A_SYMLINK_DIR] = { "symlink-dir", true },
+	/* the started manifest is a symbolic link to a copy outside */
+	[A_SYMLINK_STARTED] = { "symlink-started", false },
+	/* a second completed manifest is a symbolic link to one outside that
+	 * lists a changed copy (…/23/) of the object */
+	[A_SYMLINK_MANIFEST] = { "symlink-manifest", true },
+	/* DIGEST.json: "Digest" twice (the real one first), trailing data
+	 * after the object, a NUL escape after the digest's base64, and
+	 * DigestTipAddress.IonText with sequenceNo twice (the real one first) */
+	[A_DIGEST_DUP] = { "digest-dup-key", false },
+	[A_DIGEST_TRAILING] = { "digest-trailing", false },
+	[A_DIGEST_NUL] = { "digest-nul", false },
+	[A_DIGEST_TIP_DUP] = { "digest-tip-dup", false },
+};
+
+static void tamper_city(struct gv *data)
+{
+	struct gv *c = get(data, "City");
+	c->s = (const uint8_t *)"Tampered";
+	c->slen = 8;
+}
+
+static struct gv *gv_clone(const struct gv *v)
+{
+	struct gv *c = nv(v->t, v->name);
+	*c = *v;
+	c->kid = c->next = NULL;
+	if (v->t == V_STR || v->t == V_BLOB) {
+		uint8_t *p = palloc(v->slen + 1);
+		memcpy(p, v->s, v->slen);
+		c->s = p;
+	}
+	for (const struct gv *k = v->kid; k; k = k->next)
+		add(c, gv_clone(k));
+	return c;
+}
+
+static void insert_after(struct gv *at, struct gv *kid)
+{
+	kid->next = at->next;
+	at->next = kid;
+}
+
+static void remove_kid(struct gv *c, const struct gv *kid)
+{
+	for (struct gv **pp = &c->kid; *pp; pp = &(*pp)->next)
+		if (*pp == kid) {
+			*pp = kid->next;
+			return;
+		}
+}
+
+/* Change the tree of block seq for a tree attack (others: no change). */
+static void attack_tree(struct block_out *b, enum attack a, int64_t seq)
+{
+	struct gv *blk = b->block, *r = b->first_normal_rev, *x;
+	struct gv *data = get(r, "data");
+	switch (a) {
+	case A_DATA_NO_META:
+		remove_kid(r, get(r, "metadata"));
+		tamper_city(data);
+		break;
+	case A_SECOND_DATA:
+		x = gv_clone(data);
+		tamper_city(x);
+		insert_after(data, x);
+		break;
+	case A_SECOND_META:
+		x = gv_clone(get(r, "metadata"));
+		get(x, "version")->i += 1;
+		insert_after(get(r, "metadata"), x);
+		break;
+	case A_DATA_AND_DATAHASH: {
+		struct h32 dh = ionhash(data);
+		insert_after(data, vblob("dataHash", &dh));
+		tamper_city(data);
+		break;
+	}
+	case A_DATA_ANN:
+		data->ann = "tampered";
+		break;
+	case A_EXTRA_REV:
+		x = add(r, nv(V_STRUCT, "corrections"));
+		add(x, vstr("City", "Tampered"));
+		break;
+	case A_EXTRA_BLOCK:
+		x = add(blk, nv(V_STRUCT, "extraInfo"));
+		add(x, vstr("City", "Tampered"));
+		break;
+	case A_DUP_REVISIONS: {
+		struct gv *revs = get(blk, "revisions");
+		int idx = 0;
+		for (struct gv *k = revs->kid; k != r; k = k->next)
+			idx++;
+		x = gv_clone(revs);
+		struct gv *rr = x->kid;
+		while (idx-- > 0)
+			rr = rr->next;
+		tamper_city(get(rr, "data"));
+		insert_after(revs, x);
+		break;
+	}
+	case A_DUP_BLOCKHASH: {
+		x = gv_clone(get(blk, "blockHash"));
+		((uint8_t *)x->s)[5] ^= 0x20;
+		insert_after(get(blk, "blockHash"), x);
+		break;
+	}
+	case A_REV_ADDRESS:
+		get(get(r, "blockAddress"), "sequenceNo")->i = seq - 1;
+		break;
+	case A_TXID: {
+		char t[23];
+		base62(t, 22);
+		x = get(blk, "transactionId");
+		x->s = (const uint8_t *)pstr(t);
+		x->slen = 22;
+		break;
+	}
+	case A_BLOCK_ANN:
+		blk->ann = "tampered";
+		break;
+	case A_JSON_MANIFEST:
+		tamper_city(data);
+		break;
+	case A_BLOCK_STRAND: {
+		char t[23];
+		base62(t, 22);
+		x = get(get(blk, "blockAddress"), "strandId");
+		x->s = (const uint8_t *)pstr(t);
+		x->slen = 22;
+		break;
+	}
+	case A_REDACTION_INFO:
+		x = get(blk, "redactionInfo");
+		if (!x) {
+			x = add(blk, nv(V_STRUCT, "redactionInfo"));
+			struct gv *l = add(x, nv(V_LIST, "revisions"));
+			struct gv *y = add(l, nv(V_STRUCT, NULL));
+			add(y, address("blockAddress", seq - 1));
+			add(y, vstr("tableId", "BFJKdXgzt9oF4wjMbuxy4G"));
+			add(y, vstr("documentId", "Tampered"));
+			add(y, vint("version", 0));
+		} else {
+			x = get(x->kid->kid, "documentId");
+			x->s = (const uint8_t *)"Tampered";
+			x->slen = 8;
+		}
+		break;
+	case A_TXINFO:
+		x = get(get(get(blk, "transactionInfo"), "statements")->kid, "statement");
+		x->s = (const uint8_t *)"DELETE FROM VehicleRegistration";
+		x->slen = strlen((const char *)x->s);
+		break;
+	case A_DOWNGRADE_DELETED:
+		remove_kid(r, data);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Write block seq of the attacked object: obj is what goes in the folder
+ * (format fmt), alt the object's other version (format afmt) when the
+ * attack has one. */
+static void attack_write(struct gbuf *obj, struct gbuf *alt, struct block_out *b, bool here,
+			 enum attack a, int64_t seq, enum fmt fmt, enum fmt afmt)
+{
+	struct gv *data = b->first_normal_rev ? get(b->first_normal_rev, "data") : NULL;
+	if (!here) {
+		serialize(obj, b->block, fmt);
+		if (ATTACKS[a].copy)
+			serialize(alt, b->block, afmt);
+		return;
+	}
+	switch (a) {
+	case A_STRAY_VALUE: {
+		struct gv *s = nv(V_STRUCT, NULL);
+		add(s, vstr("City", "Tampered"));
+		serialize(obj, s, fmt);
+		serialize(obj, b->block, fmt);
+		break;
+	}
+	case A_DUP_BLOCK:
+		serialize(obj, b->block, fmt);
+		tamper_city(data);
+		serialize(obj, b->block, fmt);
+		break;
+	case A_DOTDOT:
+	case A_ABSOLUTE:
+	case A_SYMLINK:
+	case A_SYMLINK_DIR: /* intact outside, changed inside */
+		serialize(alt, b->block, afmt);
+		tamper_city(data);
+		serialize(obj, b->block, fmt);
+		break;
+	case A_EXTRA_KEY:
+	case A_DUP_MANIFEST:
+	case A_OVERLAP:
+	case A_SYMLINK_MANIFEST: /* intact at the real key, changed in the copy */
+		serialize(obj, b->block, fmt);
+		tamper_city(data);
+		serialize(alt, b->block, afmt);
+		break;
+	case A_MIXED:
+		serialize(obj, b->block, fmt);
+		serialize(alt, b->block, afmt);
+		break;
+	default:
+		attack_tree(b, a, seq);
+		serialize(obj, b->block, fmt);
+		break;
+	}
+}
+
+/* Append a key to a newline-separated key list. */
+static void key_append(struct gbuf *keys, const char *key)
+{
+	if (keys->n)
+		putc1(keys, '\n');
+	puts_(keys, key);
+}
+
+/* Add a keys list to struct m from a newline-separated key list
+ * (consumes the list: it is cut in place). */
+static void key_list(struct gv *m, struct gbuf *keys)
+{
+	struct gv *l = add(m, nv(V_LIST, "keys"));
+	putc1(keys, '\0');
+	for (char *s = (char *)keys->p, *nl; s && *s; s = nl ? nl + 1 : NULL) {
+		nl = strchr(s, '\n');
+		if (nl)
+			*nl = '\0';
+		add(l, vstr(NULL, s));
+	}
+}
+
+static void write_at(const char *path, const struct gbuf *b)
+{
+	char dir[6144];
+	snprintf(dir, sizeof dir, "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (slash) {
+		*slash = '\0';
+		mkdirs(dir);
+	}
+	write_file(path, b->n ? b->p : (const uint8_t *)"", b->n);
+}
+
+/* Paths of the attacked object's files. */
+struct attack_paths {
+	char inside[8192];  /* where the object lives in export<e> */
+	char outside[8192]; /* OUTDIR/outside/... */
+};
+
+/* Write the attacked object's files (obj: what the folder holds; alt: its
+ * other version). Sets mkey (the key the manifest lists), akey (the key or
+ * file an input error must name) and *expect (the block a verifier must
+ * name). mkey and akey hold ATTACK_KEY_MAX bytes. */
+#define ATTACK_KEY_MAX 8192
+static void attack_object(enum attack a, const char *out_real, int e, const char *key,
+			  const char *key2, const struct gbuf *obj, const struct gbuf *alt,
+			  int64_t first, int64_t last, int64_t *expect, char *mkey, char *akey)
+{
+	struct attack_paths p;
+	snprintf(p.inside, sizeof p.inside, "%s/export%d/%s", out_real, e, key);
+	snprintf(p.outside, sizeof p.outside, "%s/outside/%s", out_real, key);
+	snprintf(akey, ATTACK_KEY_MAX, "%s", key);
+	switch (a) {
+	case A_DOTDOT: /* the key leads to the intact copy outside */
+	case A_ABSOLUTE:
+		write_at(p.outside, alt);
+		write_at(p.inside, obj);
+		if (a == A_DOTDOT)
+			snprintf(mkey, ATTACK_KEY_MAX, "../outside/%s", key);
+		else
+			snprintf(mkey, ATTACK_KEY_MAX, "%s", p.outside);
+		snprintf(akey, ATTACK_KEY_MAX, "%s", mkey);
+		break;
+	case A_SYMLINK: /* the object is a link to the intact copy */
+		write_at(p.outside, alt);
+		write_at(p.inside, obj); /* makes the folders */
+		if (unlink(p.inside) || symlink(p.outside, p.inside))
+			die("%s: %s", p.inside, strerror(errno));
+		*expect = first;
+		break;
+	case A_SYMLINK_DIR: { /* the object's folder is a link */
+		write_at(p.outside, alt);
+		char *slash = strrchr(p.inside, '/'), *oslash = strrchr(p.outside, '/');
+		*slash = *oslash = '\0';
+		char parent[8192];
+		snprintf(parent, sizeof parent, "%s", p.inside);
+		*strrchr(parent, '/') = '\0';
+		mkdirs(parent);
+		if (symlink(p.outside, p.inside))
+			die("%s: %s", p.inside, strerror(errno));
+		*expect = first;
+		break;
+	}
+	case A_FIFO:
+	case A_EMPTY:
+	case A_KEY_DIR:
+		write_at(p.inside, obj); /* makes the folders */
+		if (unlink(p.inside) || (a == A_FIFO	  ? mkfifo(p.inside, 0644)
+					 : a == A_KEY_DIR ? mkdir(p.inside, 0755)
+							  : 0))
+			die("%s: %s", p.inside, strerror(errno));
+		if (a == A_EMPTY)
+			write_file(p.inside, "", 0);
+		*expect = first;
+		break;
+	case A_EXTRA_KEY: /* the changed copy at key2, inside */
+	case A_DUP_MANIFEST:
+	case A_OVERLAP:
+	case A_SYMLINK_MANIFEST:
+		write_at(p.inside, obj);
+		snprintf(p.inside, sizeof p.inside, "%s/export%d/%s", out_real, e, key2);
+		write_at(p.inside, alt);
+		snprintf(akey, ATTACK_KEY_MAX, "%s", key2);
+		break;
+	case A_MIXED: /* the other encoding, intact */
+		write_at(p.inside, alt);
+		*expect = first;
+		break;
+	case A_KEY_RANGE:
+		write_at(p.inside, obj);
+		*expect = last; /* in the object, not in its key's range */
+		break;
+	default:
+		write_at(p.inside, obj);
+		break;
+	}
+}
+
+/* Replace file path by a symbolic link to a copy of it under
+ * OUTDIR/outside/; rel is path relative to export<e>. */
+static void attack_link_out(const char *out_real, int e, const char *rel)
+{
+	char in[8192], outp[8192];
+	snprintf(in, sizeof in, "%s/export%d/%s", out_real, e, rel);
+	snprintf(outp, sizeof outp, "%s/outside/%s", out_real, rel);
+	FILE *f = fopen(in, "rb");
+	struct gbuf b = { 0 };
+	uint8_t tmp[4096];
+	size_t n;
+	if (!f)
+		die("%s: %s", in, strerror(errno));
+	while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
+		put(&b, tmp, n);
+	fclose(f);
+	write_at(outp, &b);
+	free(b.p);
+	if (unlink(in) || symlink(outp, in))
+		die("%s: %s", in, strerror(errno));
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 2 && strcmp(argv[1], "--list-attacks") == 0) {
+		for (int k = 1; k < A_COUNT; k++)
+			printf("%s\n", ATTACKS[k].name);
+		return 0;
+	}
 	if (argc < 2 || argv[1][0] == '-')
 		die("usage: export_gen OUTDIR [--format ion_text|ion_binary|json] [--blocks N] "
 		    "[--target-bytes B] [--per-object K] [--exports E] [--seed S] [--defect "
-		    "NAME] [--defect-seq D]");
+		    "NAME] [--defect-seq D] [--attack NAME] [--attack-seq D] [--digest-extra K] | "
+		    "export_gen --list-attacks");
 	const char *out = argv[1];
 	enum fmt fmt = F_TEXT;
-	int64_t nblocks = 10000, per_obj = 500, dseq = -1;
+	int64_t nblocks = 10000, per_obj = 500, dseq = -1, digest_extra = 0;
 	uint64_t target = 0;
 	int exports = 1;
 	enum defect defect = D_NONE;
+	enum attack attack = A_NONE;
 	for (int i = 2; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (!v)
@@ -939,8 +1468,10 @@ int main(int argc, char **argv)
 			exports = atoi(v);
 		else if (strcmp(a, "--seed") == 0)
 			rng_state ^= strtoull(v, NULL, 10) * 0x9E3779B97F4A7C15ull;
-		else if (strcmp(a, "--defect-seq") == 0)
+		else if (strcmp(a, "--defect-seq") == 0 || strcmp(a, "--attack-seq") == 0)
 			dseq = atoll(v);
+		else if (strcmp(a, "--digest-extra") == 0)
+			digest_extra = atoll(v);
 		else if (strcmp(a, "--defect") == 0) {
 			size_t k = 0;
 			while (k < sizeof DEFECTS / sizeof DEFECTS[0] && strcmp(DEFECTS[k], v))
@@ -948,11 +1479,23 @@ int main(int argc, char **argv)
 			if (k == sizeof DEFECTS / sizeof DEFECTS[0])
 				die("unknown defect %s", v);
 			defect = (enum defect)k;
+		} else if (strcmp(a, "--attack") == 0) {
+			int k = 1;
+			while (k < A_COUNT && strcmp(ATTACKS[k].name, v))
+				k++;
+			if (k == A_COUNT)
+				die("unknown attack %s (see --list-attacks)", v);
+			attack = (enum attack)k;
 		} else
 			die("unknown option %s", a);
 	}
-	if (nblocks < 4 || per_obj < 4 || exports < 1 || exports > 8)
-		die("need --blocks >= 4, --per-object >= 4, 1 <= --exports <= 8");
+	if (nblocks < 4 || per_obj < 4 || exports < 1 || exports > 8 || digest_extra < 0)
+		die("need --blocks >= 4, --per-object >= 4, 1 <= --exports <= 8, --digest-extra "
+		    ">= 0");
+	if (attack && (defect || target || fmt == F_JSON))
+		die("--attack takes --format ion_text or ion_binary, and no --defect or "
+		    "--target-bytes");
+	bool seq_given = dseq >= 0;
 	if (target)
 		nblocks = INT64_MAX / 4;
 	if (dseq < 0)
@@ -961,41 +1504,73 @@ int main(int argc, char **argv)
 		dseq--;
 	if (dseq < 1)
 		dseq = 1;
+	int64_t last_first = (nblocks - 1) / per_obj * per_obj; /* the last object's first */
+	if (attack == A_TRUNC) {
+		/* the last object loses blocks D.. (at least one, not all) */
+		if (!seq_given)
+			dseq = nblocks - 3 > last_first ? nblocks - 3 : last_first + 1;
+		if (dseq <= last_first || dseq >= nblocks)
+			die("truncate-at-boundary: the block must be in the last object, after its "
+			    "first block");
+	}
+	if (attack && dseq >= nblocks)
+		die("--attack-seq must be below --blocks");
+	if (attack == A_KEY_RANGE && dseq >= last_first)
+		die("key-range: the attacked object must not be the last");
 	md_ctx = EVP_MD_CTX_new();
 	md_sha = EVP_sha256();
 	pool = malloc(pool_cap);
 	if (!md_ctx || !pool)
 		die("out of memory");
 	base62(strand, 22);
+	mkdirs(out);
+	char out_real[4096];
+	if (!realpath(out, out_real))
+		die("%s: %s", out, strerror(errno));
 
 	const char *ext = fmt == F_JSON ? "json" : "ion";
-	struct gbuf obj = { 0 }, keys_text = { 0 };
-	char path[4096], dir[2048], key[512], export_id[23];
+	/* the other Ion encoding, for mixed-formats */
+	enum fmt afmt = attack == A_MIXED ? (fmt == F_BIN ? F_TEXT : F_BIN) : fmt;
+	struct gbuf obj = { 0 }, alt = { 0 }, keys_text = { 0 }, keys2_text = { 0 };
+	char path[4096], dir[2048], key[512], key2[512], mkey[ATTACK_KEY_MAX],
+		akey[ATTACK_KEY_MAX] = "", export_id[23];
 	struct h32 prev = { .len = 0 }; /* genesis: empty previous hash (open, §2.6) */
 	int64_t seq = 0, expect_seq = dseq, objects = 0;
 	uint64_t bytes = 0;
 	int64_t objs_total = target ? INT64_MAX : (nblocks + per_obj - 1) / per_obj;
 	int64_t objs_per_export = target ? INT64_MAX : (objs_total + exports - 1) / exports;
-	struct gv *keys = NULL, *manifest = NULL;
+	struct gv *manifest = NULL;
 	bool done = false;
 	for (int e = 0; e < exports && !done; e++) {
+		bool att_here = false; /* this export holds the attacked object */
 		base62(export_id, 22);
 		snprintf(dir, sizeof dir, "%s/export%d/journalExport", out, e);
 		mkdirs(dir);
 		pool_used = 0;
 		/* keys accumulate in a malloc'd text list (the pool is per block) */
 		keys_text.n = 0;
+		keys2_text.n = 0;
 		for (int64_t oi = 0; oi < objs_per_export && !done; oi++) {
 			int64_t first = seq, last = seq + per_obj - 1;
 			if (!target && last >= nblocks - 1) {
 				last = nblocks - 1;
 				done = true;
 			}
-			snprintf(key, sizeof key, "journalExport/2019/04/15/22/%s.%lld-%lld.%s",
+			bool att = attack && first <= dseq && dseq <= last;
+			att_here |= att;
+			snprintf(key, sizeof key, "journalExport/2019/04/15/%s/%s.%lld-%lld.%s",
+				 att && attack == A_SYMLINK_DIR ? "linked" : "22", strand,
+				 (long long)first,
+				 (long long)(att && attack == A_KEY_RANGE ? last - 1 : last), ext);
+			/* the same range in another folder, for the changed copy */
+			snprintf(key2, sizeof key2, "journalExport/2019/04/15/23/%s.%lld-%lld.%s",
 				 strand, (long long)first, (long long)last, ext);
 			obj.n = 0;
+			alt.n = 0;
 			if (fmt == F_BIN)
 				put(&obj, "\xE0\x01\x00\xEA", 4);
+			if (att && ATTACKS[attack].copy && afmt == F_BIN)
+				put(&alt, "\xE0\x01\x00\xEA", 4);
 			size_t trunc_at = 0;
 			struct gbuf held = { 0 };
 			for (; seq <= last; seq++) {
@@ -1040,7 +1615,13 @@ int main(int argc, char **argv)
 					serialize(&held, b.block, fmt); /* written after D+1 */
 					continue;
 				}
-				serialize(&obj, b.block, fmt);
+				if (attack == A_TRUNC && seq >= dseq)
+					continue;
+				if (att)
+					attack_write(&obj, &alt, &b, seq == dseq, attack, seq, fmt,
+						     afmt);
+				else
+					serialize(&obj, b.block, fmt);
 				if (defect == D_SWAP && seq == dseq + 1) {
 					put(&obj, held.p, held.n);
 					held.n = 0;
@@ -1054,70 +1635,144 @@ int main(int argc, char **argv)
 			if (trunc_at)
 				obj.n = trunc_at;
 			snprintf(path, sizeof path, "%s/export%d/%s", out, e, key);
-			char *slash = strrchr(path, '/');
-			*slash = '\0';
-			mkdirs(path);
-			*slash = '/';
-			write_file(path, obj.p, obj.n);
+			snprintf(mkey, sizeof mkey, "%s", key);
+			if (att)
+				attack_object(attack, out_real, e, key, key2, &obj, &alt, first,
+					      last, &expect_seq, mkey, akey);
+			else
+				write_at(path, &obj);
 			bytes += obj.n;
 			objects++;
 			if (defect == D_MANIFEST && dseq >= first && dseq <= last) {
 				expect_seq = first;
 				continue; /* the key is left out of the manifest */
 			}
-			if (keys_text.n)
-				putc1(&keys_text, '\n');
-			puts_(&keys_text, key);
+			key_append(&keys_text, mkey);
+			if (att && attack == A_EXTRA_KEY)
+				key_append(&keys_text, key2);
+			if (attack == A_DUP_MANIFEST)
+				key_append(&keys2_text, att ? key2 : mkey);
 			if (target && bytes >= target)
 				done = true;
 		}
 		/* manifests: rebuild the keys list in the pool from the text */
 		pool_used = 0;
+		char self_key[256];
+		snprintf(self_key, sizeof self_key, "journalExport/%s.%s.completed.manifest",
+			 export_id, strand);
+		if (attack == A_SELF_KEY && att_here) {
+			key_append(&keys_text, self_key);
+			snprintf(akey, sizeof akey, "%s", self_key);
+			expect_seq = -1;
+		}
 		manifest = nv(V_STRUCT, NULL);
-		keys = add(manifest, nv(V_LIST, "keys"));
-		putc1(&keys_text, '\0');
-		for (char *s = (char *)keys_text.p, *nl; s && *s; s = nl ? nl + 1 : NULL) {
-			nl = strchr(s, '\n');
-			if (nl)
-				*nl = '\0';
-			add(keys, vstr(NULL, s));
+		key_list(manifest, &keys_text);
+		if (attack == A_DUP_MANIFEST && att_here) {
+			key_list(manifest, &keys2_text); /* a second keys field */
+			snprintf(akey, sizeof akey, "%s", self_key);
 		}
 		snprintf(path, sizeof path, "%s/%s.%s.completed.manifest", dir, export_id, strand);
 		write_manifest(path, manifest, fmt);
+		if ((attack == A_OVERLAP || attack == A_SYMLINK_MANIFEST) && att_here) {
+			/* a second manifest listing the changed copy only */
+			char id2[23], rel[128];
+			base62(id2, 22);
+			struct gv *m2 = nv(V_STRUCT, NULL);
+			struct gv *l2 = add(m2, nv(V_LIST, "keys"));
+			add(l2, vstr(NULL, akey));
+			snprintf(rel, sizeof rel, "journalExport/%s.%s.completed.manifest", id2,
+				 strand);
+			snprintf(path, sizeof path, "%s/export%d/%s", out, e, rel);
+			write_manifest(path, m2, fmt);
+			if (attack == A_SYMLINK_MANIFEST) {
+				attack_link_out(out_real, e, rel);
+				snprintf(akey, sizeof akey, "%s", rel);
+			}
+		}
+		if (attack == A_FIFO && att_here)
+			continue; /* no started manifest: the format must come from the bytes */
 		struct gv *sm = nv(V_STRUCT, NULL);
+		char other_id[23];
+		if (attack == A_STARTED_ID)
+			base62(other_id, 22);
 		add(sm, vstr("ledgerName", "vehicle-registration"));
-		add(sm, vstr("exportId", export_id));
+		add(sm,
+		    vstr("exportId", attack == A_STARTED_ID && att_here ? other_id : export_id));
 		add(sm, vstr("bucket", "qldbtop-test-exports"));
 		add(sm, vstr("prefix", "journalExport/"));
 		add(sm, vstr("objectEncryptionType", "NO_ENCRYPTION"));
-		add(sm, vstr("outputFormat", fmt == F_BIN    ? "ION_BINARY"
-					     : fmt == F_JSON ? "JSON"
-							     : "ION_TEXT"));
+		add(sm, vstr("outputFormat", attack == A_JSON_MANIFEST ? "JSON"
+					     : fmt == F_BIN	       ? "ION_BINARY"
+					     : fmt == F_JSON	       ? "JSON"
+								       : "ION_TEXT"));
 		snprintf(path, sizeof path, "%s/%s.started.manifest", dir, export_id);
 		write_manifest(path, sm, fmt);
+		if ((attack == A_STARTED_ID || attack == A_SYMLINK_STARTED) && att_here) {
+			snprintf(akey, sizeof akey, "journalExport/%s.started.manifest", export_id);
+			expect_seq = -1;
+			if (attack == A_SYMLINK_STARTED)
+				attack_link_out(out_real, e, akey);
+		}
 	}
 	int64_t total = seq;
-	/* DIGEST.json as `aws qldb get-digest` prints it; tip = last block */
+	/* --digest-extra: the ledger goes on past the export's last block */
+	for (int64_t k = 0; k < digest_extra; k++, seq++) {
+		pool_used = 0;
+		struct block_out b = make_block(seq, prev, false);
+		digest_push(b.hash);
+		prev = b.hash;
+	}
+	/* DIGEST.json as `aws qldb get-digest` prints it */
 	struct h32 d = digest_root();
 	if (defect == D_DIGEST) {
 		d.b[11] ^= 0x04;
-		expect_seq = total - 1;
+		expect_seq = seq - 1;
 	}
+	/* the digest attacks: a second value a lenient reader may take */
+	struct h32 d2 = d;
+	d2.b[0] ^= 0x01;
 	struct gbuf dj = { 0 };
 	puts_(&dj, "{\n    \"Digest\": \"");
 	b64(&dj, d.b, 32);
+	if (attack == A_DIGEST_NUL) {
+		puts_(&dj, "\\u0000");
+		b64(&dj, d2.b, 32);
+	}
+	if (attack == A_DIGEST_DUP) {
+		puts_(&dj, "\",\n    \"Digest\": \"");
+		b64(&dj, d2.b, 32);
+	}
 	putf(&dj,
 	     "\",\n    \"DigestTipAddress\": {\n        \"IonText\": "
-	     "\"{strandId:\\\"%s\\\",sequenceNo:%lld}\"\n    }\n}\n",
-	     strand, (long long)total - 1);
+	     "\"{strandId:\\\"%s\\\",sequenceNo:%lld",
+	     strand, (long long)seq - 1);
+	if (attack == A_DIGEST_TIP_DUP)
+		putf(&dj, ",sequenceNo:%lld", (long long)(seq - 1) / 2);
+	puts_(&dj, "}\"\n    }\n}\n");
+	if (attack == A_DIGEST_TRAILING) {
+		puts_(&dj, "{\"Digest\": \"");
+		b64(&dj, d2.b, 32);
+		puts_(&dj, "\"}\n");
+	}
+	if (attack >= A_DIGEST_DUP && attack <= A_DIGEST_TIP_DUP) {
+		snprintf(akey, sizeof akey, "DIGEST.json");
+		expect_seq = -1;
+	}
 	snprintf(path, sizeof path, "%s/DIGEST.json", out);
 	write_file(path, dj.p, dj.n);
-	printf("blocks %lld objects %lld bytes %llu defect %s seq %lld\n", (long long)total,
-	       (long long)objects, (unsigned long long)bytes, DEFECTS[defect],
-	       (long long)(defect == D_NONE ? -1 : expect_seq));
+	if (attack)
+		printf("blocks %lld objects %lld bytes %llu attack %s seq %lld key %s\n",
+		       (long long)total, (long long)objects, (unsigned long long)bytes,
+		       ATTACKS[attack].name, (long long)expect_seq, akey);
+	else
+		printf("blocks %lld objects %lld bytes %llu defect %s seq %lld\n", (long long)total,
+		       (long long)objects, (unsigned long long)bytes, DEFECTS[defect],
+		       (long long)(defect == D_NONE ? -1 : expect_seq));
 	free(dj.p);
 	free(obj.p);
+	free(alt.p);
 	free(keys_text.p);
+	free(keys2_text.p);
 	free(pool);
 	EVP_MD_CTX_free(md_ctx);
 	return 0;

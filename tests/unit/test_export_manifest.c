@@ -71,6 +71,25 @@ static void test_manifests_in_ion_and_json(void **state)
 	assert_int_equal(f, EXPORT_FORMAT_UNKNOWN);
 }
 
+static void test_repeated_manifest_fields_are_input_errors(void **state)
+{
+	(void)state;
+	char why[300];
+	int n = 0;
+	/* a second keys list: the first is read, a reader may take the second */
+	const char *two = "{keys:[\"a/S.1-4.ion\"],keys:[\"b/S.1-4.ion\"]}";
+	assert_int_equal(export_completed_parse((const uint8_t *)two, strlen(two), count_keys, &n,
+						why, sizeof why),
+			 -1);
+	assert_string_equal(why, "completed manifest: the field 'keys' appears twice");
+	assert_int_equal(n, 0);
+	enum export_format f;
+	const char *st = "{outputFormat:\"ION_TEXT\",outputFormat:\"JSON\"}";
+	assert_int_equal(export_started_parse((const uint8_t *)st, strlen(st), &f, why, sizeof why),
+			 -1);
+	assert_string_equal(why, "started manifest: the field 'outputFormat' appears twice");
+}
+
 static void test_format_detection(void **state)
 {
 	(void)state;
@@ -87,6 +106,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_key_range_from_the_token_before_the_extension),
 		cmocka_unit_test(test_manifests_in_ion_and_json),
+		cmocka_unit_test(test_repeated_manifest_fields_are_input_errors),
 		cmocka_unit_test(test_format_detection),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
