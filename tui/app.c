@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "api/qldb.h"
+#include "tui/cli.h"
 #include "tui/keymap.h"
 #include "tui/theme.h"
 #include "tui/view_common.h"
@@ -364,7 +365,7 @@ static int app_loop(struct app *a)
 		};
 		int rc = poll(fds, 3, ms_to_next_tick(store_now_mono()));
 		if (rc < 0 && errno != EINTR)
-			return 1;
+			return CLI_EXIT_USAGE;
 		if (quit_signal)
 			return 128 + quit_signal;
 		if (rc > 0 && (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL)))
@@ -396,14 +397,14 @@ int app_run(const struct app_config *cfg, char *err, size_t errcap)
 {
 	err[0] = '\0';
 	if (keymap_check(err, errcap))
-		return 1;
+		return CLI_EXIT_USAGE;
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		snprintf(err, errcap, "the dashboard needs a terminal (stdin and stdout)");
-		return 1;
+		return CLI_EXIT_USAGE;
 	}
 	if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) < 0) {
 		snprintf(err, errcap, "cannot create a pipe: %s", strerror(errno));
-		return 1;
+		return CLI_EXIT_USAGE;
 	}
 	quit_signal = 0;
 	signals_install();
@@ -416,7 +417,7 @@ int app_run(const struct app_config *cfg, char *err, size_t errcap)
 	setlocale(LC_CTYPE, ""); /* ncursesw needs it for UTF-8 frames */
 	/* newterm, not initscr: initscr exits the process on a bad TERM */
 	SCREEN *scr = newterm(NULL, stdout, stdin);
-	int status = 1;
+	int status = CLI_EXIT_USAGE; /* a terminal that cannot be used */
 	if (!scr) {
 		stderr_capture_end(&cap);
 		const char *t = getenv("TERM");
@@ -449,7 +450,7 @@ int app_run(const struct app_config *cfg, char *err, size_t errcap)
 	app_terminal_restore();
 	stderr_capture_end(&cap);
 	delscreen(scr);
-	if (status == 1 && !err[0])
+	if (status == CLI_EXIT_USAGE && !err[0])
 		snprintf(err, errcap, "terminal loop failed: %s", strerror(errno));
 out:
 	signals_restore();

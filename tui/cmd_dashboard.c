@@ -1,8 +1,13 @@
 /*
- * cmd_dashboard.c - `qldbtop [options]` and `qldbtop --demo`: parse the
- * options (tui/options.c), resolve endpoint, region and keys (api/config),
- * start the embedded endpoint for --demo (sim/server.h), start the poller
- * thread, and run the UI loop (tui/app.c) until quit.
+ * cmd_dashboard.c - `qldbtop [options]` and `qldbtop --demo`: take the
+ * parsed options (tui/cli.c, tui/options.c), resolve endpoint, region and
+ * keys (api/config), start the embedded endpoint for --demo (sim/server.h),
+ * start the poller thread, and run the UI loop (tui/app.c) until quit.
+ *
+ * Exit status: app_run's (0 after q, 128+N on signal N), else 2 for every
+ * failure (no terminal, --log not writable, an endpoint or thread that
+ * cannot start): the dashboard never exits 1, which means an integrity
+ * failure (DESIGN.md).
  *
  * Without an endpoint or credentials the dashboard still starts and shows
  * the problem in its panes, as k9s does; it never hangs on the network
@@ -13,12 +18,14 @@
  * those threads inherit the block and only the UI thread sees SIGINT,
  * SIGTERM, SIGHUP and SIGWINCH.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -54,14 +61,25 @@ static void dash_log_line(void *ctx, const char *line)
 	fflush(l->f);
 }
 
+/* Open --log FILE: a regular file only (non-blocking open, so a FIFO
+ * without a reader fails at once instead of hanging the start). */
 static int dash_log_open(struct dash_log *l, const char *path, char *err, size_t cap)
 {
 	l->f = NULL;
 	if (!path)
 		return 0;
-	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0 || !(l->f = fdopen(fd, "a"))) {
-		snprintf(err, cap, "--log %.200s: cannot open for appending", path);
+	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK,
+		      0600);
+	struct stat st;
+	const char *why = NULL;
+	if (fd < 0)
+		why = strerror(errno);
+	else if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+		why = "not a regular file";
+	else if (fcntl(fd, F_SETFL, O_APPEND) != 0 || !(l->f = fdopen(fd, "a")))
+		why = strerror(errno);
+	if (why) {
+		snprintf(err, cap, "--log %.200s: cannot open for appending: %s", path, why);
 		if (fd >= 0)
 			close(fd);
 		return -1;
@@ -81,27 +99,22 @@ static void ui_signals_block(int how)
 	pthread_sigmask(how, &set, NULL);
 }
 
-int cmd_dashboard(int argc, char **argv)
+int cmd_dashboard(const struct cli_parsed *p)
 {
 	struct dash_options opt;
 	char err[DASH_ERR_MAX];
-	if (options_parse(argc, argv, &opt, err, sizeof err))
-		return usage_error("%s", err);
+	if (options_from_cli(p, &opt, err, sizeof err))
+		return cli_usage_error(p->cmd, "%s", err);
 
-	struct api_config_overrides ov = { .endpoint_url = opt.endpoint_url,
-					   .region = opt.region,
-					   .profile = opt.profile };
-	if (opt.ledger && !qldb_name_is_valid(opt.ledger))
-		return usage_error("--ledger '%.40s' is not a valid ledger name", opt.ledger);
-	if (opt.demo && opt.endpoint_url)
-		return usage_error("--demo and --endpoint-url cannot be used together");
+	struct api_config_overrides ov = { .endpoint_url = opt.endpoint_url, .region = opt.region };
 	if (http_global_init()) {
 		fprintf(stderr, "qldbtop: cannot initialise libcurl\n");
-		return 1;
+		return CLI_EXIT_USAGE;
 	}
 	ui_signals_block(SIG_BLOCK); /* threads started from here inherit it */
 
-	int status = 1;
+	/* every failure before the UI runs is an environment error (2) */
+	int status = CLI_EXIT_USAGE;
 	struct sim_server *sim = NULL;
 	struct store *store = NULL;
 	struct poller *poller = NULL;
@@ -129,14 +142,11 @@ int cmd_dashboard(int argc, char **argv)
 	}
 	struct api_error aerr;
 	if (api_config_resolve(&cfg, &ov, NULL, &aerr)) {
-		status = usage_error("%s", aerr.msg);
+		status = cli_usage_error(p->cmd, "%s", aerr.msg);
 		goto out;
 	}
-	if (dash_log_open(&log, opt.log_path, err, sizeof err)) {
-		status = usage_error("%s", err);
-		err[0] = '\0';
+	if (dash_log_open(&log, opt.log_path, err, sizeof err))
 		goto out;
-	}
 	store = store_new();
 	if (!store) {
 		snprintf(err, sizeof err, "cannot create the snapshot store");

@@ -8,23 +8,19 @@
  * The file is streamed through ion_reader_open_source, so memory stays at
  * one top-level value whatever the file size. Exit 0 on success; 2 on a
  * usage error, an unreadable file or bad Ion (one line on stderr naming
- * the file and line:column, or byte offset for binary).
+ * the file and line:column, or byte offset for binary). The usage and help
+ * are the "ionhash" entry of the command table (tui/cli.c).
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "tui/commands.h"
 #include "verify/ion.h"
 #include "verify/ionhash.h"
 
 #define IONHASH_STDIN_NAME "<stdin>"
-
-static const char USAGE[] =
-	"usage: qldbtop ionhash [FILE|-]\n"
-	"Print the SHA-256 Ion Hash (lowercase hex) of every top-level value of an\n"
-	"Ion text or binary file (or standard input), one per line.\n"
-	"Exit status: 0 success, 2 usage error, unreadable file or bad Ion.\n";
 
 struct ionhash_source {
 	FILE *f;
@@ -52,7 +48,7 @@ static int ionhash_stream(const char *name, struct ionhash_source *src)
 		ion_reader_free(r);
 		ionhash_free(h);
 		fprintf(stderr, "qldbtop: ionhash: out of memory\n");
-		return EXIT_USAGE;
+		return CLI_EXIT_USAGE;
 	}
 	int status = 0;
 	size_t count = 0;
@@ -72,7 +68,7 @@ static int ionhash_stream(const char *name, struct ionhash_source *src)
 				fprintf(stderr, "qldbtop: ionhash: %s:%s%s\n", name,
 					err.line ? "" : " ", msg);
 			}
-			status = EXIT_USAGE;
+			status = CLI_EXIT_USAGE;
 			break;
 		}
 		count++;
@@ -81,7 +77,7 @@ static int ionhash_stream(const char *name, struct ionhash_source *src)
 			fprintf(stderr,
 				"qldbtop: ionhash: %s: value %zu (ending at byte %zu): %s\n", name,
 				count, ion_reader_offset(r), err.msg);
-			status = EXIT_USAGE;
+			status = CLI_EXIT_USAGE;
 			break;
 		}
 		static const char HEX[] = "0123456789abcdef";
@@ -97,39 +93,31 @@ static int ionhash_stream(const char *name, struct ionhash_source *src)
 	ionhash_free(h);
 	if (fflush(stdout) != 0) {
 		fprintf(stderr, "qldbtop: ionhash: writing output: %s\n", strerror(errno));
-		status = EXIT_USAGE;
+		status = CLI_EXIT_USAGE;
 	}
 	return status;
 }
 
-int cmd_ionhash(int argc, char **argv)
+int cmd_ionhash(const struct cli_parsed *p)
 {
-	const char *path = NULL;
-	bool no_more_options = false;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (!no_more_options && (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)) {
-			fputs(USAGE, stdout);
-			return 0;
-		}
-		if (!no_more_options && strcmp(a, "--") == 0) {
-			no_more_options = true;
-			continue;
-		}
-		if (!no_more_options && a[0] == '-' && a[1] != '\0')
-			return usage_error("ionhash: unknown option %s", a);
-		if (path)
-			return usage_error("ionhash: more than one FILE (%s)", a);
-		path = a;
-	}
+	const char *path = p->n_args ? p->args[0] : NULL;
 	struct ionhash_source src = { .f = stdin };
 	const char *name = IONHASH_STDIN_NAME;
 	if (path && strcmp(path, "-") != 0) {
 		name = path;
 		src.f = fopen(path, "rb");
-		if (!src.f) {
-			fprintf(stderr, "qldbtop: ionhash: %s: %s\n", path, strerror(errno));
-			return EXIT_USAGE;
+		struct stat st;
+		int e = 0;
+		if (!src.f || fstat(fileno(src.f), &st) != 0)
+			e = errno;
+		else if (S_ISDIR(st.st_mode))
+			e = EISDIR;
+		if (e) {
+			/* a pipe or device is fine (streamed); a directory is not */
+			fprintf(stderr, "qldbtop: ionhash: %s: %s\n", path, strerror(e));
+			if (src.f)
+				fclose(src.f);
+			return CLI_EXIT_USAGE;
 		}
 	}
 	int status = ionhash_stream(name, &src);

@@ -1,7 +1,9 @@
 /*
  * cmd_serve.c - `qldbtop serve [--listen HOST:PORT] [--access-key-id ID
  * --secret-access-key KEY]`: run the QLDB-compatible local endpoint
- * (sim/) until SIGINT or SIGTERM, then stop cleanly and exit 0.
+ * (sim/) until SIGINT or SIGTERM, then stop cleanly and exit 0. Options
+ * come parsed from the table in tui/cli.c; a bad value, or an address that
+ * cannot be bound (port in use), is one line on stderr and exit 2.
  *
  * Contract (DESIGN.md, tests rely on it): stdout gets, flushed at once,
  *   endpoint: http://HOST:PORT
@@ -31,14 +33,6 @@
 #define SERVE_DEFAULT_PORT 4580 /* documented default; :0 for an ephemeral port */
 #define SERVE_HOST_MAX 256
 #define SERVE_ERR_MAX 256
-
-static const char SERVE_USAGE[] =
-	"usage: qldbtop serve [--listen HOST:PORT] [--access-key-id ID --secret-access-key KEY]\n"
-	"  --listen HOST:PORT        address to bind (default 127.0.0.1:4580; PORT 0 = any free\n"
-	"                            port; [::1]:PORT for IPv6)\n"
-	"  --access-key-id ID        the access key id the endpoint accepts (default: the demo\n"
-	"  --secret-access-key KEY   key pair, printed at start); give both or neither\n"
-	"Runs until SIGINT or SIGTERM.\n";
 
 /* Split HOST:PORT (HOST may be empty or [v6]) into host and port. */
 static int parse_listen(const char *arg, char *host, size_t cap, unsigned *port)
@@ -71,50 +65,20 @@ static int parse_listen(const char *arg, char *host, size_t cap, unsigned *port)
 	return 0;
 }
 
-int cmd_serve(int argc, char **argv)
+int cmd_serve(const struct cli_parsed *p)
 {
 	char host[SERVE_HOST_MAX];
 	unsigned port = SERVE_DEFAULT_PORT;
-	const char *key_id = NULL, *secret = NULL;
+	const char *addr = cli_value(p, SERVE_OPT_LISTEN);
+	const char *key_id = cli_value(p, SERVE_OPT_ACCESS_KEY_ID);
+	const char *secret = cli_value(p, SERVE_OPT_SECRET_ACCESS_KEY);
 	snprintf(host, sizeof host, "%s", SERVE_DEFAULT_HOST);
-
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-			fputs(SERVE_USAGE, stdout);
-			return 0;
-		}
-		const char *val = NULL;
-		const char *eq = strchr(a, '=');
-		size_t nlen = eq ? (size_t)(eq - a) : strlen(a);
-		static const char *const WITH_VALUE[] = { "--listen", "--access-key-id",
-							  "--secret-access-key" };
-		int known = -1;
-		for (int k = 0; k < 3; k++)
-			if (strlen(WITH_VALUE[k]) == nlen && strncmp(a, WITH_VALUE[k], nlen) == 0)
-				known = k;
-		if (known < 0)
-			return usage_error("serve: unknown option '%.60s'", a);
-		if (eq)
-			val = eq + 1;
-		else if (i + 1 < argc)
-			val = argv[++i];
-		else
-			return usage_error("serve: %s needs a value", WITH_VALUE[known]);
-		if (known == 0 && parse_listen(val, host, sizeof host, &port) != 0)
-			return usage_error(
-				"serve: --listen wants HOST:PORT with PORT 0..65535, got "
-				"'%.60s'",
-				val);
-		if (known == 1)
-			key_id = val;
-		if (known == 2)
-			secret = val;
-	}
+	if (addr && parse_listen(addr, host, sizeof host, &port) != 0)
+		return cli_usage_error(
+			p->cmd, "--listen wants HOST:PORT with PORT 0..65535, got '%.60s'", addr);
 	if ((key_id == NULL) != (secret == NULL))
-		return usage_error("serve: give --access-key-id and --secret-access-key together");
-	if ((key_id && !*key_id) || (secret && !*secret))
-		return usage_error("serve: the access key id and secret must not be empty");
+		return cli_usage_error(p->cmd,
+				       "give --access-key-id and --secret-access-key together");
 	bool user_secret = secret != NULL;
 	if (!key_id) {
 		key_id = SIM_DEFAULT_ACCESS_KEY_ID;
@@ -139,8 +103,9 @@ int cmd_serve(int argc, char **argv)
 	char err[SERVE_ERR_MAX];
 	struct sim_server *s = sim_server_start(&cfg, err, sizeof err);
 	if (!s) {
+		/* port in use, address not local: an environment error */
 		fprintf(stderr, "qldbtop: serve: %s\n", err);
-		return 1;
+		return CLI_EXIT_USAGE;
 	}
 	const char *url = sim_server_url(s);
 	printf("endpoint: %s\n", url);

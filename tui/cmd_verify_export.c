@@ -20,14 +20,13 @@
 #include <unistd.h>
 
 #include "api/qldb.h"
-#include "tui/cli_global.h"
+#include "tui/cli.h"
 #include "tui/cli_io.h"
 #include "tui/commands.h"
 #include "tui/export_run.h"
 #include "verify/qldb_proof.h"
 
 #define DIGEST_FILE_MAX (1u << 20)
-#define MAX_PATHS 1024
 
 /* Read a get-digest output with api/'s one strict GetDigest reader.
  * Returns 0 or -1 with why. */
@@ -179,45 +178,15 @@ static int status_exit(enum export_status st)
 	return st == EXPORT_STATUS_FAILED ? 1 : st == EXPORT_STATUS_UNVERIFIED ? 3 : 0;
 }
 
-int cmd_verify_export(int argc, char **argv)
+int cmd_verify_export(const struct cli_parsed *p)
 {
-	char *paths[MAX_PATHS];
-	int np = 0, jobs = 0;
-	bool json = false;
-	const char *digest_path = NULL;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (strcmp(a, "--digest") == 0 || strcmp(a, "--jobs") == 0) {
-			if (i + 1 >= argc)
-				return usage_error("verify-export: %s needs a value", a);
-			if (a[2] == 'd') {
-				digest_path = argv[++i];
-			} else {
-				char *end;
-				long n = strtol(argv[++i], &end, 10);
-				if (*end || n < 1 || n > EXPORT_MAX_JOBS)
-					return usage_error("verify-export: --jobs wants 1..%d, not "
-							   "%s",
-							   EXPORT_MAX_JOBS, argv[i]);
-				jobs = (int)n;
-			}
-		} else if (strcmp(a, "--json") == 0) {
-			json = true;
-		} else if (cli_global_kind(a) == CLI_GLOBAL_WITH_VALUE) {
-			i++;
-		} else if (cli_global_kind(a) == CLI_GLOBAL_FLAG) {
-			continue;
-		} else if (a[0] == '-' && a[1] != '\0') {
-			return usage_error("verify-export: unknown option %s", a);
-		} else if (np < MAX_PATHS) {
-			paths[np++] = argv[i];
-		} else {
-			return usage_error("verify-export: more than %d folders", MAX_PATHS);
-		}
-	}
-	if (np == 0)
-		return usage_error("verify-export: usage: verify-export PATH... [--digest FILE] "
-				   "[--jobs N] [--json]");
+	/* the table (tui/cli.c) checked the options, --jobs' range and that
+	 * at least one PATH is given */
+	char *const *paths = (char *const *)p->args;
+	int np = (int)p->n_args;
+	bool json = cli_given(p, VEXPORT_OPT_JSON);
+	const char *digest_path = cli_value(p, VEXPORT_OPT_DIGEST);
+	int jobs = cli_value(p, VEXPORT_OPT_JOBS) ? (int)cli_num(p, VEXPORT_OPT_JOBS) : 0;
 	if (jobs == 0) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
 		jobs = n < 1 ? 1 : n > EXPORT_MAX_JOBS ? EXPORT_MAX_JOBS : (int)n;
@@ -228,25 +197,25 @@ int cmd_verify_export(int argc, char **argv)
 	struct qldb_address tip;
 	if (digest_path && read_digest(digest_path, &digest, &tip, why, sizeof why)) {
 		fprintf(stderr, "qldbtop: verify-export: %s\n", why);
-		return EXIT_USAGE;
+		return CLI_EXIT_USAGE;
 	}
 	struct export_plan plan;
 	if (export_plan_build(paths, np, &plan, why, sizeof why)) {
 		fprintf(stderr, "qldbtop: verify-export: %s\n", why);
-		return EXIT_USAGE;
+		return CLI_EXIT_USAGE;
 	}
 	struct sha256 *sha = sha256_new();
 	if (!sha) {
 		export_plan_free(&plan);
 		fprintf(stderr, "qldbtop: verify-export: out of memory\n");
-		return EXIT_USAGE;
+		return CLI_EXIT_USAGE;
 	}
 	struct export_chain ch;
 	export_chain_init(&ch, sha, digest_path ? &digest : NULL, digest_path ? &tip : NULL);
 	int status;
 	if (export_run(&plan, jobs, isatty(2) == 1, &ch, why, sizeof why)) {
 		fprintf(stderr, "qldbtop: verify-export: %s\n", why);
-		status = EXIT_USAGE;
+		status = CLI_EXIT_USAGE;
 	} else {
 		if (json)
 			print_json(&ch, &plan);

@@ -16,13 +16,10 @@
 #include <string.h>
 
 #include "api/qldb.h"
-#include "tui/cli_global.h"
+#include "tui/cli.h"
 #include "tui/cli_io.h"
 #include "tui/commands.h"
 
-#ifndef EXIT_UNPROVEN
-#define EXIT_UNPROVEN 3 /* nothing failed, something not proven */
-#endif
 #include "verify/qldb_proof.h"
 
 #define PROOF_FILE_MAX (16u << 20) /* GetBlock IonText is at most 1 MiB */
@@ -60,39 +57,18 @@ static void on_fail(void *ctx, const struct qldb_failure *f)
 	printf("  FAILED %s\n", f->message);
 }
 
-int cmd_verify_proof(int argc, char **argv)
+int cmd_verify_proof(const struct cli_parsed *p)
 {
-	const char *resp_path = NULL, *digest_path = NULL;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (strcmp(a, "--digest") == 0) {
-			if (i + 1 >= argc)
-				return usage_error("verify-proof: --digest needs a file");
-			digest_path = argv[++i];
-		} else if (strncmp(a, "--digest=", 9) == 0) {
-			digest_path = a + 9;
-		} else if (cli_global_kind(a) == CLI_GLOBAL_WITH_VALUE) {
-			i++;
-		} else if (cli_global_kind(a) == CLI_GLOBAL_FLAG) {
-			continue;
-		} else if (a[0] == '-' && a[1] != '\0') {
-			return usage_error("verify-proof: unknown option %s", a);
-		} else if (!resp_path) {
-			resp_path = a;
-		} else {
-			return usage_error("verify-proof: one RESPONSE file only (got %s)", a);
-		}
-	}
-	if (!resp_path || !digest_path)
-		return usage_error("verify-proof: usage: verify-proof RESPONSE.json --digest "
-				   "DIGEST.json");
+	/* the table (tui/cli.c) checked one RESPONSE and the required --digest */
+	const char *resp_path = p->args[0];
+	const char *digest_path = cli_value(p, VPROOF_OPT_DIGEST);
 
 	char why[QLDB_MESSAGE_MAX + 64];
 	size_t rlen = 0, dlen = 0;
 	char *rbuf = NULL, *dbuf = NULL;
 	struct qldb_proof_response resp = { 0 };
 	struct qldb_checker *c = NULL;
-	int status = EXIT_USAGE;
+	int status = CLI_EXIT_USAGE;
 	if (!(rbuf = slurp(resp_path, &rlen, why, sizeof why)) ||
 	    !(dbuf = slurp(digest_path, &dlen, why, sizeof why))) {
 		fprintf(stderr, "qldbtop: verify-proof: %s\n", why);
@@ -147,7 +123,7 @@ int cmd_verify_proof(int argc, char **argv)
 			       "not proven (see UNVERIFIED above)\n",
 			       in.block_text ? "block" : "revision", dg.digest_b64, t.notes,
 			       t.notes == 1 ? " was" : "s were");
-			status = EXIT_UNPROVEN;
+			status = CLI_EXIT_UNPROVEN;
 		} else {
 			printf("VERIFIED: the %s is covered by digest %s\n",
 			       in.block_text ? "block" : "revision", dg.digest_b64);

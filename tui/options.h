@@ -1,11 +1,12 @@
 /*
- * options.h - the dashboard's command-line options, as one table that
- * drives parsing, validation and the error messages (tests use the same
- * table). Global options of other subcommands (DESIGN.md) are accepted
- * here too so that `qldbtop --profile p` works before or after them.
+ * options.h - the dashboard's settings from its command line. The options
+ * themselves (names, values, ranges, help) are the "dashboard" entry of
+ * the command table in tui/cli.c; this turns a parsed line into a struct
+ * dash_options and checks what the table cannot: the ledger name and
+ * options that exclude each other.
  *
- * Ownership: string fields point into argv (borrowed for the life of
- * argv); nothing is allocated.
+ * Ownership: string fields borrow the parsed line (so argv), for the life
+ * of argv; nothing is allocated.
  */
 #ifndef QLDBTOP_TUI_OPTIONS_H
 #define QLDBTOP_TUI_OPTIONS_H
@@ -13,30 +14,30 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "tui/cli.h"
+
 #define OPTIONS_DEFAULT_INTERVAL_S 5
 #define OPTIONS_DEMO_INTERVAL_S 2 /* the demo should look alive */
 #define OPTIONS_INTERVAL_MIN_S 1
 #define OPTIONS_INTERVAL_MAX_S 3600
-#define OPTIONS_ERR_MAX 160
+#define OPTIONS_ERR_MAX CLI_ERR_MAX
 
 struct dash_options {
-	const char *endpoint_url;
-	const char *region;
+	const char *endpoint_url; /* --endpoint-url (global) */
+	const char *region;	  /* --region (global) */
+	const char *log_path;	  /* --log FILE (global) */
 	const char *ledger;
-	const char *profile; /* stored; the credential chain comes later */
-	const char *log_path;
-	const char *theme;    /* stored; themes come later */
-	const char *scenario; /* stored; demo scenarios come later */
-	unsigned interval_s;  /* OPTIONS_DEFAULT_INTERVAL_S unless given */
+	unsigned interval_s; /* OPTIONS_DEFAULT_INTERVAL_S unless given */
 	bool interval_given;
-	bool no_color;
+	bool no_color; /* --no-color (global) */
 	bool ascii;
 	bool demo;
 };
 
-/* Parse argv[1..argc-1]. Returns 0, or -1 with a one-line reason in err
- * ("unknown option '--x'", "--interval needs a value", "unknown command
- * 'x'", "--interval must be 1..3600 seconds, got '0'"). */
-int options_parse(int argc, char **argv, struct dash_options *out, char *err, size_t errcap);
+/* Fill out from p (the dashboard's parsed line). Returns 0, or -1 with a
+ * one-line reason in err ("--ledger 'x y' is not a valid ledger name",
+ * "--demo and --endpoint-url cannot be used together"). */
+int options_from_cli(const struct cli_parsed *p, struct dash_options *out, char *err,
+		     size_t errcap);
 
 #endif

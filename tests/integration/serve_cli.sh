@@ -2,7 +2,7 @@
 # serve_cli.sh - `qldbtop serve` flags: bad flags give one line on stderr
 # and exit 2; --help exits 0; a user-supplied key pair is the one accepted
 # and its secret is printed as <redacted>; a port in use is a one-line
-# error; SIGINT stops the server with exit 0.
+# error with exit 2; SIGINT stops the server with exit 0.
 . tests/lib/tap.sh
 
 # bad_flags NAME ARGS...: exit 2, exactly one line on stderr, nothing on stdout
@@ -69,7 +69,7 @@ fi
 PORT=${URL##*:}
 "$QLDBTOP_BIN" serve --listen "127.0.0.1:$PORT" >"$SCRATCH/s2" 2>"$SCRATCH/s2.err"
 rc=$?
-check "a port in use: exit 1" test "$rc" -eq 1
+check "a port in use (an environment error): exit 2" test "$rc" -eq 2
 check "a port in use: one line on stderr naming the port" \
 	sh -c '[ "$(wc -l <"$1")" -eq 1 ] && grep -q "$2" "$1"' - "$SCRATCH/s2.err" "$PORT"
 

@@ -1,8 +1,9 @@
 /*
- * test_options.c - the dashboard's option table: every option in both
- * "--name value" and "--name=value" forms, defaults (5 s, 2 s for the
- * demo), and one-line errors for unknown options, missing or bad values
- * and stray arguments.
+ * test_options.c - the dashboard's settings from its command line (the
+ * "dashboard" entry of tui/cli.c's table, then tui/options.c): every
+ * option in both "--name value" and "--name=value" forms, globals before
+ * and after, defaults (5 s, 2 s for the demo), the options that were
+ * removed until they work, and one-line errors.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,11 +12,16 @@
 #include <cmocka.h>
 #include <string.h>
 
+#include "tui/cli.h"
 #include "tui/options.h"
 
 #define ARGV_MAX 32
 
-/* Split a space-separated command line (no quoting needed here). */
+static struct cli_parsed parsed;
+
+/* Parse a space-separated command line (no quoting needed here) as the
+ * program does, then take the dashboard's settings. Returns 0, or -1 with
+ * the one-line reason in err. */
 static int parse_line(const char *line, struct dash_options *o, char *err, size_t cap)
 {
 	static char buf[512];
@@ -25,7 +31,12 @@ static int parse_line(const char *line, struct dash_options *o, char *err, size_
 	argv[argc++] = "qldbtop";
 	for (char *t = strtok(buf, " "); t && argc < ARGV_MAX; t = strtok(NULL, " "))
 		argv[argc++] = t;
-	return options_parse(argc, argv, o, err, cap);
+	enum cli_action a =
+		cli_parse_line(CLI_COMMANDS, CLI_COMMANDS_N, argc, argv, &parsed, err, cap);
+	if (a != CLI_RUN)
+		return -1;
+	assert_true(parsed.cmd->is_default);
+	return options_from_cli(&parsed, o, err, cap);
 }
 
 static void test_defaults_without_arguments(void **state)
@@ -35,21 +46,28 @@ static void test_defaults_without_arguments(void **state)
 	char err[OPTIONS_ERR_MAX];
 	assert_int_equal(parse_line("", &o, err, sizeof err), 0);
 	assert_int_equal(o.interval_s, 5);
-	assert_false(o.demo);
+	assert_false(o.demo || o.ascii || o.no_color || o.interval_given);
 	assert_null(o.endpoint_url);
+	assert_null(o.region);
 	assert_null(o.ledger);
+	assert_null(o.log_path);
 }
 
 static void test_every_option_in_both_forms(void **state)
 {
 	(void)state;
 	static const char *const LINES[] = {
-		"--endpoint-url http://h:1 --region eu-west-1 --ledger L --interval 7 --profile P "
-		"--log /tmp/x --theme T --scenario S --no-color --ascii --demo",
-		"--endpoint-url=http://h:1 --region=eu-west-1 --ledger=L --interval=7 --profile=P "
-		"--log=/tmp/x --theme=T --scenario=S --no-color --ascii --demo",
+		"--endpoint-url http://h:1 --region eu-west-1 --ledger L --interval 7 "
+		"--log /tmp/x --no-color --ascii",
+		"--endpoint-url=http://h:1 --region=eu-west-1 --ledger=L --interval=7 "
+		"--log=/tmp/x --no-color --ascii",
+		"dashboard --endpoint-url http://h:1 --region eu-west-1 --ledger L --interval 7 "
+		"--log /tmp/x --no-color --ascii",
+		/* globals before the dashboard's own options, and after */
+		"--region eu-west-1 --no-color --ledger=L --interval 7 --log /tmp/x --ascii "
+		"--endpoint-url http://h:1",
 	};
-	for (size_t i = 0; i < 2; i++) {
+	for (size_t i = 0; i < sizeof LINES / sizeof LINES[0]; i++) {
 		struct dash_options o;
 		char err[OPTIONS_ERR_MAX];
 		assert_int_equal(parse_line(LINES[i], &o, err, sizeof err), 0);
@@ -57,11 +75,10 @@ static void test_every_option_in_both_forms(void **state)
 		assert_string_equal(o.region, "eu-west-1");
 		assert_string_equal(o.ledger, "L");
 		assert_int_equal(o.interval_s, 7);
-		assert_string_equal(o.profile, "P");
+		assert_true(o.interval_given);
 		assert_string_equal(o.log_path, "/tmp/x");
-		assert_string_equal(o.theme, "T");
-		assert_string_equal(o.scenario, "S");
-		assert_true(o.no_color && o.ascii && o.demo);
+		assert_true(o.no_color && o.ascii);
+		assert_false(o.demo);
 	}
 }
 
@@ -71,9 +88,26 @@ static void test_demo_polls_every_two_seconds_unless_told(void **state)
 	struct dash_options o;
 	char err[OPTIONS_ERR_MAX];
 	assert_int_equal(parse_line("--demo", &o, err, sizeof err), 0);
+	assert_true(o.demo);
 	assert_int_equal(o.interval_s, 2);
 	assert_int_equal(parse_line("--demo --interval 9", &o, err, sizeof err), 0);
 	assert_int_equal(o.interval_s, 9);
+}
+
+/* --profile, --theme and --scenario were accepted and did nothing: until
+ * they work they are unknown options, like any other. */
+static void test_options_that_did_nothing_are_unknown(void **state)
+{
+	(void)state;
+	static const char *const LINES[] = { "--profile p", "--theme=t", "--scenario s" };
+	static const char *const NAMES[] = { "'--profile'", "'--theme'", "'--scenario'" };
+	for (size_t i = 0; i < 3; i++) {
+		struct dash_options o;
+		char err[OPTIONS_ERR_MAX];
+		assert_int_equal(parse_line(LINES[i], &o, err, sizeof err), -1);
+		assert_non_null(strstr(err, "unknown option "));
+		assert_non_null(strstr(err, NAMES[i]));
+	}
 }
 
 static void test_errors_are_one_line_naming_the_problem(void **state)
@@ -85,16 +119,23 @@ static void test_errors_are_one_line_naming_the_problem(void **state)
 		{ "--bogus", "unknown option '--bogus'" },
 		{ "--bogus=1", "unknown option '--bogus'" },
 		{ "-x", "unknown option '-x'" },
+		{ "--intervall=5", "unknown option '--intervall'; did you mean '--interval'?" },
 		{ "extra", "unknown command 'extra'" },
 		{ "--demo extra", "unknown command 'extra'" },
-		{ "--region", "--region needs a value" },
-		{ "--region --ledger x", "--region needs a value" },
+		{ "--region", "--region needs a value (R)" },
+		{ "--region --ledger x", "--region needs a value (R)" },
+		{ "--ledger --demo", "--ledger needs a value (NAME)" },
 		{ "--region=", "--region needs a non-empty value" },
-		{ "--interval 0", "--interval must be 1..3600 seconds, got '0'" },
-		{ "--interval 3601", "--interval must be 1..3600 seconds, got '3601'" },
-		{ "--interval -5", "--interval must be 1..3600 seconds, got '-5'" },
-		{ "--interval 5s", "--interval must be 1..3600 seconds, got '5s'" },
+		{ "--interval 0", "--interval wants an integer 1..3600, got '0'" },
+		{ "--interval 3601", "--interval wants an integer 1..3600, got '3601'" },
+		{ "--interval -5", "--interval wants an integer 1..3600, got '-5'" },
+		{ "--interval 5s", "--interval wants an integer 1..3600, got '5s'" },
+		{ "--interval +5", "--interval wants an integer 1..3600, got '+5'" },
 		{ "--no-color=yes", "--no-color takes no value" },
+		{ "--demo --demo", "--demo given more than once" },
+		{ "--ledger bad/name", "--ledger 'bad/name' is not a valid ledger name" },
+		{ "--demo --endpoint-url http://h:1",
+		  "--demo and --endpoint-url cannot be used together" },
 	};
 	for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
 		struct dash_options o;
@@ -111,6 +152,7 @@ int main(void)
 		cmocka_unit_test(test_defaults_without_arguments),
 		cmocka_unit_test(test_every_option_in_both_forms),
 		cmocka_unit_test(test_demo_polls_every_two_seconds_unless_told),
+		cmocka_unit_test(test_options_that_did_nothing_are_unknown),
 		cmocka_unit_test(test_errors_are_one_line_naming_the_problem),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
