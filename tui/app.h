@@ -34,7 +34,7 @@ struct app_config {
 };
 
 /* Run until quit. Returns the exit status: 0 after 'q', 128+signal after
- * SIGINT/SIGTERM/SIGHUP, 1 with err filled when the terminal cannot be
+ * SIGINT/SIGTERM/SIGHUP, 2 with err filled when the terminal cannot be
  * used (err is printed by the caller, after the terminal is restored). */
 int app_run(const struct app_config *cfg, char *err, size_t errcap);
 
