@@ -3,7 +3,9 @@
  * (ION_MAX_ARENA_BYTES by default), so one top-level value cannot take the
  * machine's memory (a 60 MB list of small ints would need about 3 GB of
  * tree). Over the budget, ion_arena_alloc returns NULL and
- * ion_arena_over_limit says why, so the reader can name the limit. */
+ * ion_arena_over_limit says why, so the reader can name the limit.
+ * A reset frees every chunk but the oldest normal-size one, so memory does
+ * not stay high after one big value. */
 #include <stdlib.h>
 
 #include "ion.h"
@@ -34,6 +36,11 @@ struct ion_arena *ion_arena_new(void)
 void ion_arena_set_limit(struct ion_arena *a, size_t bytes)
 {
 	a->limit = bytes;
+}
+
+size_t ion_arena_limit(const struct ion_arena *a)
+{
+	return a->limit;
 }
 
 bool ion_arena_over_limit(const struct ion_arena *a)
@@ -77,21 +84,23 @@ void *ion_arena_alloc(struct ion_arena *a, size_t n)
 
 void ion_arena_reset(struct ion_arena *a)
 {
-	/* keep the newest chunk only if it is a normal-size one */
-	struct chunk *c = a->head;
+	/* keep the oldest normal-size chunk: it sits lowest in the heap, so the
+	 * allocator can give back the space of the newer ones it frees */
 	struct chunk *keep = NULL;
+	for (struct chunk *c = a->head; c; c = c->next)
+		if (c->cap == ARENA_CHUNK)
+			keep = c;
+	struct chunk *c = a->head;
 	while (c) {
 		struct chunk *next = c->next;
-		if (!keep && c->cap == ARENA_CHUNK) {
-			keep = c;
-			keep->used = 0;
-		} else {
+		if (c != keep)
 			free(c);
-		}
 		c = next;
 	}
-	if (keep)
+	if (keep) {
+		keep->used = 0;
 		keep->next = NULL;
+	}
 	a->head = keep;
 	a->taken = keep ? keep->cap : 0;
 	a->over = false;

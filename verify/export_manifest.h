@@ -39,7 +39,10 @@ struct export_range {
 int export_key_parse(const char *key, size_t len, struct export_range *out);
 
 /* Started manifest: returns 0 and the outputFormat (UNKNOWN when the field
- * is absent: it appears only when the request gave it), or -1 with why. */
+ * is absent: it appears only when the request gave it), or -1 with why.
+ * Both manifests are input errors (-1, why naming the field: "started
+ * manifest: the field 'outputFormat' appears twice") when a top-level field
+ * name repeats: a reader could take either of the two. */
 int export_started_parse(const uint8_t *buf, size_t len, enum export_format *out, char *why,
 			 size_t cap);
 
@@ -52,8 +55,16 @@ int export_completed_parse(const uint8_t *buf, size_t len,
 			   int (*fn)(void *ctx, const char *key, size_t len), void *ctx, char *why,
 			   size_t cap);
 
-/* Guess the format of a data object from its first bytes: the Ion binary
- * version marker, a JSON object (first field name quoted), else Ion text. */
+/* The format of a data object from its first bytes (its first block):
+ * Ion binary if it starts with the version marker E0 01 00 EA; JSON if the
+ * first non-whitespace byte is '{' and the next non-whitespace byte is '"'
+ * (JSON quotes every field name; QLDB's Ion text never does, and carries
+ * hashes as blobs {{...}} where JSON has base64 strings); else Ion text.
+ * Ion text with a quoted first field name ({"a":1}) is valid JSON too and
+ * is taken as JSON: that is safe, since a block read in the wrong mode
+ * fails (a blob where JSON mode wants a string, or the reverse) and never
+ * passes. A JSON array or a byte-order mark makes it Ion text, which then
+ * fails the same way. */
 enum export_format export_format_detect(const uint8_t *head, size_t n);
 
 #endif

@@ -52,10 +52,13 @@ enum ion_type {
 #define ION_MAX_VALUE_BYTES (64u << 20) /* one top-level value */
 #define ION_MAX_ANNOTATIONS 64		/* on one value */
 #define ION_MAX_SYMBOLS (1u << 20)	/* local symbol table entries */
-/* Memory one top-level value's tree may take (arena bytes, not input bytes):
- * a tree node is about 100 bytes, so 64 MiB of small ints would need 3 GB.
- * 256 MiB holds any QLDB block (a transaction is at most 4 MB) many times
- * over; beyond it the reader fails with ION_ERR_LIMIT naming this limit. */
+/* Memory one top-level value's tree may take (arena bytes, not input bytes).
+ * A tree node is about 100 bytes, so ION_MAX_VALUE_BYTES of small ints
+ * (2-4 input bytes each) would need about 3 GB; 256 MiB is four times
+ * ION_MAX_VALUE_BYTES, enough for a value of that size made mostly of
+ * strings or blobs, and holds a QLDB block (a
+ * transaction is at most ~4 MB, some 40 MB of tree at worst) with room to
+ * spare. Beyond it the reader fails with ION_ERR_LIMIT naming this limit. */
 #define ION_MAX_ARENA_BYTES ((size_t)256 << 20)
 /* |decimal exponent|: both readers enforce it, so every value read from
  * binary can be written as text and read back (and no 10^15-digit text). */
@@ -160,10 +163,12 @@ struct ion_arena *ion_arena_new(void);
 void *ion_arena_alloc(struct ion_arena *a, size_t n); /* 16-byte aligned; NULL on OOM */
 void ion_arena_reset(struct ion_arena *a);	      /* keeps one chunk */
 void ion_arena_free(struct ion_arena *a);
-/* The budget (default ION_MAX_ARENA_BYTES) for what is taken between two
- * resets; an allocation past it returns NULL and sets the over-limit flag
- * (cleared by reset). */
+/* The budget (default ION_MAX_ARENA_BYTES) for the chunks taken since the
+ * arena was made or last reset; an allocation past it returns NULL and sets
+ * the over-limit flag (cleared by reset). The readers turn that NULL into
+ * ION_ERR_LIMIT naming ION_MAX_ARENA_BYTES and the budget. */
 void ion_arena_set_limit(struct ion_arena *a, size_t bytes);
+size_t ion_arena_limit(const struct ion_arena *a);
 bool ion_arena_over_limit(const struct ion_arena *a);
 
 /* --- Reader ------------------------------------------------------------
@@ -181,8 +186,11 @@ struct ion_reader *ion_reader_open_buffer(const uint8_t *buf, size_t len);
 struct ion_reader *ion_reader_open_source(ion_source_fn fn, void *ctx);
 void ion_reader_free(struct ion_reader *r);
 bool ion_reader_is_binary(const struct ion_reader *r);
-/* A smaller memory budget per top-level value than ION_MAX_ARENA_BYTES
- * (for tests, or callers that know their values are small). */
+/* The memory budget per top-level value (the reader's arena is reset before
+ * each): ION_MAX_ARENA_BYTES unless set here, smaller for tests or callers
+ * that know their values are small. A value that needs more fails
+ * ion_reader_next with ION_ERR_LIMIT: "the value needs more than 256 MiB of
+ * memory (ION_MAX_ARENA_BYTES)" (the budget in MiB, or bytes below 1 MiB). */
 void ion_reader_set_arena_limit(struct ion_reader *r, size_t bytes);
 
 /* Next top-level user value. System values (version markers, local symbol
@@ -196,7 +204,9 @@ int ion_reader_next(struct ion_reader *r, const struct ion_value **out, struct i
 size_t ion_reader_offset(const struct ion_reader *r);
 
 /* Convenience: parse exactly one top-level value from text or binary.
- * The value lives in arena a. Returns 0 or negative status. */
+ * The value lives in arena a, within a's budget (ion_arena_set_limit;
+ * ION_MAX_ARENA_BYTES for a new arena; ION_ERR_LIMIT past it, as above).
+ * Returns 0 or negative status. */
 int ion_parse_one(const uint8_t *buf, size_t len, struct ion_arena *a, const struct ion_value **out,
 		  struct ion_error *err);
 /* The same into a new arena, with a one-line reason: on failure why holds

@@ -73,7 +73,6 @@ struct ion_reader {
 	struct ion_error xerr;
 	bool binary, done;
 	struct ion_arena *arena;
-	size_t arena_limit; /* its budget, for the message */
 	struct ion_symtab *st;
 	int status; /* sticky error, 0 if none */
 	struct ion_error err;
@@ -253,7 +252,6 @@ static struct ion_reader *rd_new(void)
 	if (!r)
 		return NULL;
 	r->arena = ion_arena_new();
-	r->arena_limit = ION_MAX_ARENA_BYTES;
 	r->st = ion_symtab_new();
 	if (!r->arena || !r->st) {
 		ion_arena_free(r->arena);
@@ -478,15 +476,15 @@ static int rd_more(struct ion_reader *r, struct ion_error *e)
 void ion_reader_set_arena_limit(struct ion_reader *r, size_t bytes)
 {
 	ion_arena_set_limit(r->arena, bytes);
-	r->arena_limit = bytes;
 }
 
 /* An allocation refused for the arena budget is a named limit, not "out of
  * memory": rewrite the error so the message says which limit. */
-static int rd_budget(struct ion_arena *a, int rc, struct ion_error *e, size_t limit)
+static int rd_budget(const struct ion_arena *a, int rc, struct ion_error *e)
 {
 	if (rc != ION_ERR_NOMEM || !ion_arena_over_limit(a))
 		return rc;
+	size_t limit = ion_arena_limit(a);
 	return ion_error_set(e, ION_ERR_LIMIT,
 			     "the value needs more than %zu %s of memory (ION_MAX_ARENA_BYTES)",
 			     limit >= (1u << 20) ? limit >> 20 : limit,
@@ -532,7 +530,7 @@ int ion_reader_next(struct ion_reader *r, const struct ion_value **out, struct i
 				continue;
 			return rd_fail(r, rc, &e, true, err);
 		}
-		rc = rd_budget(r->arena, rc, &e, r->arena_limit);
+		rc = rd_budget(r->arena, rc, &e);
 		return rd_fail(r, rc, &e, true, err);
 	}
 }
@@ -644,7 +642,7 @@ int ion_parse_one(const uint8_t *buf, size_t len, struct ion_arena *a, const str
 	}
 	ion_symtab_free(st);
 	if (rc < 0) {
-		rc = rd_budget(a, rc, &e, ION_MAX_ARENA_BYTES);
+		rc = rd_budget(a, rc, &e);
 		e.code = rc;
 		e.line = e.column = 0;
 		if (e.offset > len)

@@ -3,6 +3,7 @@
  */
 #include "ion_struct.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,11 +39,20 @@ static int field_cmp(const void *x, const void *y)
 	return a->pos < b->pos ? -1 : a->pos > b->pos; /* equal names in input order */
 }
 
+/* Same name: lengths first, so most pairs cost no memcmp. */
+static bool name_eq(const struct ion_symbol *a, const struct ion_symbol *b)
+{
+	if (!a->text || !b->text)
+		return !a->text && !b->text && a->sid == b->sid;
+	return a->len == b->len &&
+	       (a->len == 0 || (a->text[0] == b->text[0] && memcmp(a->text, b->text, a->len) == 0));
+}
+
 static const struct ion_value *dup_pairwise(const struct ion_value *s)
 {
 	for (const struct ion_value *c = s->u.c.first_child; c; c = c->next)
 		for (const struct ion_value *p = s->u.c.first_child; p != c; p = p->next)
-			if (name_cmp(&p->field_name, &c->field_name) == 0)
+			if (name_eq(&p->field_name, &c->field_name))
 				return c;
 	return NULL;
 }

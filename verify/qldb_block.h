@@ -88,12 +88,19 @@ struct qldb_block_result {
 	struct qldb_address addr;
 	struct qldb_hash block_hash;	/* as published */
 	struct qldb_hash previous_hash; /* as published (may be empty at genesis) */
-	size_t revisions;		/* entries in revisions */
-	size_t recomputed;		/* revision hashes recomputed from their content */
-	size_t redacted;		/* of those, recomputed via dataHash */
-	size_t hash_only;		/* internal revisions with no content: leaf as given */
-	size_t unproven;		/* content present but not recomputable (noted) */
-	size_t failures;		/* checks failed in this block */
+	/* Revisions by kind. revisions = recomputed + hash_only + unproven +
+	 * those that failed a content check (uncovered-content, or metadata/data
+	 * that cannot be Ion-hashed), which are in none of the three. */
+	size_t revisions;  /* entries in revisions */
+	size_t recomputed; /* hash recomputed from content (data, dataHash, or a
+			      deleted document's metadata); a mismatch is a failure */
+	size_t redacted;   /* of those, recomputed via dataHash */
+	size_t hash_only;  /* {hash} or {hash, blockAddress}: internal revisions, no
+			      content; the hash is a leaf as given, nothing unproven */
+	size_t unproven;   /* content present but not recomputed (JSON mode, or a
+			      deleted document's hash that is not IonHash(metadata));
+			      each one reported through rep->note */
+	size_t failures;   /* checks failed in this block */
 };
 
 struct qldb_checker;
@@ -157,8 +164,11 @@ int qldb_revision_hash(struct qldb_checker *c, const struct ion_value *rev, enum
  * and metadata) or annotations on the block are failures. A revision's
  * blockAddress must be the block's; the block's transactionId must equal
  * every revision's metadata.txId (which the revision hash covers). Only
- * blockTimestamp is left unhashed and unchecked, as QLDB's format has it.
- * Revisions whose content was not proven are reported through rep->note. */
+ * blockTimestamp is left unhashed and unchecked, as QLDB's format has it
+ * (no hash covers it and nothing hashed repeats it).
+ * rep->note is called exactly for the revisions counted in out->unproven
+ * ("block S:N revision i: ... UNVERIFIED"); hash-only revisions go to
+ * rep->pass. Every message is one line with no control bytes. */
 int qldb_block_check(struct qldb_checker *c, const struct ion_value *block, enum qldb_mode mode,
 		     const struct qldb_report *rep, struct qldb_block_result *out);
 

@@ -44,9 +44,17 @@ struct qldb_proof_input {
 	size_t tip_len;
 };
 
-/* Returns 0 when everything was proven, 1 when an integrity check failed
- * (each failure reported), or -1 on an input error (why: one line naming the
- * field). Proven steps go to rep->pass. */
+/* Returns 0 when every check that ran passed, 1 when an integrity check
+ * failed (each failure reported), or -1 on an input error (why: one line
+ * naming the field). Proven steps go to rep->pass. Something that could not
+ * be proven goes to rep->note, and a return of 0 then does NOT mean proven:
+ * callers learn "not everything was proven" from rep->note having been
+ * called (verify-proof maps that to exit 3, UNVERIFIED). Notes are made for
+ * a bare revision hash (no Revision text), a deleted document's revision
+ * whose hash is not IonHash(metadata), and any revision or block content
+ * that is not recomputed. Content no hash covers (a revision's data without
+ * metadata, a repeated or unknown field, annotations) is a failure
+ * (uncovered-content, 1), never a note. */
 int qldb_proof_verify(struct qldb_checker *c, const struct qldb_proof_input *in,
 		      const struct qldb_report *rep, char *why, size_t cap);
 

@@ -5,7 +5,9 @@
  * crash, overflow or multi-line message. The first tests are regressions
  * for what tests/fuzz/fuzz_export.c found; the rest are hand-written
  * (truncated Ion, wrong field types, huge lengths and sequence numbers, bad
- * base64, empty files). Expected messages follow the headers' contracts.
+ * base64, empty files), and block order within an object (swapped blocks
+ * are out of order, not missing; a real gap stays missing). Expected
+ * messages follow the headers' contracts.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -418,6 +420,105 @@ static void test_proof_input_errors_name_the_field(void **state)
 	qldb_checker_free(c);
 }
 
+/* ---- block order within an object ------------------------------------------ */
+
+/* Feed blocks with these sequence numbers (range first..last, -1 ends the
+ * list) through export_object; the sequence failures' messages, one per
+ * line, into out. Returns how many there were. */
+static int sequence_failures(const int *seqs, int64_t first, int64_t last, char *out, size_t cap)
+{
+	struct qldb_checker *c = qldb_checker_new();
+	assert_non_null(c);
+	struct export_range range = { .strand = "KmA3ZZca7vAIiJAK9S5Iwl",
+				      .first = first,
+				      .last = last };
+	struct export_object o;
+	export_object_init(&o, c, QLDB_MODE_ION, &range);
+	for (const int *s = seqs; *s >= 0; s++) {
+		char text[1024], seq[24];
+		snprintf(seq, sizeof seq, "%d", *s);
+		snprintf(text, sizeof text, BLOCK_FMT, "\"KmA3ZZca7vAIiJAK9S5Iwl\"", seq);
+		struct ion_arena *a;
+		const struct ion_value *v;
+		char why[WHY_MAX];
+		assert_int_equal(ion_parse_one_alloc((const uint8_t *)text, strlen(text), NULL, &a,
+						     &v, why, sizeof why),
+				 0);
+		export_object_block(&o, v);
+		ion_arena_free(a);
+	}
+	export_object_finish(&o);
+	int n = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < o.n_failures; i++) {
+		const struct qldb_failure *f = &o.failures[i];
+		assert_one_line(f->message);
+		if (f->kind != QLDB_CHECK_SEQUENCE && f->kind != QLDB_CHECK_RANGE)
+			continue; /* the made-up hashes fail block-hash: not looked at */
+		snprintf(out + strlen(out), cap - strlen(out), "%s%lld %s", n ? "\n" : "",
+			 (long long)f->seq, f->message);
+		n++;
+	}
+	export_object_free(&o);
+	qldb_checker_free(c);
+	return n;
+}
+
+static void test_swapped_blocks_are_out_of_order_not_missing(void **state)
+{
+	(void)state;
+	char got[2048];
+	/* 3,5,4,6: block 4 came late; it was never missing */
+	assert_int_equal(sequence_failures((const int[]){ 3, 5, 4, 6, -1 }, 3, 6, got, sizeof got),
+			 1);
+	assert_string_equal(got, "4 sequence: block 4 is out of order: it comes after block 5");
+	/* two blocks late, in order */
+	assert_int_equal(
+		sequence_failures((const int[]){ 3, 6, 4, 5, 7, -1 }, 3, 7, got, sizeof got), 1);
+	assert_string_equal(got,
+			    "4 sequence: blocks 4-5 are out of order: they come after block 6");
+	/* late by more than one block */
+	assert_int_equal(
+		sequence_failures((const int[]){ 3, 5, 6, 4, 7, -1 }, 3, 7, got, sizeof got), 1);
+	assert_string_equal(got, "4 sequence: block 4 is out of order: it comes after block 5");
+	/* two separate swaps */
+	assert_int_equal(
+		sequence_failures((const int[]){ 1, 3, 2, 4, 6, 5, 7, -1 }, 1, 7, got, sizeof got),
+		2);
+	assert_string_equal(got, "2 sequence: block 2 is out of order: it comes after block 3\n"
+				 "5 sequence: block 5 is out of order: it comes after block 6");
+}
+
+static void test_a_real_gap_stays_missing(void **state)
+{
+	(void)state;
+	char got[2048];
+	assert_int_equal(sequence_failures((const int[]){ 3, 5, 6, -1 }, 3, 6, got, sizeof got), 1);
+	assert_string_equal(got, "4 sequence: block 4 is missing: block 5 follows block 3");
+	/* one of two came late, the other never did */
+	assert_int_equal(sequence_failures((const int[]){ 3, 6, 4, 7, -1 }, 3, 7, got, sizeof got),
+			 1);
+	assert_string_equal(got, "4 sequence: block 5 is missing: block 6 follows block 3 (the "
+				 "rest of blocks 4-5 are out of order, after it)");
+	/* late blocks in any order fill the gap */
+	assert_int_equal(
+		sequence_failures((const int[]){ 3, 6, 5, 4, 7, -1 }, 3, 7, got, sizeof got), 1);
+	assert_string_equal(got,
+			    "4 sequence: blocks 4-5 are out of order: they come after block 6");
+	/* missing blocks that are not one run are counted */
+	assert_int_equal(sequence_failures((const int[]){ 1, 5, 3, 6, -1 }, 1, 6, got, sizeof got),
+			 1);
+	assert_string_equal(got, "2 sequence: 2 of blocks 2-4 are missing (the first 2): block 5 "
+				 "follows block 1, the others came later, out of order");
+	/* a block repeated is not a fill */
+	assert_int_equal(sequence_failures((const int[]){ 3, 5, 4, 4, -1 }, 3, 5, got, sizeof got),
+			 3);
+	assert_string_equal(got, "4 sequence: block 4 is out of order: it comes after block 5\n"
+				 "6 sequence: expected block 6 after block 5, found block 4 (out "
+				 "of order or repeated)\n"
+				 "5 range: the object ends at block 4, but its key says 5");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -430,6 +531,8 @@ int main(void)
 		cmocka_unit_test(test_huge_lengths_and_numbers_are_rejected),
 		cmocka_unit_test(test_bad_base64_is_rejected),
 		cmocka_unit_test(test_proof_input_errors_name_the_field),
+		cmocka_unit_test(test_swapped_blocks_are_out_of_order_not_missing),
+		cmocka_unit_test(test_a_real_gap_stays_missing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -99,6 +99,21 @@ static void test_format_detection(void **state)
 			 EXPORT_FORMAT_JSON);
 	assert_int_equal(export_format_detect((const uint8_t *)"{blockAddress:", 14),
 			 EXPORT_FORMAT_ION_TEXT);
+	/* whitespace around the brace is skipped */
+	assert_int_equal(export_format_detect((const uint8_t *)" \n{ \t\"blockAddress\"", 20),
+			 EXPORT_FORMAT_JSON);
+	/* only a quoted first field name makes JSON: the binary marker must be
+	 * exact, and anything else (a list, a BOM, an annotation) is Ion text */
+	assert_int_equal(export_format_detect((const uint8_t *)"\xE0\x01\x00\xEB", 4),
+			 EXPORT_FORMAT_ION_TEXT);
+	assert_int_equal(export_format_detect((const uint8_t *)"[{\"a\":1}]", 9),
+			 EXPORT_FORMAT_ION_TEXT);
+	assert_int_equal(export_format_detect((const uint8_t *)"\xEF\xBB\xBF{\"a\"", 7),
+			 EXPORT_FORMAT_ION_TEXT);
+	assert_int_equal(export_format_detect((const uint8_t *)"x::{\"a\":1}", 10),
+			 EXPORT_FORMAT_ION_TEXT);
+	assert_int_equal(export_format_detect((const uint8_t *)"{", 1), EXPORT_FORMAT_ION_TEXT);
+	assert_int_equal(export_format_detect(NULL, 0), EXPORT_FORMAT_ION_TEXT);
 }
 
 int main(void)

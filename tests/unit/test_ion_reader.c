@@ -4,7 +4,9 @@
  * values and the same errors as buffer mode, binary/text detection,
  * UTF-16/UTF-32 input (with and without a BOM), error positions (line and
  * column for text, byte offset for binary), sticky errors, the value size
- * limit, source failures, ion_reader_offset and ion_parse_one.
+ * limit, the memory budget per value (ION_MAX_ARENA_BYTES, lowered with
+ * ion_reader_set_arena_limit / ion_arena_set_limit so the tests stay
+ * small), source failures, ion_reader_offset and ion_parse_one.
  *
  * Text cases go through the text parser (verify/ion_text.c), so they test
  * the facade together with it.
@@ -724,6 +726,152 @@ static void test_value_over_the_size_limit_is_rejected(void **state)
 	ion_reader_free(r);
 }
 
+/* ---- memory budget per top-level value (ION_MAX_ARENA_BYTES) ------------ */
+
+#define BUDGET_SMALL (64u << 10)
+#define BUDGET_INTS 20000 /* small ints: far more than 64 KiB of tree */
+
+/* "[0,1,...,9,0,...]" of BUDGET_INTS ints, then " {a:1}" (malloc'd). */
+static char *int_list_text(size_t *len)
+{
+	size_t cap = BUDGET_INTS * 2 + 16, n = 0;
+	char *t = malloc(cap);
+	assert_non_null(t);
+	t[n++] = '[';
+	for (int i = 0; i < BUDGET_INTS; i++)
+		n += (size_t)snprintf(t + n, cap - n, "%d,", i % 10);
+	n += (size_t)snprintf(t + n, cap - n, "] {a:1}");
+	*len = n;
+	return t;
+}
+
+/* The same list in Ion binary: BVM, list header, 0x21 0x0N per int. */
+static uint8_t *int_list_binary(size_t *len)
+{
+	size_t body = (size_t)BUDGET_INTS * 2, n = 0;
+	uint8_t *b = malloc(body + 16);
+	assert_non_null(b);
+	static const uint8_t bvm[] = { 0xE0, 0x01, 0x00, 0xEA, 0xBE };
+	memcpy(b, bvm, sizeof bvm);
+	n = sizeof bvm;
+	n += put_varuint(b + n, body);
+	for (int i = 0; i < BUDGET_INTS; i++) {
+		b[n++] = 0x21;
+		b[n++] = (uint8_t)(1 + i % 9);
+	}
+	*len = n;
+	return b;
+}
+
+/* The budget error: ION_ERR_LIMIT, one line naming the limit and budget. */
+static void expect_budget_error(int rc, const struct ion_error *e, const char *budget)
+{
+	assert_int_equal(rc, ION_ERR_LIMIT);
+	char want[128];
+	snprintf(want, sizeof want, "the value needs more than %s of memory (ION_MAX_ARENA_BYTES)",
+		 budget);
+	assert_string_equal(e->msg, want);
+}
+
+static void test_value_over_the_memory_budget_names_the_limit(void **state)
+{
+	(void)state;
+	size_t len;
+	char *t = int_list_text(&len);
+	const struct ion_value *v;
+	struct ion_error e = { 0 };
+	/* buffer and source mode, text */
+	struct ion_reader *r = ion_reader_open_buffer((const uint8_t *)t, len);
+	ion_reader_set_arena_limit(r, BUDGET_SMALL);
+	expect_budget_error(ion_reader_next(r, &v, &e), &e, "65536 bytes");
+	assert_int_equal(e.line, 1); /* placed in the list */
+	/* sticky, like every reader error */
+	expect_budget_error(ion_reader_next(r, &v, &e), &e, "65536 bytes");
+	ion_reader_free(r);
+	struct mem_src m = { .data = (const uint8_t *)t, .len = len, .chunk = 4096 };
+	r = ion_reader_open_source(mem_read, &m);
+	ion_reader_set_arena_limit(r, BUDGET_SMALL);
+	expect_budget_error(ion_reader_next(r, &v, &e), &e, "65536 bytes");
+	ion_reader_free(r);
+	/* binary */
+	size_t blen;
+	uint8_t *b = int_list_binary(&blen);
+	r = ion_reader_open_buffer(b, blen);
+	ion_reader_set_arena_limit(r, BUDGET_SMALL);
+	expect_budget_error(ion_reader_next(r, &v, &e), &e, "65536 bytes");
+	ion_reader_free(r);
+	/* a budget of whole MiB is named in MiB (a node is ~100 bytes) */
+	r = ion_reader_open_buffer((const uint8_t *)t, len);
+	ion_reader_set_arena_limit(r, 1u << 20);
+	expect_budget_error(ion_reader_next(r, &v, &e), &e, "1 MiB");
+	ion_reader_free(r);
+	r = ion_reader_open_buffer((const uint8_t *)t, len);
+	ion_reader_set_arena_limit(r, 8u << 20);
+	assert_int_equal(ion_reader_next(r, &v, &e), 1);
+	ion_reader_free(r);
+	free(b);
+	free(t);
+}
+
+static void test_values_within_the_budget_read_and_the_budget_is_per_value(void **state)
+{
+	(void)state;
+	size_t len;
+	char *t = int_list_text(&len);
+	const struct ion_value *v;
+	struct ion_error e = { 0 };
+	/* the default budget (ION_MAX_ARENA_BYTES) reads the list */
+	struct ion_reader *r = ion_reader_open_buffer((const uint8_t *)t, len);
+	assert_int_equal(ion_reader_next(r, &v, &e), 1);
+	assert_int_equal(v->u.c.count, BUDGET_INTS);
+	assert_int_equal(ion_reader_next(r, &v, &e), 1);
+	assert_int_equal(v->type, ION_TYPE_STRUCT);
+	ion_reader_free(r);
+	/* many values that each fit: the arena is reset between them, so a
+	 * stream far larger than the budget reads */
+	size_t cap = 200000, n = 0;
+	char *many = malloc(cap);
+	assert_non_null(many);
+	for (int i = 0; i < 10000; i++)
+		n += (size_t)snprintf(many + n, cap - n, "[%d,%d,%d] ", i, i, i);
+	r = ion_reader_open_buffer((const uint8_t *)many, n);
+	ion_reader_set_arena_limit(r, BUDGET_SMALL);
+	int count = 0, rc;
+	while ((rc = ion_reader_next(r, &v, &e)) == 1)
+		count++;
+	assert_int_equal(rc, 0);
+	assert_int_equal(count, 10000);
+	ion_reader_free(r);
+	free(many);
+	free(t);
+}
+
+static void test_parse_one_obeys_the_arena_budget(void **state)
+{
+	(void)state;
+	size_t len;
+	char *t = int_list_text(&len);
+	len -= strlen(" {a:1}"); /* just the list */
+	const struct ion_value *v;
+	struct ion_error e = { 0 };
+	struct ion_arena *a = ion_arena_new();
+	assert_non_null(a);
+	assert_true(ion_arena_limit(a) == ION_MAX_ARENA_BYTES);
+	ion_arena_set_limit(a, BUDGET_SMALL);
+	expect_budget_error(ion_parse_one((const uint8_t *)t, len, a, &v, &e), &e, "65536 bytes");
+	assert_true(ion_arena_over_limit(a));
+	ion_arena_reset(a); /* clears the flag; the budget stays */
+	assert_false(ion_arena_over_limit(a));
+	assert_true(ion_arena_limit(a) == BUDGET_SMALL);
+	assert_int_equal(ion_parse_one((const uint8_t *)"[1,2]", 5, a, &v, &e), 0);
+	ion_arena_set_limit(a, ION_MAX_ARENA_BYTES);
+	ion_arena_reset(a);
+	assert_int_equal(ion_parse_one((const uint8_t *)t, len, a, &v, &e), 0);
+	assert_int_equal(v->u.c.count, BUDGET_INTS);
+	ion_arena_free(a);
+	free(t);
+}
+
 /* ---- ion_parse_one ------------------------------------------------------ */
 
 static void test_parse_one_wants_exactly_one_value(void **state)
@@ -781,6 +929,9 @@ int main(void)
 		cmocka_unit_test(test_source_failure_is_an_io_error),
 		cmocka_unit_test(test_source_failing_at_once_is_an_io_error),
 		cmocka_unit_test(test_value_over_the_size_limit_is_rejected),
+		cmocka_unit_test(test_value_over_the_memory_budget_names_the_limit),
+		cmocka_unit_test(test_values_within_the_budget_read_and_the_budget_is_per_value),
+		cmocka_unit_test(test_parse_one_obeys_the_arena_budget),
 		cmocka_unit_test(test_parse_one_wants_exactly_one_value),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -5,10 +5,14 @@
  * single flipped bit in blockHash, a revision data value, an
  * entriesHashList element or transactionInfo fails the check that covers it.
  * Soundness: content no recomputed hash covers (data without metadata, a
- * second field, unknown fields, annotations, a revision address or
- * transactionId that disagrees with what is hashed) fails as
- * uncovered-content; hash-only revisions count as such; a deleted-document
- * revision is proven when its hash is IonHash(metadata), else unproven.
+ * second field in a revision, block, metadata, transactionInfo or
+ * redactionInfo, unknown fields, annotations, data with dataHash, a revision
+ * address or transactionId that disagrees with what is hashed) fails as
+ * uncovered-content, each starting from the vector edited as text; hash-only
+ * revisions count as such with no note; a deleted-document revision is
+ * proven when its hash is IonHash(metadata), else unproven (a note, not a
+ * failure); in JSON mode content is unproven, and a block read in the wrong
+ * mode fails.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -110,6 +114,10 @@ static void test_real_block_100_passes_every_check(void **state)
 	assert_int_equal(r.failures, 0);
 	assert_int_equal(r.revisions, 1);
 	assert_int_equal(r.recomputed, 1);
+	assert_int_equal(r.redacted, 0);
+	assert_int_equal(r.hash_only, 0);
+	assert_int_equal(r.unproven, 0);
+	assert_int_equal(t.notes, 0);
 	assert_int_equal(r.addr.seq, 100);
 	assert_string_equal(r.addr.strand, "KmA3ZZca7vAIiJAK9S5Iwl");
 	char b[QLDB_HASH_B64_LEN];
@@ -222,6 +230,9 @@ static void test_redacted_revision_uses_data_hash(void **state)
 	struct tally t = check(&f, &r);
 	assert_int_equal(t.total, 0);
 	assert_int_equal(r.recomputed, 1);
+	assert_int_equal(r.redacted, 1);
+	assert_int_equal(r.unproven, 0);
+	assert_int_equal(t.notes, 0);
 	unload(&f);
 	free(data);
 	free(t0);
@@ -372,6 +383,21 @@ static void test_revision_address_other_than_the_block_fails(void **state)
 		&r);
 	assert_int_equal(t.fails[QLDB_CHECK_CONTENT], 1);
 	assert_int_equal(t.total, 1);
+	/* the same address with something riding along is not the same */
+	static const char *const OTHER[] = {
+		"blockAddress:{strandId:\"KmA3ZZca7vAIiJAK9S5Iwl\",sequenceNo:100,note:1}",
+		"blockAddress:x::{strandId:\"KmA3ZZca7vAIiJAK9S5Iwl\",sequenceNo:100}",
+		"blockAddress:{strandId:\"KmA3ZZca7vAIiJAK9S5Iwm\",sequenceNo:100}",
+		"blockAddress:{strandId:\"KmA3ZZca7vAIiJAK9S5Iwl\",sequenceNo:100,sequenceNo:7}",
+		"blockAddress:\"KmA3ZZca7vAIiJAK9S5Iwl:100\"",
+	};
+	for (size_t i = 0; i < sizeof OTHER / sizeof OTHER[0]; i++) {
+		char rev[2048];
+		snprintf(rev, sizeof rev, "{%s," REV_HASH "," REV_DATA "," REV_META "}", OTHER[i]);
+		t = check_revision(rev, &r);
+		assert_int_equal(t.fails[QLDB_CHECK_CONTENT], 1);
+		assert_int_equal(t.total, 1);
+	}
 }
 
 static void test_changed_transaction_id_fails(void **state)
@@ -413,6 +439,9 @@ static void test_unknown_or_repeated_block_field_fails(void **state)
 		struct qldb_block_result r;
 		struct tally t = check(&f, &r);
 		assert_int_equal(t.fails[QLDB_CHECK_CONTENT], 1);
+		assert_int_equal(t.total, 1);
+		/* the block is still checked as far as possible */
+		assert_int_equal(t.passes, 5);
 		unload(&f);
 		free(t0);
 	}
@@ -446,6 +475,140 @@ static void test_deleted_revision_with_metadata_hash_is_recomputed(void **state)
 	assert_int_equal(r.recomputed, 2);
 	assert_int_equal(r.unproven, 0);
 	unload(&f);
+	free(t0);
+}
+
+static void test_hash_only_revision_with_its_address_is_hash_only(void **state)
+{
+	(void)state;
+	struct qldb_block_result r;
+	struct tally t = check_revision("{" REV_ADDR "," REV_HASH "}", &r);
+	assert_int_equal(t.total, 0);
+	assert_int_equal(t.notes, 0);
+	assert_int_equal(r.hash_only, 1);
+	assert_int_equal(r.recomputed, 0);
+	assert_int_equal(r.unproven, 0);
+	/* hash-only, root, transactionInfo, entries, block */
+	assert_int_equal(t.passes, 5);
+}
+
+static void test_repeated_field_in_metadata_fails(void **state)
+{
+	(void)state;
+	/* IonHash covers both txIds, but a reader looking txId up sees one */
+	struct qldb_block_result r;
+	struct tally t =
+		check_revision("{" REV_ADDR "," REV_HASH "," REV_DATA
+			       ",metadata:{id:\"JUJgkIcNbhS2goq8RqLuZ4\",version:3,"
+			       "txTime:2019-09-16T19:37:05.344Z,txId:\"FnQeJBAicTX0Ah32ZnVtSX\","
+			       "txId:\"AAAAAAAAAAAAAAAAAAAAAA\"}}",
+			       &r);
+	assert_int_equal(t.fails[QLDB_CHECK_CONTENT], 1);
+	assert_int_equal(r.recomputed, 0);
+}
+
+static void test_repeated_field_in_transaction_or_redaction_info_fails(void **state)
+{
+	(void)state;
+	static const char *const EDIT[][2] = {
+		/* a second statements list at the top of transactionInfo */
+		{ "transactionInfo:{", "transactionInfo:{statements:[]," },
+		/* redactionInfo with a repeated field */
+		{ "revisions:[", "redactionInfo:{tableId:\"a\",tableId:\"b\"},revisions:[" },
+	};
+	for (size_t i = 0; i < sizeof EDIT / sizeof EDIT[0]; i++) {
+		char *t0 = block_text();
+		struct fixture f = { .text = replace(t0, EDIT[i][0], EDIT[i][1]) };
+		load(&f, f.text);
+		struct qldb_block_result r;
+		struct tally t = check(&f, &r);
+		assert_int_equal(t.fails[QLDB_CHECK_CONTENT], 1);
+		/* both are hashed whole, so the membership check fails too, and
+		 * the rest of the block is still checked */
+		assert_int_equal(t.total, 2);
+		assert_int_equal(
+			t.fails[i == 0 ? QLDB_CHECK_TRANSACTION_INFO : QLDB_CHECK_REDACTION_INFO],
+			1);
+		assert_int_equal(t.passes, i == 0 ? 4 : 5);
+		unload(&f);
+		free(t0);
+	}
+}
+
+/* The vector as its JSON down-conversion would carry it: every blob
+ * {{base64}} becomes the string "base64" (malloc'd). */
+static char *blobs_to_strings(const char *s)
+{
+	char *o = malloc(strlen(s) + 1), *q = o;
+	assert_non_null(o);
+	while (*s) {
+		if (s[0] == '{' && s[1] == '{') {
+			const char *end = strstr(s, "}}");
+			assert_non_null(end);
+			*q++ = '"';
+			memcpy(q, s + 2, (size_t)(end - s - 2));
+			q += end - s - 2;
+			*q++ = '"';
+			s = end + 2;
+		} else {
+			*q++ = *s++;
+		}
+	}
+	*q = '\0';
+	return o;
+}
+
+static void test_json_mode_content_is_unproven_and_hash_only_is_not(void **state)
+{
+	(void)state;
+	char *t0 = block_text();
+	struct fixture f = { .text = blobs_to_strings(t0) };
+	load(&f, f.text);
+	struct tally t = { 0 };
+	struct qldb_report rep = { .fail = on_fail, .pass = on_pass, .note = on_note, .ctx = &t };
+	struct qldb_block_result r;
+	assert_int_equal(qldb_block_check(f.c, f.block, QLDB_MODE_JSON, &rep, &r), 0);
+	assert_int_equal(t.total, 0);
+	assert_int_equal(r.unproven, 1);
+	assert_int_equal(t.notes, 1);
+	assert_int_equal(r.recomputed, 0);
+	/* read in the wrong mode a block fails, never passes (so a format
+	 * guessed wrong, export_format_detect, cannot prove anything) */
+	memset(&t, 0, sizeof t);
+	assert_int_equal(qldb_block_check(f.c, f.block, QLDB_MODE_ION, &rep, &r), -1);
+	assert_int_equal(t.fails[QLDB_CHECK_FORMAT], 1);
+	unload(&f);
+	struct fixture w = { .text = strdup(t0) };
+	load(&w, w.text);
+	memset(&t, 0, sizeof t);
+	assert_int_equal(qldb_block_check(w.c, w.block, QLDB_MODE_JSON, &rep, &r), -1);
+	assert_int_equal(t.fails[QLDB_CHECK_FORMAT], 1);
+	unload(&w);
+	/* a hash-only revision has nothing to prove, in JSON too */
+	const char *d = strstr(t0, "revisions:[{");
+	char *rest = strdup(d);
+	char *t1 = replace(t0, rest, "revisions:[{" REV_ADDR "," REV_HASH "}]}");
+	struct fixture g = { .text = blobs_to_strings(t1) };
+	load(&g, g.text);
+	memset(&t, 0, sizeof t);
+	assert_int_equal(qldb_block_check(g.c, g.block, QLDB_MODE_JSON, &rep, &r), 0);
+	assert_int_equal(t.total, 0);
+	assert_int_equal(r.hash_only, 1);
+	assert_int_equal(r.unproven, 0);
+	assert_int_equal(t.notes, 0);
+	unload(&g);
+	/* data without metadata fails in JSON mode as in Ion mode */
+	free(t1);
+	t1 = replace(t0, rest, "revisions:[{" REV_ADDR "," REV_HASH "," REV_DATA_CHANGED "}]}");
+	struct fixture h = { .text = blobs_to_strings(t1) };
+	load(&h, h.text);
+	memset(&t, 0, sizeof t);
+	assert_int_equal(qldb_block_check(h.c, h.block, QLDB_MODE_JSON, &rep, &r), 0);
+	assert_int_equal(t.fails[QLDB_CHECK_CONTENT], 1);
+	assert_int_equal(r.unproven, 0);
+	unload(&h);
+	free(t1);
+	free(rest);
 	free(t0);
 }
 
@@ -498,6 +661,10 @@ int main(void)
 		cmocka_unit_test(test_changed_transaction_id_fails),
 		cmocka_unit_test(test_unknown_or_repeated_block_field_fails),
 		cmocka_unit_test(test_deleted_revision_with_metadata_hash_is_recomputed),
+		cmocka_unit_test(test_hash_only_revision_with_its_address_is_hash_only),
+		cmocka_unit_test(test_repeated_field_in_metadata_fails),
+		cmocka_unit_test(test_repeated_field_in_transaction_or_redaction_info_fails),
+		cmocka_unit_test(test_json_mode_content_is_unproven_and_hash_only_is_not),
 		cmocka_unit_test(test_block_without_transaction_info_is_accepted),
 		cmocka_unit_test(test_not_a_block_is_a_format_failure),
 	};

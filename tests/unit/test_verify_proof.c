@@ -3,6 +3,12 @@
  * outputs against get-digest (verify/qldb_proof.c), and failing on every
  * single-bit change of the digest and of every proof element; the KVS
  * sample (shared/vectors/qldb/kvs-nodejs/sampleLedgerInfo.json) must fail.
+ * Soundness: a revision whose content no hash covers (data without
+ * metadata, a second data field) fails as uncovered-content even though
+ * its hash folds to the digest; what cannot be proven (a bare revision
+ * hash, a deleted document's revision whose hash is not IonHash(metadata))
+ * is a note, so the caller does not report it as VERIFIED; a hash-only
+ * revision has no content, so nothing is noted.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,13 +26,18 @@
 
 struct tally {
 	int fails[QLDB_CHECK_COUNT];
-	int total;
+	int total, notes;
 };
 static void on_fail(void *ctx, const struct qldb_failure *f)
 {
 	struct tally *t = ctx;
 	t->fails[f->kind]++;
 	t->total++;
+}
+static void on_note(void *ctx, const char *line)
+{
+	(void)line;
+	((struct tally *)ctx)->notes++;
 }
 
 /* obj.name.IonText of a vector file (malloc'd) or NULL. */
@@ -87,7 +98,7 @@ static int run(struct qldb_checker *c, const struct vec *v, bool block, const ch
 		.tip_text = v->tip,
 		.tip_len = strlen(v->tip),
 	};
-	struct qldb_report rep = { .fail = on_fail, .ctx = t };
+	struct qldb_report rep = { .fail = on_fail, .note = on_note, .ctx = t };
 	char why[QLDB_MESSAGE_MAX];
 	return qldb_proof_verify(c, &in, &rep, why, sizeof why);
 }
@@ -121,6 +132,7 @@ static void test_block_and_revision_prove_against_digest(void **state)
 	assert_int_equal(run(c, &v, true, v.bproof, &t), 0);
 	assert_int_equal(run(c, &v, false, v.rproof, &t), 0);
 	assert_int_equal(t.total, 0);
+	assert_int_equal(t.notes, 0);
 	qldb_checker_free(c);
 	vec_free(&v);
 }
@@ -240,6 +252,109 @@ static void test_tip_before_block_fails_address(void **state)
 	vec_free(&v);
 }
 
+/* Replace the first occurrence of a in v->rev with b (or delete it). */
+static void rev_edit(struct vec *v, const char *a, const char *b)
+{
+	char *p = strstr(v->rev, a);
+	assert_non_null(p);
+	size_t n = strlen(v->rev) - strlen(a) + strlen(b);
+	char *o = malloc(n + 1);
+	assert_non_null(o);
+	memcpy(o, v->rev, (size_t)(p - v->rev));
+	strcpy(o + (p - v->rev), b);
+	strcat(o, p + strlen(a));
+	free(v->rev);
+	v->rev = o;
+}
+
+#define VEC_META                                                                                   \
+	",metadata:{id:\"JUJgkIcNbhS2goq8RqLuZ4\",version:3,txTime:2019-09-16T19:37:05.344Z,"      \
+	"txId:\"FnQeJBAicTX0Ah32ZnVtSX\"}"
+
+static void test_revision_data_without_metadata_fails(void **state)
+{
+	(void)state;
+	/* the hash still folds to the digest, but nothing covers this data:
+	 * the old verifier noted it and a caller could read the data as proven */
+	struct vec v;
+	vec_load(&v);
+	rev_edit(&v, VEC_META, "");
+	rev_edit(&v, "City:\"Everett\"", "City:\"Seattle\"");
+	struct qldb_checker *c = qldb_checker_new();
+	struct tally t = { 0 };
+	assert_int_equal(run(c, &v, false, v.rproof, &t), 1);
+	assert_int_equal(t.fails[QLDB_CHECK_CONTENT], 1);
+	assert_int_equal(t.total, 1);
+	assert_int_equal(t.notes, 0);
+	qldb_checker_free(c);
+	vec_free(&v);
+}
+
+static void test_revision_with_a_second_data_field_fails(void **state)
+{
+	(void)state;
+	struct vec v;
+	vec_load(&v);
+	rev_edit(&v, VEC_META, VEC_META ",data:{VIN:\"1N4AL11D75C109151\",City:\"Seattle\"}");
+	struct qldb_checker *c = qldb_checker_new();
+	struct tally t = { 0 };
+	assert_int_equal(run(c, &v, false, v.rproof, &t), 1);
+	assert_int_equal(t.fails[QLDB_CHECK_CONTENT], 1);
+	qldb_checker_free(c);
+	vec_free(&v);
+}
+
+static void test_unproven_revisions_are_notes_and_hash_only_is_not(void **state)
+{
+	(void)state;
+	struct qldb_checker *c = qldb_checker_new();
+	/* deleted document (metadata alone) whose hash is not IonHash(metadata):
+	 * no failure, but a note (the caller must not say VERIFIED) */
+	struct vec v;
+	vec_load(&v);
+	const char *d = strstr(v.rev, ",data:{");
+	const char *m = strstr(v.rev, VEC_META);
+	char *data = strndup(d, (size_t)(m - d));
+	rev_edit(&v, data, "");
+	free(data);
+	struct tally t = { 0 };
+	assert_int_equal(run(c, &v, false, v.rproof, &t), 0);
+	assert_int_equal(t.total, 0);
+	assert_int_equal(t.notes, 1);
+	vec_free(&v);
+	/* hash-only: no content, nothing unproven, nothing noted */
+	vec_load(&v);
+	free(v.rev);
+	v.rev = strdup("{blockAddress:{strandId:\"KmA3ZZca7vAIiJAK9S5Iwl\",sequenceNo:100},"
+		       "hash:{{mHVex/yjHAWjFPpwhBuH2GKXmKJjK2FBa9faqoUVNtg=}}}");
+	memset(&t, 0, sizeof t);
+	assert_int_equal(run(c, &v, false, v.rproof, &t), 0);
+	assert_int_equal(t.total, 0);
+	assert_int_equal(t.notes, 0);
+	/* a bare revision hash without the revision: a note */
+	struct qldb_hash h = { .len = 32 };
+	assert_int_equal(b64_32("mHVex/yjHAWjFPpwhBuH2GKXmKJjK2FBa9faqoUVNtg=", h.b), 0);
+	const char *addr = "{strandId:\"KmA3ZZca7vAIiJAK9S5Iwl\",sequenceNo:100}";
+	struct qldb_proof_input in = {
+		.revision_hash = &h,
+		.address_text = addr,
+		.address_len = strlen(addr),
+		.proof_text = v.rproof,
+		.proof_len = strlen(v.rproof),
+		.digest = v.digest,
+		.tip_text = v.tip,
+		.tip_len = strlen(v.tip),
+	};
+	memset(&t, 0, sizeof t);
+	struct qldb_report rep = { .fail = on_fail, .note = on_note, .ctx = &t };
+	char why[QLDB_MESSAGE_MAX];
+	assert_int_equal(qldb_proof_verify(c, &in, &rep, why, sizeof why), 0);
+	assert_int_equal(t.total, 0);
+	assert_int_equal(t.notes, 1);
+	qldb_checker_free(c);
+	vec_free(&v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -249,6 +364,9 @@ int main(void)
 		cmocka_unit_test(test_every_proof_element_bit_flip_fails),
 		cmocka_unit_test(test_kvs_sample_ledger_info_fails),
 		cmocka_unit_test(test_tip_before_block_fails_address),
+		cmocka_unit_test(test_revision_data_without_metadata_fails),
+		cmocka_unit_test(test_revision_with_a_second_data_field_fails),
+		cmocka_unit_test(test_unproven_revisions_are_notes_and_hash_only_is_not),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
