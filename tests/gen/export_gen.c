@@ -830,8 +830,10 @@ static struct block_out make_block(int64_t seq, struct h32 prev, bool force_norm
 				add(r, vblob("dataHash", &dh));
 				rh[k] = dot(mh, dh);
 			} else {
-				/* deleted document: no public formula; the verifier
-				 * must use the published hash as given */
+				/* deleted document: no public formula; this writes
+				 * IonHash(metadata) (dot with the empty hash), which the
+				 * verifier proves; the attack downgrade-deleted writes
+				 * another hash, which it must list as unproven */
 				rh[k] = mh;
 			}
 			add(r, meta);
