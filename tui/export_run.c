@@ -412,6 +412,20 @@ int export_plan_build(char *const *paths, int n, struct export_plan *plan, char 
 			export_plan_free(plan);
 			return -1;
 		}
+		/* a folder given twice, or one inside another, would read the same
+		 * manifests twice: a usage error, not overlapping ranges */
+		for (int k = 0; k < i; k++) {
+			char other[PATH_MAX];
+			if (realpath(paths[k], other) &&
+			    (path_within(other, root_real) || path_within(root_real, other))) {
+				snprintf(why, cap,
+					 "%s and %s are the same folder or one holds the other: give "
+					 "each export folder once",
+					 paths[k], paths[i]);
+				export_plan_free(plan);
+				return -1;
+			}
+		}
 		memset(&g_found, 0, sizeof g_found);
 		g_found.plan = plan;
 		if (nftw(paths[i], on_entry, 16, FTW_PHYS | FTW_ACTIONRETVAL) != 0) {

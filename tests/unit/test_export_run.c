@@ -91,6 +91,25 @@ static int plan_of(struct tmp *t, struct export_plan *plan, char *why, size_t ca
 	return export_plan_build(paths, 1, plan, why, cap);
 }
 
+static void test_a_folder_given_twice_is_a_usage_error(void **state)
+{
+	(void)state;
+	struct tmp t;
+	export_with_key(&t, KEY);
+	char p[128], q[140];
+	snprintf(p, sizeof p, "%s/export", t.dir);
+	snprintf(q, sizeof q, "%s/export/.", t.dir);
+	char *paths[2] = { p, q };
+	struct export_plan plan;
+	char why[1024];
+	assert_int_equal(export_plan_build(paths, 2, &plan, why, sizeof why), -1);
+	assert_non_null(strstr(why, "give each export folder once"));
+	paths[1] = t.dir; /* holds the first */
+	assert_int_equal(export_plan_build(paths, 2, &plan, why, sizeof why), -1);
+	assert_non_null(strstr(why, "give each export folder once"));
+	cleanup(&t);
+}
+
 static void test_dotdot_key_is_an_input_error_naming_it(void **state)
 {
 	(void)state;
@@ -248,6 +267,7 @@ static void test_unlisted_object_file_is_unproven(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_a_folder_given_twice_is_a_usage_error),
 		cmocka_unit_test(test_dotdot_key_is_an_input_error_naming_it),
 		cmocka_unit_test(test_absolute_key_is_an_input_error),
 		cmocka_unit_test(test_link_out_of_the_folder_is_an_input_error),
