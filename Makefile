@@ -91,7 +91,7 @@ asan:
 # instrumented program and tools.
 SAN_SUITES ?= unit integration e2e
 unit-asan: $(UNIT_BIN) $(GEN_BIN)
-	@QLDBTOP_BIN=$(BUILD)/qldbtop QLDBTOP_UNIT_DIR=$(BUILD)/tests QLDBTOP_TOOLS=$(BUILD)/tools \
+	@QLDBTOP_SANITIZER=asan QLDBTOP_BIN=$(BUILD)/qldbtop QLDBTOP_UNIT_DIR=$(BUILD)/tests QLDBTOP_TOOLS=$(BUILD)/tools \
 	  QLDBTOP_SUITES="$(SAN_SUITES)" sh tests/run.sh
 
 tsan:
@@ -99,7 +99,7 @@ tsan:
 	  CFLAGS_EXTRA="-fsanitize=thread" LDFLAGS_EXTRA="-fsanitize=thread" build-tsan/qldbtop unit-tsan
 
 unit-tsan: $(UNIT_BIN) $(GEN_BIN)
-	@QLDBTOP_BIN=$(BUILD)/qldbtop QLDBTOP_UNIT_DIR=$(BUILD)/tests QLDBTOP_TOOLS=$(BUILD)/tools \
+	@QLDBTOP_SANITIZER=tsan QLDBTOP_BIN=$(BUILD)/qldbtop QLDBTOP_UNIT_DIR=$(BUILD)/tests QLDBTOP_TOOLS=$(BUILD)/tools \
 	  QLDBTOP_SUITES="$(SAN_SUITES)" sh tests/run.sh
 
 # libFuzzer targets: clang with ASan + UBSan over the verify/ sources.
