@@ -1,6 +1,7 @@
 /* testutil.c - see testutil.h. */
 #include "tests/lib/testutil.h"
 
+#include <cjson/cJSON.h>
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -150,4 +151,16 @@ const char *hdr_lookup(void *ctx, const char *name)
 		if (strcasecmp(h->name, name) == 0)
 			return h->value;
 	return NULL;
+}
+
+char *vector_ion_text(const char *rel, const char *member)
+{
+	char *json = read_file(shared_path(rel), NULL);
+	cJSON *j = json ? cJSON_Parse(json) : NULL;
+	const cJSON *t = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(j, member), "IonText");
+	char *s = cJSON_IsString(t) ? strdup(t->valuestring) : NULL;
+	cJSON_Delete(j);
+	free(json);
+	return s;
 }

@@ -14,6 +14,9 @@
 const char *shared_path(const char *rel);
 /* Whole file, NUL-terminated; NULL if unreadable. */
 char *read_file(const char *path, size_t *len);
+/* member.IonText of an AWS CLI output under shared/ (rel as for
+ * shared_path), malloc'd; NULL if the file or the member is missing. */
+char *vector_ion_text(const char *rel, const char *member);
 /* Decode base64 of exactly 32 bytes into out; returns 0 or -1. */
 int b64_32(const char *b64, uint8_t out[32]);
 /* Every file below dir (recursively) whose name ends with one of the

@@ -14,7 +14,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,15 +42,8 @@ static void put(const char *dir, const char *name, const char *text)
 /* The Block IonText of the vector (malloc'd). */
 static char *block_text(void)
 {
-	char *json =
-		read_file(shared_path("vectors/qldb/aws-cli-examples/get-block.output.json"), NULL);
-	assert_non_null(json);
-	cJSON *j = cJSON_Parse(json);
-	cJSON *t = cJSON_GetObjectItem(cJSON_GetObjectItem(j, "Block"), "IonText");
-	assert_true(cJSON_IsString(t));
-	char *s = strdup(t->valuestring);
-	cJSON_Delete(j);
-	free(json);
+	char *s = vector_ion_text("vectors/qldb/aws-cli-examples/get-block.output.json", "Block");
+	assert_non_null(s);
 	return s;
 }
 
