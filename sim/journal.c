@@ -426,6 +426,28 @@ int sim_journal_block_info(struct sim_journal *j, int64_t seq, struct sim_block_
 	return rc;
 }
 
+int sim_journal_block_proof(struct sim_journal *j, int64_t seq, int64_t tip, struct qldb_hash *path,
+			    size_t max, size_t *count)
+{
+	int rc = -1;
+	*count = 0;
+	pthread_mutex_lock(&j->mu);
+	if (seq >= 0 && seq <= tip && tip >= 0 && (size_t)tip < j->n) {
+		/* the leaves: every block hash up to the tip (O(tip) per call,
+		 * fine for a demo journal) */
+		size_t n = (size_t)tip + 1;
+		struct qldb_hash *leaves = malloc(n * sizeof *leaves);
+		if (leaves) {
+			for (size_t i = 0; i < n; i++)
+				leaves[i] = j->blocks[i].info.block_hash;
+			rc = qldb_merkle_path(j->sha, leaves, n, (size_t)seq, path, max, count);
+			free(leaves);
+		}
+	}
+	pthread_mutex_unlock(&j->mu);
+	return rc;
+}
+
 char *sim_journal_block_text(struct sim_journal *j, int64_t seq, size_t *len)
 {
 	char *copy = NULL;

@@ -87,6 +87,12 @@ size_t sim_journal_block_count(struct sim_journal *j);
 int sim_journal_digest(struct sim_journal *j, struct qldb_hash *digest, int64_t *tip);
 /* Hashes and time of block seq. Returns 0, or -1 if there is no such block. */
 int sim_journal_block_info(struct sim_journal *j, int64_t seq, struct sim_block_info *out);
+/* The audit path of block seq in the ledger tree over blocks 0..tip,
+ * siblings bottom-up (what GetBlock returns as Proof: folding blockHash
+ * with each by dot gives the digest at tip). At most max hashes. Returns 0,
+ * or -1 when seq > tip, tip is past the last block, or out of memory. */
+int sim_journal_block_proof(struct sim_journal *j, int64_t seq, int64_t tip, struct qldb_hash *path,
+			    size_t max, size_t *count);
 /* Copy of block seq's Ion text (NUL-terminated, malloc'd); NULL if absent. */
 char *sim_journal_block_text(struct sim_journal *j, int64_t seq, size_t *len);
 

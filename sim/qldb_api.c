@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "verify/base64.h"
+#include "verify/qldb_proof.h"
 
 #define NEXT_TOKEN_PREFIX "qldbtop-ledgers:" /* decoded form of our opaque tokens */
 #define NEXT_TOKEN_MAX 1024		     /* API NextToken: 4..1024 chars */
@@ -164,10 +165,94 @@ static void handle_get_digest(void *vsvc, const struct sim_call *call, struct si
 	sim_response_json(res, o);
 }
 
+/* body.member.IonText read as a block address of this ledger's strand;
+ * 0, or -1 after an InvalidParameterException naming the member. */
+static int address_member(const cJSON *body, const char *member, const struct sim_ledger *l,
+			  struct qldb_address *a, struct sim_response *res)
+{
+	const cJSON *t = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(body, member), "IonText");
+	char why[QLDB_MESSAGE_MAX];
+	if (!cJSON_IsString(t)) {
+		sim_response_error(res, SIM_ERR_INVALID_PARAMETER, NULL, NULL, member,
+				   "%s.IonText is required", member);
+		return -1;
+	}
+	if (qldb_address_parse(t->valuestring, strlen(t->valuestring), a, why, sizeof why)) {
+		sim_response_error(res, SIM_ERR_INVALID_PARAMETER, NULL, NULL, member,
+				   "%s is not a block address: %s", member, why);
+		return -1;
+	}
+	if (strcmp(a->strand, sim_journal_strand(l->journal)) != 0 ||
+	    (size_t)a->seq >= sim_journal_block_count(l->journal)) {
+		sim_response_error(res, SIM_ERR_INVALID_PARAMETER, NULL, NULL, member,
+				   "%s {strandId:\"%s\",sequenceNo:%lld} is not a block of ledger "
+				   "'%s'",
+				   member, a->strand, (long long)a->seq, l->name);
+		return -1;
+	}
+	return 0;
+}
+
+/* GetBlock: the block's Ion text and, with DigestTipAddress, its proof. */
+static void handle_get_block(void *vsvc, const struct sim_call *call, struct sim_response *res)
+{
+	const struct sim_ledger *l = ledger_of(vsvc, call, res);
+	if (!l || !body_ok(call, res))
+		return;
+	const struct sim_request *r = call->req;
+	cJSON *body = cJSON_ParseWithLength(r->body, r->body_len);
+	struct qldb_address at, tip;
+	if (address_member(body, "BlockAddress", l, &at, res) ||
+	    (cJSON_GetObjectItemCaseSensitive(body, "DigestTipAddress") &&
+	     address_member(body, "DigestTipAddress", l, &tip, res))) {
+		cJSON_Delete(body);
+		return;
+	}
+	bool with_proof = cJSON_GetObjectItemCaseSensitive(body, "DigestTipAddress") != NULL;
+	cJSON_Delete(body);
+	if (with_proof && tip.seq < at.seq) {
+		sim_response_error(res, SIM_ERR_INVALID_PARAMETER, NULL, NULL, "DigestTipAddress",
+				   "the digest tip %lld is before block %lld", (long long)tip.seq,
+				   (long long)at.seq);
+		return;
+	}
+	size_t len = 0, n = 0;
+	char *text = sim_journal_block_text(l->journal, at.seq, &len);
+	struct qldb_hash path[QLDB_PROOF_MAX];
+	if (!text || (with_proof && sim_journal_block_proof(l->journal, at.seq, tip.seq, path,
+							    QLDB_PROOF_MAX, &n) != 0)) {
+		free(text);
+		sim_response_error(res, SIM_ERR_INTERNAL, NULL, NULL, NULL,
+				   "GetBlock: block %lld of ledger '%s' could not be read",
+				   (long long)at.seq, l->name);
+		return;
+	}
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(cJSON_AddObjectToObject(o, "Block"), "IonText", text);
+	free(text);
+	if (with_proof) {
+		/* [{{b64}},...]: at most QLDB_PROOF_MAX hashes of 44 characters */
+		char proof[QLDB_PROOF_MAX * (BASE64_ENCODED_SIZE(32) + 5) + 3];
+		size_t k = 0;
+		proof[k++] = '[';
+		for (size_t i = 0; i < n; i++) {
+			char b64[BASE64_ENCODED_SIZE(32)];
+			base64_encode(path[i].b, 32, b64);
+			k += (size_t)snprintf(proof + k, sizeof proof - k, "%s{{%s}}", i ? "," : "",
+					      b64);
+		}
+		snprintf(proof + k, sizeof proof - k, "]");
+		cJSON_AddStringToObject(cJSON_AddObjectToObject(o, "Proof"), "IonText", proof);
+	}
+	sim_response_json(res, o);
+}
+
 const struct sim_route SIM_QLDB_ROUTES[] = {
 	{ "GET", "/ledgers", "ListLedgers", handle_list_ledgers },
 	{ "GET", "/ledgers/{name}", "DescribeLedger", handle_describe_ledger },
 	{ "POST", "/ledgers/{name}/digest", "GetDigest", handle_get_digest },
+	{ "POST", "/ledgers/{name}/block", "GetBlock", handle_get_block },
 };
 const size_t SIM_QLDB_ROUTE_COUNT = sizeof SIM_QLDB_ROUTES / sizeof SIM_QLDB_ROUTES[0];
 

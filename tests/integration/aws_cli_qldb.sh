@@ -1,7 +1,8 @@
 #!/bin/sh
 # aws_cli_qldb.sh - the real Debian AWS CLI (2.9.19, which still has the
 # qldb commands) against `qldbtop serve`: list-ledgers, describe-ledger
-# and get-digest succeed with the shapes of the QLDB model; a missing
+# and get-digest succeed with the shapes of the QLDB model; get-block with a
+# digest tip, saved to a file, proves with verify-proof; a missing
 # ledger is ResourceNotFoundException (exit 254); SigV4 is really checked
 # (the CLI's signatures pass, including a sorted query and a double-encoded
 # path, and names . and .. whose dot segments botocore removes before
@@ -88,6 +89,41 @@ check "get-digest: DigestTipAddress parses as Ion (qldbtop ionhash)" \
 	sh -c 'printf "%s" "$1" | "$2" ionhash - >/dev/null' - "$TIP" "$QLDBTOP_BIN"
 run_aws -- get-digest --name financial-ledger --query Digest --output text
 check "get-digest: the digest is stable while the journal is" out_is "$DIGEST"
+
+# The README walkthrough: get-digest and get-block saved to files, proven by
+# verify-proof (block 0, a middle block and the tip itself).
+run_aws -- get-digest --name financial-ledger
+cp "$SCRATCH/out" "$SCRATCH/digest.json"
+STRAND=$(printf '%s' "$TIP" | sed 's/.*strandId:"\([^"]*\)".*/\1/')
+TIPSEQ=$(printf '%s' "$TIP" | sed 's/.*sequenceNo:\([0-9]*\).*/\1/')
+printf '{"IonText": "{strandId:\\"%s\\",sequenceNo:%s}"}\n' "$STRAND" "$TIPSEQ" >"$SCRATCH/tip.json"
+for seq in 0 7 "$TIPSEQ"; do
+	printf '{"IonText": "{strandId:\\"%s\\",sequenceNo:%s}"}\n' "$STRAND" "$seq" >"$SCRATCH/addr.json"
+	run_aws -- get-block --name financial-ledger --block-address "file://$SCRATCH/addr.json" \
+		--digest-tip-address "file://$SCRATCH/tip.json"
+	cp "$SCRATCH/out" "$SCRATCH/block.json"
+	"$QLDBTOP_BIN" verify-proof "$SCRATCH/block.json" --digest "$SCRATCH/digest.json" \
+		>"$SCRATCH/vp" 2>&1
+	vrc=$?
+	if [ "$rc" -eq 0 ] && [ "$vrc" -eq 0 ] && tail -n 1 "$SCRATCH/vp" | grep -q '^VERIFIED'; then
+		ok "get-block $seq at tip $TIPSEQ, saved, proves with verify-proof"
+	else
+		not_ok "get-block $seq: aws exit $rc, verify-proof exit $vrc"; sed 's/^/#   /' "$SCRATCH/vp"
+	fi
+done
+printf '{"IonText": "{strandId:\\"%s\\",sequenceNo:%s}"}\n' "$STRAND" "$TIPSEQ" >"$SCRATCH/addr.json"
+printf '{"IonText": "{strandId:\\"%s\\",sequenceNo:3}"}\n' "$STRAND" >"$SCRATCH/early.json"
+run_aws -- get-block --name financial-ledger --block-address "file://$SCRATCH/addr.json" \
+	--digest-tip-address "file://$SCRATCH/early.json"
+check "get-block with a tip before the block: InvalidParameterException (exit 254)" \
+	sh -c '[ "$1" -eq 254 ] && grep -q "(InvalidParameterException)" "$2"' - "$rc" "$SCRATCH/err"
+printf '{"IonText": "{strandId:\\"%s\\",sequenceNo:%s}"}\n' "$STRAND" "$((TIPSEQ + 1))" >"$SCRATCH/addr.json"
+run_aws -- get-block --name financial-ledger --block-address "file://$SCRATCH/addr.json"
+check "get-block of a block past the tip: InvalidParameterException (exit 254)" \
+	sh -c '[ "$1" -eq 254 ] && grep -q "(InvalidParameterException)" "$2"' - "$rc" "$SCRATCH/err"
+printf '{"IonText": "{strandId:\\"%s\\",sequenceNo:5}"}\n' "$STRAND" >"$SCRATCH/addr.json"
+run_aws -- get-block --name financial-ledger --block-address "file://$SCRATCH/addr.json" --query Proof --output text
+check "get-block without a digest tip: the block, no proof" out_is None
 
 run_aws -- describe-ledger --name no-such-ledger
 check "describe-ledger of a missing ledger: exit 254" test "$rc" -eq 254

@@ -230,6 +230,37 @@ static void test_digest_is_merkle_root_over_all_block_hashes(void **state)
 	assert_null(sim_journal_block_text(f->j, -1, NULL));
 }
 
+/* GetBlock's proof: for every block and every tip at or after it, folding
+ * the blockHash with the path gives the Merkle root over blocks 0..tip (the
+ * digest a ledger published at that tip); a block after the tip or a tip
+ * past the journal has no proof. */
+static void test_block_proof_folds_to_the_digest_at_every_tip(void **state)
+{
+	struct fixture *f = *state;
+	size_t n = sim_journal_block_count(f->j);
+	struct qldb_hash leaves[BLOCKS + 1], path[64], root, got;
+	for (size_t i = 0; i < n; i++) {
+		struct sim_block_info info;
+		assert_int_equal(sim_journal_block_info(f->j, (int64_t)i, &info), 0);
+		leaves[i] = info.block_hash;
+	}
+	for (size_t tip = 0; tip < n; tip++) {
+		assert_int_equal(qldb_merkle_root(f->sha, leaves, tip + 1, &root), 0);
+		for (size_t seq = 0; seq <= tip; seq++) {
+			size_t count = 0;
+			assert_int_equal(sim_journal_block_proof(f->j, (int64_t)seq, (int64_t)tip,
+								 path, 64, &count),
+					 0);
+			assert_int_equal(
+				qldb_proof_fold(f->sha, &leaves[seq], path, count, NULL, &got), 0);
+			assert_true(qldb_hash_equal(&got, &root));
+		}
+	}
+	size_t count;
+	assert_int_equal(sim_journal_block_proof(f->j, 3, 2, path, 64, &count), -1);
+	assert_int_equal(sim_journal_block_proof(f->j, 0, (int64_t)n, path, 64, &count), -1);
+}
+
 /* The verifier's own block self-check (verify/qldb_block.c) accepts every
  * block: the sim writes what the verifier reads. */
 static void count_failure(void *ctx, const struct qldb_failure *fl)
@@ -350,6 +381,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_block_chains_and_recomputes_from_its_text),
 		cmocka_unit_test(test_digest_is_merkle_root_over_all_block_hashes),
+		cmocka_unit_test(test_block_proof_folds_to_the_digest_at_every_tip),
 		cmocka_unit_test(test_verifier_self_check_passes_every_block),
 		cmocka_unit_test(test_same_seed_same_journal_other_seed_differs),
 		cmocka_unit_test(test_commit_rejects_bad_data_and_leaves_journal_unchanged),
