@@ -18,7 +18,9 @@
 #include "sim/ion_fmt.h"
 #include "verify/buf.h"
 #include "verify/ion.h"
+#include "verify/ion_write.h"
 #include "verify/ionhash.h"
+#include "verify/qldb_block.h"
 
 #define JOURNAL_INITIAL_BLOCKS 64
 #define JOURNAL_TXTIME_LEAD_MS 3    /* revision txTime precedes the block timestamp */
@@ -445,6 +447,98 @@ int sim_journal_block_proof(struct sim_journal *j, int64_t seq, int64_t tip, str
 		}
 	}
 	pthread_mutex_unlock(&j->mu);
+	return rc;
+}
+
+/* Index of h in list[0..n), or -1. */
+static long journal_index(const struct qldb_hash *list, size_t n, const struct qldb_hash *h)
+{
+	for (size_t i = 0; i < n; i++)
+		if (qldb_hash_equal(&list[i], h))
+			return (long)i;
+	return -1;
+}
+
+/* The proof of revision k of a parsed block: its path in the revisions
+ * tree, the revisions root's path in the entries tree, the previous block
+ * hash, then the block's path in the ledger tree (caller, after). */
+static int revision_path(struct sim_journal *j, const struct ion_value *block, size_t k,
+			 struct qldb_hash *path, size_t max, size_t *count)
+{
+	const struct ion_value *revs = ion_struct_get(block, "revisions");
+	const struct ion_value *ehl = ion_struct_get(block, "entriesHashList");
+	size_t nr = revs->u.c.count, ne = ehl ? ehl->u.c.count : 0;
+	struct qldb_hash *leaves = malloc((nr + ne) * sizeof *leaves), root, prev;
+	if (!leaves)
+		return -1;
+	struct qldb_hash *ent = leaves + nr;
+	size_t i = 0, a = 0, b = 0;
+	int rc = -1;
+	for (const struct ion_value *r = revs->u.c.first_child; r; r = r->next)
+		if (qldb_hash_get(ion_struct_get(r, "hash"), QLDB_MODE_ION, false, &leaves[i++]))
+			goto out;
+	i = 0;
+	for (const struct ion_value *e = ehl ? ehl->u.c.first_child : NULL; e; e = e->next)
+		if (qldb_hash_get(e, QLDB_MODE_ION, false, &ent[i++]))
+			goto out;
+	if (qldb_merkle_root(j->sha, leaves, nr, &root) ||
+	    qldb_hash_get(ion_struct_get(block, "previousBlockHash"), QLDB_MODE_ION, true, &prev))
+		goto out;
+	long at = journal_index(ent, ne, &root);
+	if (at < 0 || qldb_merkle_path(j->sha, leaves, nr, k, path, max, &a) ||
+	    qldb_merkle_path(j->sha, ent, ne, (size_t)at, path + a, max - a, &b) || a + b >= max)
+		goto out;
+	path[a + b] = prev;
+	*count = a + b + 1;
+	rc = 0;
+out:
+	free(leaves);
+	return rc;
+}
+
+int sim_journal_revision(struct sim_journal *j, int64_t seq, int64_t tip, const char *doc_id,
+			 char **text, struct qldb_hash *path, size_t max, size_t *count)
+{
+	*text = NULL;
+	*count = 0;
+	size_t len = 0, n = 0;
+	char *bt = sim_journal_block_text(j, seq, &len);
+	struct ion_arena *a = NULL;
+	const struct ion_value *block;
+	char why[QLDB_MESSAGE_MAX];
+	int rc = -1;
+	if (!bt || ion_parse_one_alloc((const uint8_t *)bt, len, NULL, &a, &block, why, sizeof why))
+		goto out;
+	const struct ion_value *revs = ion_struct_get(block, "revisions");
+	size_t k = 0;
+	const struct ion_value *r = revs ? revs->u.c.first_child : NULL;
+	for (; r; r = r->next, k++) {
+		const struct ion_value *id = ion_struct_get(ion_struct_get(r, "metadata"), "id");
+		if (id && id->type == ION_TYPE_STRING && id->u.bytes.len == strlen(doc_id) &&
+		    memcmp(id->u.bytes.data, doc_id, id->u.bytes.len) == 0)
+			break;
+	}
+	if (!r) {
+		rc = 1; /* no revision of that document in this block */
+		goto out;
+	}
+	struct buf out = { 0 };
+	struct ion_error err = { 0 };
+	pthread_mutex_lock(&j->mu);
+	int prc = revision_path(j, block, k, path, max, &n);
+	pthread_mutex_unlock(&j->mu);
+	size_t m = 0;
+	if (prc || sim_journal_block_proof(j, seq, tip, path + n, max - n, &m) ||
+	    ion_write_text(&out, r, &err) || buf_append_byte(&out, 0)) {
+		buf_free(&out);
+		goto out;
+	}
+	*text = (char *)out.data;
+	*count = n + m;
+	rc = 0;
+out:
+	ion_arena_free(a);
+	free(bt);
 	return rc;
 }
 

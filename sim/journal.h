@@ -93,6 +93,15 @@ int sim_journal_block_info(struct sim_journal *j, int64_t seq, struct sim_block_
  * or -1 when seq > tip, tip is past the last block, or out of memory. */
 int sim_journal_block_proof(struct sim_journal *j, int64_t seq, int64_t tip, struct qldb_hash *path,
 			    size_t max, size_t *count);
+/* GetRevision: the revision of document doc_id in block seq, as Ion text
+ * (*text, malloc'd, the caller frees), and its proof to the digest at tip:
+ * its path in the block's revisions tree, the revisions root's path in the
+ * entries tree, the previous block hash, then the block's ledger path (as
+ * the real AWS CLI vector's get-revision Proof is laid out). Returns 0, 1
+ * when the block holds no revision of doc_id, or -1 (bad seq or tip, out
+ * of memory). */
+int sim_journal_revision(struct sim_journal *j, int64_t seq, int64_t tip, const char *doc_id,
+			 char **text, struct qldb_hash *path, size_t max, size_t *count);
 /* Copy of block seq's Ion text (NUL-terminated, malloc'd); NULL if absent. */
 char *sim_journal_block_text(struct sim_journal *j, int64_t seq, size_t *len);
 

@@ -194,6 +194,21 @@ static int address_member(const cJSON *body, const char *member, const struct si
 	return 0;
 }
 
+/* o.Proof.IonText = [{{b64}},...] of path[0..n) (n <= QLDB_PROOF_MAX). */
+static void add_proof(cJSON *o, const struct qldb_hash *path, size_t n)
+{
+	char proof[QLDB_PROOF_MAX * (BASE64_ENCODED_SIZE(32) + 5) + 3];
+	size_t k = 0;
+	proof[k++] = '[';
+	for (size_t i = 0; i < n; i++) {
+		char b64[BASE64_ENCODED_SIZE(32)];
+		base64_encode(path[i].b, 32, b64);
+		k += (size_t)snprintf(proof + k, sizeof proof - k, "%s{{%s}}", i ? "," : "", b64);
+	}
+	snprintf(proof + k, sizeof proof - k, "]");
+	cJSON_AddStringToObject(cJSON_AddObjectToObject(o, "Proof"), "IonText", proof);
+}
+
 /* GetBlock: the block's Ion text and, with DigestTipAddress, its proof. */
 static void handle_get_block(void *vsvc, const struct sim_call *call, struct sim_response *res)
 {
@@ -231,20 +246,64 @@ static void handle_get_block(void *vsvc, const struct sim_call *call, struct sim
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(cJSON_AddObjectToObject(o, "Block"), "IonText", text);
 	free(text);
-	if (with_proof) {
-		/* [{{b64}},...]: at most QLDB_PROOF_MAX hashes of 44 characters */
-		char proof[QLDB_PROOF_MAX * (BASE64_ENCODED_SIZE(32) + 5) + 3];
-		size_t k = 0;
-		proof[k++] = '[';
-		for (size_t i = 0; i < n; i++) {
-			char b64[BASE64_ENCODED_SIZE(32)];
-			base64_encode(path[i].b, 32, b64);
-			k += (size_t)snprintf(proof + k, sizeof proof - k, "%s{{%s}}", i ? "," : "",
-					      b64);
-		}
-		snprintf(proof + k, sizeof proof - k, "]");
-		cJSON_AddStringToObject(cJSON_AddObjectToObject(o, "Proof"), "IonText", proof);
+	if (with_proof)
+		add_proof(o, path, n);
+	sim_response_json(res, o);
+}
+
+/* GetRevision: a document's revision in a block, with its proof to the
+ * digest at DigestTipAddress (required, as in the model). */
+static void handle_get_revision(void *vsvc, const struct sim_call *call, struct sim_response *res)
+{
+	const struct sim_ledger *l = ledger_of(vsvc, call, res);
+	if (!l || !body_ok(call, res))
+		return;
+	const struct sim_request *r = call->req;
+	cJSON *body = cJSON_ParseWithLength(r->body, r->body_len);
+	struct qldb_address at, tip;
+	if (address_member(body, "BlockAddress", l, &at, res) ||
+	    address_member(body, "DigestTipAddress", l, &tip, res)) {
+		cJSON_Delete(body);
+		return;
 	}
+	const cJSON *d = cJSON_GetObjectItemCaseSensitive(body, "DocumentId");
+	char doc[SIM_ID_LEN + 1] = "";
+	if (cJSON_IsString(d) && strlen(d->valuestring) == SIM_ID_LEN)
+		snprintf(doc, sizeof doc, "%s", d->valuestring);
+	cJSON_Delete(body);
+	if (!doc[0]) {
+		sim_response_error(res, SIM_ERR_INVALID_PARAMETER, NULL, NULL, "DocumentId",
+				   "DocumentId must be a string of %d characters", SIM_ID_LEN);
+		return;
+	}
+	if (tip.seq < at.seq) {
+		sim_response_error(res, SIM_ERR_INVALID_PARAMETER, NULL, NULL, "DigestTipAddress",
+				   "the digest tip %lld is before block %lld", (long long)tip.seq,
+				   (long long)at.seq);
+		return;
+	}
+	char *text = NULL;
+	struct qldb_hash path[QLDB_PROOF_MAX];
+	size_t n = 0;
+	int rc = sim_journal_revision(l->journal, at.seq, tip.seq, doc, &text, path, QLDB_PROOF_MAX,
+				      &n);
+	if (rc == 1)
+		sim_response_error(res, SIM_ERR_INVALID_PARAMETER, NULL, NULL, "DocumentId",
+				   "block %lld holds no revision of document %s", (long long)at.seq,
+				   doc);
+	if (rc != 0) {
+		if (rc < 0)
+			sim_response_error(
+				res, SIM_ERR_INTERNAL, NULL, NULL, NULL,
+				"GetRevision: block %lld of ledger '%s' could not be read",
+				(long long)at.seq, l->name);
+		free(text);
+		return;
+	}
+	cJSON *o = cJSON_CreateObject();
+	add_proof(o, path, n);
+	cJSON_AddStringToObject(cJSON_AddObjectToObject(o, "Revision"), "IonText", text);
+	free(text);
 	sim_response_json(res, o);
 }
 
@@ -253,6 +312,7 @@ const struct sim_route SIM_QLDB_ROUTES[] = {
 	{ "GET", "/ledgers/{name}", "DescribeLedger", handle_describe_ledger },
 	{ "POST", "/ledgers/{name}/digest", "GetDigest", handle_get_digest },
 	{ "POST", "/ledgers/{name}/block", "GetBlock", handle_get_block },
+	{ "POST", "/ledgers/{name}/revision", "GetRevision", handle_get_revision },
 };
 const size_t SIM_QLDB_ROUTE_COUNT = sizeof SIM_QLDB_ROUTES / sizeof SIM_QLDB_ROUTES[0];
 

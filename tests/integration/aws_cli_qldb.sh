@@ -2,7 +2,7 @@
 # aws_cli_qldb.sh - the real Debian AWS CLI (2.9.19, which still has the
 # qldb commands) against `qldbtop serve`: list-ledgers, describe-ledger
 # and get-digest succeed with the shapes of the QLDB model; get-block with a
-# digest tip, saved to a file, proves with verify-proof; a missing
+# digest tip, and get-revision, saved to files, prove with verify-proof; a missing
 # ledger is ResourceNotFoundException (exit 254); SigV4 is really checked
 # (the CLI's signatures pass, including a sorted query and a double-encoded
 # path, and names . and .. whose dot segments botocore removes before
@@ -111,6 +111,29 @@ for seq in 0 7 "$TIPSEQ"; do
 		not_ok "get-block $seq: aws exit $rc, verify-proof exit $vrc"; sed 's/^/#   /' "$SCRATCH/vp"
 	fi
 done
+# get-revision: every revision of block 7 (several, so the revision tree's
+# path is exercised), saved, proves with verify-proof
+printf '{"IonText": "{strandId:\\"%s\\",sequenceNo:7}"}\n' "$STRAND" >"$SCRATCH/addr.json"
+run_aws -- get-block --name financial-ledger --block-address "file://$SCRATCH/addr.json"
+DOCS=$(grep -o 'metadata:{id:\\"[A-Za-z0-9]*' "$SCRATCH/out" | sed 's/.*"//')
+check "block 7 has more than one revision" test "$(echo "$DOCS" | wc -l)" -gt 1
+for doc in $DOCS; do
+	run_aws -- get-revision --name financial-ledger --block-address "file://$SCRATCH/addr.json" \
+		--document-id "$doc" --digest-tip-address "file://$SCRATCH/tip.json"
+	cp "$SCRATCH/out" "$SCRATCH/rev.json"
+	"$QLDBTOP_BIN" verify-proof "$SCRATCH/rev.json" --digest "$SCRATCH/digest.json" \
+		>"$SCRATCH/vp" 2>&1
+	vrc=$?
+	if [ "$rc" -eq 0 ] && [ "$vrc" -eq 0 ] && grep -q 'revision hash recomputed' "$SCRATCH/vp"; then
+		ok "get-revision of $doc in block 7, saved, proves with verify-proof"
+	else
+		not_ok "get-revision of $doc: aws exit $rc, verify-proof exit $vrc"; sed 's/^/#   /' "$SCRATCH/vp"
+	fi
+done
+run_aws -- get-revision --name financial-ledger --block-address "file://$SCRATCH/addr.json" \
+	--document-id AAAAAAAAAAAAAAAAAAAAAA --digest-tip-address "file://$SCRATCH/tip.json"
+check "get-revision of a document not in the block: InvalidParameterException (exit 254)" \
+	sh -c '[ "$1" -eq 254 ] && grep -q "(InvalidParameterException)" "$2"' - "$rc" "$SCRATCH/err"
 printf '{"IonText": "{strandId:\\"%s\\",sequenceNo:%s}"}\n' "$STRAND" "$TIPSEQ" >"$SCRATCH/addr.json"
 printf '{"IonText": "{strandId:\\"%s\\",sequenceNo:3}"}\n' "$STRAND" >"$SCRATCH/early.json"
 run_aws -- get-block --name financial-ledger --block-address "file://$SCRATCH/addr.json" \
