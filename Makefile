@@ -129,9 +129,9 @@ fuzz-build: $(FUZZ_BIN)
 fuzz: $(FUZZ_BIN)
 	@FUZZ_SECONDS=$${FUZZ_SECONDS:-600} sh tests/fuzz/run.sh $(FUZZ_BIN)
 
-# at most 60 s in all: 14 s per Ion reader, 4 s per other target, plus start-up
+# at most 60 s in all: 12 s per Ion reader, 4 s per other target, plus start-up
 fuzz-smoke: $(FUZZ_BIN)
-	@FUZZ_SECONDS=$${FUZZ_SECONDS:-14} FUZZ_SECONDS_OTHER=$${FUZZ_SECONDS_OTHER:-4} sh tests/fuzz/run.sh $(FUZZ_BIN)
+	@FUZZ_SECONDS=$${FUZZ_SECONDS:-12} FUZZ_SECONDS_OTHER=$${FUZZ_SECONDS_OTHER:-4} sh tests/fuzz/run.sh $(FUZZ_BIN)
 
 format:
 	clang-format -i $(LIB_SRC) tui/main.c $(wildcard */*.h) $(UNIT_SRC) $(GEN_SRC) $(FUZZ_SRC) $(wildcard tests/fuzz/*.h tests/lib/*.[ch])
