@@ -419,7 +419,8 @@ int export_plan_build(char *const *paths, int n, struct export_plan *plan, char 
 			if (realpath(paths[k], other) &&
 			    (path_within(other, root_real) || path_within(root_real, other))) {
 				snprintf(why, cap,
-					 "%s and %s are the same folder or one holds the other: give "
+					 "%s and %s are the same folder or one holds the other: "
+					 "give "
 					 "each export folder once",
 					 paths[k], paths[i]);
 				export_plan_free(plan);
