@@ -209,44 +209,61 @@ static void add_proof(cJSON *o, const struct qldb_hash *path, size_t n)
 	cJSON_AddStringToObject(cJSON_AddObjectToObject(o, "Proof"), "IonText", proof);
 }
 
+/* The request of GetBlock and GetRevision: the ledger, the body (the
+ * caller deletes it), BlockAddress and DigestTipAddress (optional unless
+ * tip_required; *has_tip says), with the tip at or after the block.
+ * Returns 0, or -1 after an error response. */
+struct addressed {
+	const struct sim_ledger *l;
+	cJSON *body;
+	struct qldb_address at, tip;
+	bool has_tip;
+};
+
+static int addressed_read(void *vsvc, const struct sim_call *call, struct sim_response *res,
+			  bool tip_required, struct addressed *a)
+{
+	memset(a, 0, sizeof *a);
+	a->l = ledger_of(vsvc, call, res);
+	if (!a->l || !body_ok(call, res))
+		return -1;
+	a->body = cJSON_ParseWithLength(call->req->body, call->req->body_len);
+	a->has_tip = tip_required || cJSON_GetObjectItemCaseSensitive(a->body, "DigestTipAddress");
+	if (address_member(a->body, "BlockAddress", a->l, &a->at, res) ||
+	    (a->has_tip && address_member(a->body, "DigestTipAddress", a->l, &a->tip, res)))
+		return -1;
+	if (a->has_tip && a->tip.seq < a->at.seq) {
+		sim_response_error(res, SIM_ERR_INVALID_PARAMETER, NULL, NULL, "DigestTipAddress",
+				   "the digest tip %lld is before block %lld",
+				   (long long)a->tip.seq, (long long)a->at.seq);
+		return -1;
+	}
+	return 0;
+}
+
 /* GetBlock: the block's Ion text and, with DigestTipAddress, its proof. */
 static void handle_get_block(void *vsvc, const struct sim_call *call, struct sim_response *res)
 {
-	const struct sim_ledger *l = ledger_of(vsvc, call, res);
-	if (!l || !body_ok(call, res))
+	struct addressed a;
+	int rc = addressed_read(vsvc, call, res, false, &a);
+	cJSON_Delete(a.body);
+	if (rc)
 		return;
-	const struct sim_request *r = call->req;
-	cJSON *body = cJSON_ParseWithLength(r->body, r->body_len);
-	struct qldb_address at, tip;
-	if (address_member(body, "BlockAddress", l, &at, res) ||
-	    (cJSON_GetObjectItemCaseSensitive(body, "DigestTipAddress") &&
-	     address_member(body, "DigestTipAddress", l, &tip, res))) {
-		cJSON_Delete(body);
-		return;
-	}
-	bool with_proof = cJSON_GetObjectItemCaseSensitive(body, "DigestTipAddress") != NULL;
-	cJSON_Delete(body);
-	if (with_proof && tip.seq < at.seq) {
-		sim_response_error(res, SIM_ERR_INVALID_PARAMETER, NULL, NULL, "DigestTipAddress",
-				   "the digest tip %lld is before block %lld", (long long)tip.seq,
-				   (long long)at.seq);
-		return;
-	}
 	size_t len = 0, n = 0;
-	char *text = sim_journal_block_text(l->journal, at.seq, &len);
+	char *text = sim_journal_block_text(a.l->journal, a.at.seq, &len);
 	struct qldb_hash path[QLDB_PROOF_MAX];
-	if (!text || (with_proof && sim_journal_block_proof(l->journal, at.seq, tip.seq, path,
-							    QLDB_PROOF_MAX, &n) != 0)) {
+	if (!text || (a.has_tip && sim_journal_block_proof(a.l->journal, a.at.seq, a.tip.seq, path,
+							   QLDB_PROOF_MAX, &n) != 0)) {
 		free(text);
 		sim_response_error(res, SIM_ERR_INTERNAL, NULL, NULL, NULL,
 				   "GetBlock: block %lld of ledger '%s' could not be read",
-				   (long long)at.seq, l->name);
+				   (long long)a.at.seq, a.l->name);
 		return;
 	}
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(cJSON_AddObjectToObject(o, "Block"), "IonText", text);
 	free(text);
-	if (with_proof)
+	if (a.has_tip)
 		add_proof(o, path, n);
 	sim_response_json(res, o);
 }
@@ -255,48 +272,36 @@ static void handle_get_block(void *vsvc, const struct sim_call *call, struct sim
  * digest at DigestTipAddress (required, as in the model). */
 static void handle_get_revision(void *vsvc, const struct sim_call *call, struct sim_response *res)
 {
-	const struct sim_ledger *l = ledger_of(vsvc, call, res);
-	if (!l || !body_ok(call, res))
-		return;
-	const struct sim_request *r = call->req;
-	cJSON *body = cJSON_ParseWithLength(r->body, r->body_len);
-	struct qldb_address at, tip;
-	if (address_member(body, "BlockAddress", l, &at, res) ||
-	    address_member(body, "DigestTipAddress", l, &tip, res)) {
-		cJSON_Delete(body);
+	struct addressed a;
+	if (addressed_read(vsvc, call, res, true, &a)) {
+		cJSON_Delete(a.body);
 		return;
 	}
-	const cJSON *d = cJSON_GetObjectItemCaseSensitive(body, "DocumentId");
+	const cJSON *d = cJSON_GetObjectItemCaseSensitive(a.body, "DocumentId");
 	char doc[SIM_ID_LEN + 1] = "";
 	if (cJSON_IsString(d) && strlen(d->valuestring) == SIM_ID_LEN)
 		snprintf(doc, sizeof doc, "%s", d->valuestring);
-	cJSON_Delete(body);
+	cJSON_Delete(a.body);
 	if (!doc[0]) {
 		sim_response_error(res, SIM_ERR_INVALID_PARAMETER, NULL, NULL, "DocumentId",
 				   "DocumentId must be a string of %d characters", SIM_ID_LEN);
 		return;
 	}
-	if (tip.seq < at.seq) {
-		sim_response_error(res, SIM_ERR_INVALID_PARAMETER, NULL, NULL, "DigestTipAddress",
-				   "the digest tip %lld is before block %lld", (long long)tip.seq,
-				   (long long)at.seq);
-		return;
-	}
 	char *text = NULL;
 	struct qldb_hash path[QLDB_PROOF_MAX];
 	size_t n = 0;
-	int rc = sim_journal_revision(l->journal, at.seq, tip.seq, doc, &text, path, QLDB_PROOF_MAX,
-				      &n);
+	int rc = sim_journal_revision(a.l->journal, a.at.seq, a.tip.seq, doc, &text, path,
+				      QLDB_PROOF_MAX, &n);
 	if (rc == 1)
 		sim_response_error(res, SIM_ERR_INVALID_PARAMETER, NULL, NULL, "DocumentId",
-				   "block %lld holds no revision of document %s", (long long)at.seq,
-				   doc);
+				   "block %lld holds no revision of document %s",
+				   (long long)a.at.seq, doc);
 	if (rc != 0) {
 		if (rc < 0)
 			sim_response_error(
 				res, SIM_ERR_INTERNAL, NULL, NULL, NULL,
 				"GetRevision: block %lld of ledger '%s' could not be read",
-				(long long)at.seq, l->name);
+				(long long)a.at.seq, a.l->name);
 		free(text);
 		return;
 	}
