@@ -54,6 +54,15 @@ static cJSON *json_parse_object(const struct jctx *x, const char *json, size_t l
 	return root;
 }
 
+/* Every parser's start: out zeroed, err cleared, the body parsed. */
+static cJSON *parse_start(const struct jctx *x, const char *json, size_t len, void *out,
+			  size_t size)
+{
+	memset(out, 0, size);
+	api_error_clear(x->err);
+	return json_parse_object(x, json, len);
+}
+
 /* Look up key; report a missing required member. Returns NULL when absent
  * (err set only if required). JSON null counts as absent. */
 static const cJSON *json_member(const struct jctx *x, const cJSON *obj, const char *path,
@@ -205,9 +214,7 @@ int qldb_parse_list_ledgers(const char *json, size_t len, struct qldb_ledger_lis
 			    struct api_error *err)
 {
 	struct jctx x = { "ListLedgers", err };
-	memset(out, 0, sizeof *out);
-	api_error_clear(err);
-	cJSON *root = json_parse_object(&x, json, len);
+	cJSON *root = parse_start(&x, json, len, out, sizeof *out);
 	if (!root)
 		return err->status;
 	int rc = 0;
@@ -261,9 +268,7 @@ int qldb_parse_describe_ledger(const char *json, size_t len, struct qldb_ledger 
 			       struct api_error *err)
 {
 	struct jctx x = { "DescribeLedger", err };
-	memset(out, 0, sizeof *out);
-	api_error_clear(err);
-	cJSON *root = json_parse_object(&x, json, len);
+	cJSON *root = parse_start(&x, json, len, out, sizeof *out);
 	if (!root)
 		return err->status;
 	int rc;
@@ -362,9 +367,7 @@ int qldb_parse_get_digest(const char *json, size_t len, struct qldb_digest *out,
 			  struct api_error *err)
 {
 	struct jctx x = { "GetDigest", err };
-	memset(out, 0, sizeof *out);
-	api_error_clear(err);
-	cJSON *root = json_parse_object(&x, json, len);
+	cJSON *root = parse_start(&x, json, len, out, sizeof *out);
 	if (!root)
 		return err->status;
 	int rc = qldb_digest_from_json(root, out, err);
@@ -376,9 +379,7 @@ int qldb_parse_digest_file(const char *json, size_t len, struct qldb_digest *out
 			   struct api_error *err)
 {
 	struct jctx x = { "GetDigest", err };
-	memset(out, 0, sizeof *out);
-	api_error_clear(err);
-	cJSON *root = json_parse_object(&x, json, len);
+	cJSON *root = parse_start(&x, json, len, out, sizeof *out);
 	if (!root)
 		return err->status;
 	const cJSON *ld;
@@ -425,9 +426,7 @@ int qldb_parse_proof_response(const char *json, size_t len, struct qldb_proof_re
 			      struct api_error *err)
 {
 	struct jctx x = { "proof response", err };
-	memset(out, 0, sizeof *out);
-	api_error_clear(err);
-	if (!(out->root = json_parse_object(&x, json, len)))
+	if (!(out->root = parse_start(&x, json, len, out, sizeof *out)))
 		return err->status;
 	const char *rh;
 	int rc;
