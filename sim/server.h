@@ -8,6 +8,7 @@
 #ifndef QLDBTOP_SIM_SERVER_H
 #define QLDBTOP_SIM_SERVER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,6 +22,14 @@ struct sim_config {
 	uint16_t port;	  /* 0 = an ephemeral port */
 	const char *access_key_id;
 	const char *secret_access_key;
+	/* The world the endpoint serves (sim/world.h): the demo ledger's journal
+	 * seed (seed_set false: SIM_DEMO_SEED), its workload rate in blocks per
+	 * second (0: the journal does not grow), and the directory of the
+	 * durable state (NULL: in memory, deterministic by seed). */
+	uint64_t seed;
+	bool seed_set;
+	double rate;
+	const char *data_dir;
 };
 
 struct sim_server;
