@@ -30,6 +30,10 @@ struct sim_config {
 	bool seed_set;
 	double rate;
 	const char *data_dir;
+	/* Workload blocks the demo journal starts with (a new one): default
+	 * SIM_DEMO_BLOCKS unless demo_blocks_set (benchmarks use 1 M). */
+	size_t demo_blocks;
+	bool demo_blocks_set;
 };
 
 struct sim_server;
