@@ -28,6 +28,9 @@ static const struct {
 	[SIM_ERR_TOO_LARGE] = { "RequestEntityTooLargeException", 413 },
 	[SIM_ERR_SERIALIZATION] = { "SerializationException", 400 },
 	[SIM_ERR_INTERNAL] = { "InternalFailure", 500 },
+	[SIM_ERR_RESOURCE_EXISTS] = { "ResourceAlreadyExistsException", 409 },
+	[SIM_ERR_RESOURCE_IN_USE] = { "ResourceInUseException", 409 },
+	[SIM_ERR_LIMIT_EXCEEDED] = { "LimitExceededException", 400 },
 };
 
 const char *sim_error_code(enum sim_error e)

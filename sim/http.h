@@ -35,6 +35,9 @@ struct sim_request {
 	size_t n_query;
 	const char *body;
 	size_t body_len;
+	/* The region of the SigV4 credential scope (server.c fills it after
+	 * the signature check); ARNs in answers name it. NULL: us-east-1. */
+	const char *region;
 };
 
 /* First value of a decoded query parameter, or NULL. */
@@ -53,6 +56,9 @@ enum sim_error {
 	SIM_ERR_TOO_LARGE,	       /* 413 RequestEntityTooLargeException */
 	SIM_ERR_SERIALIZATION,	       /* 400 SerializationException: body is not JSON */
 	SIM_ERR_INTERNAL,	       /* 500 InternalFailure */
+	SIM_ERR_RESOURCE_EXISTS,       /* 409 ResourceAlreadyExistsException */
+	SIM_ERR_RESOURCE_IN_USE,       /* 409 ResourceInUseException */
+	SIM_ERR_LIMIT_EXCEEDED,	       /* 400 LimitExceededException */
 	SIM_ERR_COUNT
 };
 const char *sim_error_code(enum sim_error e);

@@ -447,5 +447,14 @@ int sim_sigv4_check(const struct sim_sigv4_request *r, const char *key_id, const
 		return deny(err, SIM_ERR_INVALID_SIGNATURE, msg, cap,
 			    "The request signature we calculated does not match the signature "
 			    "you provided. Check your AWS Secret Access Key and signing method.");
+	size_t rl = strlen(a.region);
+	if (rl < 1 || rl > SIM_SIGV4_REGION_MAX ||
+	    strspn(a.region, "abcdefghijklmnopqrstuvwxyz0123456789-") != rl)
+		return deny(err, SIM_ERR_INVALID_SIGNATURE, msg, cap,
+			    "Credential should be scoped to a valid region (1..%d of [a-z0-9-]), "
+			    "not '%.40s'",
+			    SIM_SIGV4_REGION_MAX, a.region);
+	if (r->region_out && r->region_cap > rl)
+		memcpy(r->region_out, a.region, rl + 1);
 	return 0;
 }

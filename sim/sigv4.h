@@ -15,7 +15,9 @@
  * IncompleteSignature; a wrong signature, wrong service scope, a signed
  * header that is absent, a query that does not decode or an X-Amz-Date
  * more than 15 minutes off -> InvalidSignature. A session token is refused
- * (the endpoint issues none). The secret never appears in messages, and
+ * (the endpoint issues none); so is a correctly signed request whose scope
+ * region is not 1..32 of [a-z0-9-] (InvalidSignature, checked after the
+ * signature so the whole scope is always signed). The secret never appears in messages, and
  * messages are one printable line (sim_message_clean).
  *
  * Pure apart from OpenSSL HMAC; thread-safe. All inputs are borrowed.
@@ -35,6 +37,9 @@
 /* Credential=KEYID/DATE/REGION/SERVICE/aws4_request beyond this many bytes
  * is refused (UnrecognizedClient); within it, any region is signed whole. */
 #define SIM_SIGV4_MAX_CREDENTIAL 383
+/* A region the endpoint names in ARNs: 1..32 of [a-z0-9-]. A correctly
+ * signed request scoped to anything else is refused (InvalidSignature). */
+#define SIM_SIGV4_REGION_MAX 32
 
 struct sim_sigv4_request {
 	const char *method;
@@ -47,6 +52,11 @@ struct sim_sigv4_request {
 	const void *body;
 	size_t body_len;
 	time_t now;
+	/* Output: on success the credential scope's region is copied here
+	 * (NUL-terminated) when region_out is not NULL; region_cap must be at
+	 * least SIM_SIGV4_REGION_MAX + 1. */
+	char *region_out;
+	size_t region_cap;
 };
 
 /* Returns 0 when the request is signed by key_id/secret for service, or -1

@@ -53,6 +53,11 @@ struct req {
 	time_t now;
 };
 
+/* The last run's message and region output (a canary of 'x' unless the
+ * check succeeded). */
+static char last_msg[SIM_MESSAGE_MAX];
+static char last_region[SIM_SIGV4_REGION_MAX + 1];
+
 /* Check r; returns 0 or the error (as -1 - e) and checks the message. */
 static int run(const struct req *r)
 {
@@ -76,8 +81,13 @@ static int run(const struct req *r)
 					.body_len = r->body_len,
 					.now = r->now ? r->now : NOW };
 	enum sim_error e = SIM_ERR_COUNT;
-	char msg[SIM_MESSAGE_MAX];
-	int rc = sim_sigv4_check(&sr, KEY, SECRET, "qldb", &e, msg, sizeof msg);
+	char *msg = last_msg;
+	memset(last_region, 'x', sizeof last_region - 1);
+	last_region[sizeof last_region - 1] = '\0';
+	sr.region_out = last_region;
+	sr.region_cap = sizeof last_region;
+	last_msg[0] = '\0';
+	int rc = sim_sigv4_check(&sr, KEY, SECRET, "qldb", &e, msg, sizeof last_msg);
 	if (rc == 0)
 		return 0;
 	assert_int_equal(rc, -1);
@@ -91,7 +101,9 @@ static int run(const struct req *r)
 
 /* Bug: the credential scope was copied into 256 bytes, so a region of 300
  * characters (which fits the 383-byte credential) signed a truncated
- * scope and a correct signature was refused. */
+ * scope and a correct signature was refused. Such a region is now refused
+ * as no region at all, but only after its signature passed: the message
+ * is about the region, not the signature. */
 static void test_long_region_scope_is_signed_whole(void **state)
 {
 	(void)state;
@@ -103,7 +115,14 @@ static void test_long_region_scope_is_signed_whole(void **state)
 		 "SignedHeaders=host;x-amz-date, "
 		 "Signature=4d0c9f3d2fbf35ac2b4db9eb06f84d9fac8254a4d8792b09059b1671c054168d",
 		 region);
-	assert_int_equal(run(&(struct req){ .auth = auth, .date = DATE }), 0);
+	assert_int_equal(run(&(struct req){ .auth = auth, .date = DATE }),
+			 REFUSED(SIM_ERR_INVALID_SIGNATURE));
+	assert_non_null(strstr(last_msg, "valid region"));
+	/* the same scope with a wrong signature is a signature mismatch */
+	auth[strlen(auth) - 1] = 'e';
+	assert_int_equal(run(&(struct req){ .auth = auth, .date = DATE }),
+			 REFUSED(SIM_ERR_INVALID_SIGNATURE));
+	assert_null(strstr(last_msg, "valid region"));
 	/* past the documented cap: refused as an unusable credential */
 	char big[SIM_SIGV4_MAX_CREDENTIAL + 100], big_auth[sizeof big + 200];
 	memset(big, 'r', sizeof big - 1);
@@ -498,10 +517,46 @@ static void test_botocore_post_is_accepted(void **state)
 	assert_int_equal(run(&r), REFUSED(SIM_ERR_INVALID_SIGNATURE));
 }
 
+/* The scope's region is handed out on success (ARNs name it); a correctly
+ * signed scope with a region that is not 1..32 of [a-z0-9-] is refused
+ * and leaves the output alone. Signatures from botocore (the CLI's
+ * signer), as the file comment says. */
+static void test_scope_region_is_reported_and_checked(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *region, *sig;
+		int want;
+	} cases[] = {
+		{ "eu-west-1", "f0aae39a263d51aabc153219aa41d6da8eaad9f5f32758939f4abea56274f65b",
+		  0 },
+		{ "EU-WEST-1", "4b2a726018016bfcbda1eb0ef420ddcd4204cb75796cc59643ff3eafdec071cb",
+		  REFUSED(SIM_ERR_INVALID_SIGNATURE) },
+		{ "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+		  "1959c4ead759c7caeb74bf0be37132f0ae01475d8dcf905705a5796dad6567ba",
+		  REFUSED(SIM_ERR_INVALID_SIGNATURE) },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char auth[400];
+		snprintf(auth, sizeof auth,
+			 "AWS4-HMAC-SHA256 Credential=" KEY "/20231114/%s/qldb/aws4_request, "
+			 "SignedHeaders=host;x-amz-date, Signature=%s",
+			 cases[i].region, cases[i].sig);
+		assert_int_equal(run(&(struct req){ .auth = auth, .date = DATE }), cases[i].want);
+		if (cases[i].want == 0) {
+			assert_string_equal(last_region, cases[i].region);
+		} else {
+			assert_non_null(strstr(last_msg, "valid region"));
+			assert_int_equal(strspn(last_region, "x"), SIM_SIGV4_REGION_MAX);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_long_region_scope_is_signed_whole),
+		cmocka_unit_test(test_scope_region_is_reported_and_checked),
 		cmocka_unit_test(test_dot_and_empty_segments_are_normalised_like_the_sdk),
 		cmocka_unit_test(test_error_messages_are_one_printable_line),
 		cmocka_unit_test(test_json_timestamp_prints_negative_times),

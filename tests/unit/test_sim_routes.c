@@ -146,8 +146,8 @@ static int setup(void **state)
 	for (int i = 0; i < 3; i++) {
 		struct sim_journal *j =
 			sim_journal_new(100 + (uint64_t)i, CREATED_MS, err, sizeof err);
-		if (!j || sim_ledgers_add(&f->ledgers, names[i], "us-east-1", CREATED_MS, j, err,
-					  sizeof err) != 0)
+		if (!j ||
+		    sim_ledgers_add(&f->ledgers, names[i], CREATED_MS, j, err, sizeof err) != 0)
 			fail_msg("%s", err);
 	}
 	f->svc.ledgers = &f->ledgers;
@@ -308,7 +308,7 @@ static void test_get_digest_returns_32_bytes_and_ion_tip_address(void **state)
 		assert_int_equal(base64_decode(b64, strlen(b64), raw, sizeof raw), 32);
 		struct qldb_hash want;
 		int64_t tip;
-		assert_int_equal(sim_journal_digest(f->ledgers.v[0].journal, &want, &tip), 0);
+		assert_int_equal(sim_journal_digest(f->ledgers.v[0]->journal, &want, &tip), 0);
 		assert_memory_equal(raw, want.b, 32);
 		const char *ion =
 			cJSON_GetObjectItem(cJSON_GetObjectItem(o, "DigestTipAddress"), "IonText")
@@ -321,7 +321,7 @@ static void test_get_digest_returns_32_bytes_and_ion_tip_address(void **state)
 		const struct ion_value *seq = ion_struct_get(v, "sequenceNo");
 		assert_int_equal(strand->u.bytes.len, 22);
 		assert_memory_equal(strand->u.bytes.data,
-				    sim_journal_strand(f->ledgers.v[0].journal), 22);
+				    sim_journal_strand(f->ledgers.v[0]->journal), 22);
 		int64_t n;
 		assert_int_equal(ion_int_to_i64(&seq->u.i, &n), 0);
 		assert_int_equal(n, tip);
@@ -341,11 +341,11 @@ static void test_unknown_operation_is_404_naming_method_and_path(void **state)
 {
 	struct fixture *f = *state;
 	struct sim_response res;
-	cJSON *o = call(f, "DELETE", "/ledgers/financial-ledger", NULL, 0, NULL, &res);
+	cJSON *o = call(f, "PUT", "/ledgers/financial-ledger", NULL, 0, NULL, &res);
 	assert_int_equal(res.status, 404);
 	assert_string_equal(res.error_code, "UnknownOperationException");
 	assert_non_null(strstr(cJSON_GetObjectItem(o, "Message")->valuestring,
-			       "DELETE /ledgers/financial-ledger"));
+			       "PUT /ledgers/financial-ledger"));
 	cJSON_Delete(o);
 	sim_response_clear(&res);
 	o = call(f, "GET", "/ledgers/x%4", NULL, 0, NULL, &res);

@@ -24,6 +24,8 @@
 #define SUITE_CRED                                                                                 \
 	"AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, "
 
+static char last_region[SIM_SIGV4_REGION_MAX + 1]; /* check's region output */
+
 static int check(const char *method, const char *path, const struct sim_param *q, size_t nq,
 		 struct hdr *h, const char *body, time_t now, const char *secret,
 		 const char *service, enum sim_error *e, char *msg)
@@ -36,7 +38,10 @@ static int check(const char *method, const char *path, const struct sim_param *q
 				       .header_ctx = h,
 				       .body = body,
 				       .body_len = body ? strlen(body) : 0,
-				       .now = now };
+				       .now = now,
+				       .region_out = last_region,
+				       .region_cap = sizeof last_region };
+	last_region[0] = '\0';
 	return sim_sigv4_check(&r, SUITE_KEY, secret, service, e, msg, SIM_MESSAGE_MAX);
 }
 
@@ -56,6 +61,7 @@ static void test_suite_requests_are_accepted(void **state)
 	assert_int_equal(check("GET", "/", NULL, 0, get_vanilla, NULL, SUITE_NOW, SUITE_SECRET,
 			       "service", &e, msg),
 			 0);
+	assert_string_equal(last_region, "us-east-1"); /* the scope's region, handed out */
 
 	/* get-vanilla-query-order-key-case: the query is sorted before signing */
 	struct sim_param q[] = { { "Param2", "value2" }, { "Param1", "value1" } };
