@@ -174,6 +174,9 @@ static enum MHD_Result answer(struct sim_server *s, struct MHD_Connection *c, co
 					.body = ctx->body.data,
 					.body_len = ctx->body.len,
 					.now = time(NULL) };
+	char region[SIM_SIGV4_REGION_MAX + 1] = "";
+	sr.region_out = region;
+	sr.region_cap = sizeof region;
 	enum sim_error e;
 	char msg[SIM_MESSAGE_MAX];
 	if (sim_sigv4_check(&sr, s->key_id, s->secret, SERVER_SERVICE, &e, msg, sizeof msg) != 0) {
@@ -185,7 +188,8 @@ static enum MHD_Result answer(struct sim_server *s, struct MHD_Connection *c, co
 				   .query = q->dec,
 				   .n_query = q->n,
 				   .body = (const char *)ctx->body.data,
-				   .body_len = ctx->body.len };
+				   .body_len = ctx->body.len,
+				   .region = region };
 	struct sim_response res = { 0 };
 	sim_qldb_handle(&s->qldb, &req, &res);
 	free(q);
