@@ -14,6 +14,7 @@
 #include <cmocka.h>
 #include <cjson/cJSON.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -299,8 +300,8 @@ static void test_zeroed_registry_uses_the_defaults(void **state)
 static int64_t wall(void *ctx)
 {
 	(void)ctx;
-	static _Atomic int64_t t = T0;
-	return t += 1; /* a clock every thread advances */
+	static atomic_llong t = T0;
+	return (int64_t)atomic_fetch_add(&t, 1) + 1; /* a clock every thread advances */
 }
 
 struct worker {
