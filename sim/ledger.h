@@ -58,8 +58,8 @@
 #define SIM_ARN_MAX 1600	      /* API Arn and KmsKey: at most 1600 */
 #define SIM_DEFAULT_CREATE_DELAY_MS 1000
 #define SIM_DEFAULT_DELETE_DELAY_MS 10000 /* long enough to watch DELETING from a CLI */
-#define SIM_DEFAULT_EXPORT_MS 10000 /* IN_PROGRESS: room to meet the two-export limit */
-#define SIM_KMS_UPDATE_MS 1000 /* EncryptionStatus UPDATING after a key change */
+#define SIM_DEFAULT_EXPORT_MS 10000	  /* IN_PROGRESS: room to meet the two-export limit */
+#define SIM_KMS_UPDATE_MS 1000		  /* EncryptionStatus UPDATING after a key change */
 
 /* The demo ledger (README): name, account, journal seed and size. */
 #define SIM_DEMO_LEDGER "financial-ledger"
