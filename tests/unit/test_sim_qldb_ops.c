@@ -1119,6 +1119,66 @@ static void test_a_failed_save_answers_internal_failure(void **state)
 	assert_int_equal(f->changes, changes);
 }
 
+/* Every route, every odd body: an answer in JSON, never a 500 or a crash. */
+static void test_every_route_survives_odd_bodies(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const bodies[] = {
+		NULL,
+		"",
+		"{",
+		"[]",
+		"null",
+		"1",
+		"\"s\"",
+		"\xff\xfe",
+		"{\"k\":\"\\u0000\"}",
+		"{\"Name\":{},\"PermissionsMode\":[]}",
+		"{\"Tags\":{\"a\":{}}}",
+		"{\"Tags\":null}",
+		"{\"InclusiveStartTime\":1e400,\"ExclusiveEndTime\":-1e20}",
+		"{\"InclusiveStartTime\":1e300}",
+		"{\"KinesisConfiguration\":\"x\",\"StreamName\":\"s\"}",
+		"{\"S3ExportConfiguration\":{\"EncryptionConfiguration\":[]}}",
+		"{\"BlockAddress\":{\"IonText\":7},\"DigestTipAddress\":[]}",
+		"{\"DeletionProtection\":null,\"KmsKey\":null}",
+		"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]"
+		"]]]]]]"
+		"]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]",
+	};
+	for (size_t r = 0; r < SIM_QLDB_ROUTE_COUNT; r++) {
+		char path[256] = "";
+		const char *p = SIM_QLDB_ROUTES[r].pattern;
+		while (*p) {
+			size_t k = strlen(path);
+			if (strncmp(p, "{name}", 6) == 0) {
+				snprintf(path + k, sizeof path - k, "financial-ledger");
+				p += 6;
+			} else if (strncmp(p, "{streamId}", 10) == 0 ||
+				   strncmp(p, "{exportId}", 10) == 0) {
+				snprintf(path + k, sizeof path - k, "AAAAAAAAAAAAAAAAAAAAAA");
+				p += 10;
+			} else if (strncmp(p, "{resourceArn}", 13) == 0) {
+				snprintf(path + k, sizeof path - k,
+					 LEDGER_ARN("us-east-1", "financial-ledger") "?tagKeys=a");
+				p += 13;
+			} else {
+				path[k] = *p++;
+				path[k + 1] = '\0';
+			}
+		}
+		for (size_t b = 0; b < sizeof bodies / sizeof bodies[0]; b++) {
+			struct sim_response res;
+			cJSON *o = req(f, SIM_QLDB_ROUTES[r].method, path, bodies[b], NULL, &res);
+			if (res.status >= 500 || res.status < 200)
+				fail_msg("%s %s with body %zu: %u %s", SIM_QLDB_ROUTES[r].method,
+					 path, b, res.status, res.body);
+			cJSON_Delete(o);
+			sim_response_clear(&res);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1150,6 +1210,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_export_validation_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_a_failed_save_answers_internal_failure, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_every_route_survives_odd_bodies, setup,
 						teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
