@@ -98,12 +98,14 @@ void sim_qldb_create_ledger(void *svc, const struct sim_call *call, struct sim_r
 	else if (old)
 		sim_response_error(res, SIM_ERR_RESOURCE_EXISTS, "LEDGER", name, NULL,
 				   "Ledger '%s' already exists", name);
-	else if (sim_ledgers_live(ls) >= ls->cfg.max_ledgers)
+	else if (sim_ledgers_live(ls) >= ls->cfg.max_ledgers || ls->n >= SIM_LEDGERS_RETAINED_MAX)
 		sim_response_error(res, SIM_ERR_LIMIT_EXCEEDED, "LEDGER", NULL, NULL,
-				   "the endpoint holds at most %zu ledgers", ls->cfg.max_ledgers);
+				   "the endpoint holds at most %zu ledgers (and %d ever created)",
+				   ls->cfg.max_ledgers, SIM_LEDGERS_RETAINED_MAX);
 	else if (!(l = sim_ledgers_create(ls, name, now, err, sizeof err)))
-		sim_response_error(res, SIM_ERR_LIMIT_EXCEEDED, "LEDGER", NULL, NULL,
-				   "CreateLedger: %s", err);
+		sim_response_error(res, SIM_ERR_INTERNAL, NULL, NULL, NULL,
+				   "CreateLedger: the journal of '%s' could not be made: %s", name,
+				   err);
 	if (l) {
 		l->permissions_mode = mode;
 		l->deletion_protection = protect;
