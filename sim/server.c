@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -33,8 +34,26 @@
 #include "verify/buf.h"
 
 #define SERVER_THREADS 4 /* MHD pool: the dashboard polls a few resources at once */
-#define SERVER_CONNECTION_LIMIT 64
-#define SERVER_TIMEOUT_S 30 /* idle connections are closed after this */
+/*
+ * Slow and idle clients (issue 9). Each pool thread runs its own epoll (or
+ * poll) loop, so an idle or trickling connection costs one descriptor and
+ * a few KiB, never a thread, and no FD_SETSIZE ceiling applies (select()
+ * would stop near 1000 descriptors). The limits:
+ * - 1024 connections in all (MHD splits them over the pool threads): far
+ *   more than the dashboards and CLIs of one team keep open, and within the
+ *   2048 descriptors `serve` asks for (tui/cmd_serve.c).
+ * - 256 per client address: one address cannot take the whole endpoint,
+ *   yet loopback, where the dashboard, the CLI and the tests all come from,
+ *   keeps room above the 200 idle sockets the hardening test holds open.
+ * - 10 s without a byte closes a connection, at any stage: a client that
+ *   opened a socket and sent nothing, or stopped half-way through its
+ *   headers. (MHD's deadline is per inactivity: a client trickling a byte
+ *   every few seconds keeps its slot, which the two caps above bound.)
+ */
+#define SERVER_CONNECTION_LIMIT 1024
+#define SERVER_PER_IP_LIMIT 256
+#define SERVER_TIMEOUT_S 10
+#define SERVER_CONTENT_LENGTH_DIGITS 19 /* fits in uint64_t; longer is garbage */
 #define SERVER_URL_MAX 96
 #define SERVER_KEY_MAX 256    /* access key id and secret lengths */
 #define SERVER_SERVICE "qldb" /* SigV4 signing name of the control plane */
@@ -196,6 +215,51 @@ static enum MHD_Result answer(struct sim_server *s, struct MHD_Connection *c, co
 	return send_response(s, c, &res);
 }
 
+/* The framing headers seen in one request. */
+struct framing {
+	unsigned content_length;    /* Content-Length headers */
+	unsigned transfer_encoding; /* Transfer-Encoding headers */
+	bool bad_length;	    /* a Content-Length that is not 1..19 digits */
+};
+
+static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const char *key,
+				     const char *value)
+{
+	(void)kind;
+	struct framing *f = cls;
+	if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0) {
+		f->content_length++;
+		size_t n = value ? strspn(value, "0123456789") : 0;
+		if (n == 0 || n > SERVER_CONTENT_LENGTH_DIGITS || value[n] != '\0')
+			f->bad_length = true;
+	} else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0) {
+		f->transfer_encoding++;
+	}
+	return MHD_YES;
+}
+
+/*
+ * Why a request's body framing is ambiguous, or NULL. Two Content-Length
+ * headers, or Content-Length with Transfer-Encoding, let a proxy in front
+ * and this server disagree on where the request ends (request smuggling,
+ * RFC 9112 section 6.3); MHD 0.9.75 passes such a request on, so we
+ * refuse such a request ourselves before it is dispatched.
+ */
+static const char *framing_problem(struct MHD_Connection *c)
+{
+	struct framing f = { 0 };
+	MHD_get_connection_values(c, MHD_HEADER_KIND, count_framing, &f);
+	if (f.content_length > 1)
+		return "the request has more than one Content-Length header";
+	if (f.content_length && f.transfer_encoding)
+		return "the request has both Content-Length and Transfer-Encoding headers";
+	if (f.transfer_encoding > 1)
+		return "the request has more than one Transfer-Encoding header";
+	if (f.bad_length)
+		return "the request's Content-Length is not a decimal number";
+	return NULL;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
 				  const char *method, const char *version, const char *upload_data,
 				  size_t *upload_size, void **con_cls)
@@ -208,6 +272,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		if (!ctx)
 			return MHD_NO;
 		*con_cls = ctx;
+		/* Ambiguous framing is refused before any byte of the body is
+		 * read; a response queued this early also makes MHD close the
+		 * connection after it, so what follows is never read as a
+		 * request. */
+		const char *why = framing_problem(c);
+		if (why) {
+			ctx->answered = true;
+			return send_error(s, c, SIM_ERR_INVALID_PARAMETER, why);
+		}
 		/* A declared oversized body is refused before it is read. */
 		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 							     MHD_HTTP_HEADER_CONTENT_LENGTH);
@@ -321,13 +394,18 @@ struct sim_server *sim_server_start(const struct sim_config *cfg, char *err, siz
 		sim_server_stop(s);
 		return NULL;
 	}
-	unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD;
+	/* epoll where MHD has it (Linux), else poll: never select() (see the
+	 * limits at the top) */
+	unsigned flags = MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES
+				 ? MHD_USE_EPOLL_INTERNAL_THREAD
+				 : MHD_USE_POLL_INTERNAL_THREAD;
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	s->daemon = MHD_start_daemon(
 		flags, port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR,
 		(struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)SERVER_THREADS,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)SERVER_CONNECTION_LIMIT,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)SERVER_PER_IP_LIMIT,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)SERVER_TIMEOUT_S,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_UNESCAPE_CALLBACK,
 		unescape_identity, NULL, MHD_OPTION_END);

@@ -62,18 +62,41 @@ static const struct cli_option DASH_OPTIONS[DASH_OPT_N] = {
 static const struct cli_option SERVE_OPTIONS[SERVE_OPT_N] = {
 	[SERVE_OPT_LISTEN] = { .name = "--listen",
 			       .metavar = "HOST:PORT",
-			       .help = "address to bind (default 127.0.0.1:4580; PORT 0:\n"
-				       "any free port; [::1]:PORT for IPv6)" },
+			       .help = "address to bind (default 127.0.0.1:4580, loopback\n"
+				       "only; PORT 0: any free port; [::1]:PORT for IPv6)" },
 	[SERVE_OPT_ACCESS_KEY_ID] = { .name = "--access-key-id",
 				      .metavar = "ID",
-				      .help = "the access key id the endpoint accepts (default:\n"
-					      "the demo pair, printed at start); give both\n"
-					      "or neither" },
+				      .help = "the access key id the endpoint accepts, with\n"
+					      "--secret-access-key: both or neither (without\n"
+					      "them: the sources above, then the demo pair)" },
 	[SERVE_OPT_SECRET_ACCESS_KEY] = { .name = "--secret-access-key",
 					  .metavar = "KEY",
-					  .help = "its secret (printed as <redacted>, never "
-						  "echoed)",
+					  .help = "its secret (printed as <redacted>); a command\n"
+						  "line is visible to other users in /proc: "
+						  "prefer\n"
+						  "--credentials-file or the environment",
 					  .secret = true },
+	[SERVE_OPT_CREDENTIALS_FILE] = { .name = "--credentials-file",
+					 .metavar = "FILE",
+					 .help = "read the key pair from FILE (mode 0600 or\n"
+						 "stricter): aws_access_key_id and\n"
+						 "aws_secret_access_key in [default], as in\n"
+						 "~/.aws/credentials, or "
+						 "QLDBTOP_SERVE_ACCESS_KEY_ID=\n"
+						 "and QLDBTOP_SERVE_SECRET_ACCESS_KEY= lines" },
+	[SERVE_OPT_SEED] = { .name = "--seed",
+			     .metavar = "N",
+			     .help = "journal seed, 0..2^64-1: the same seed gives the\n"
+				     "same journal (default: the demo seed)" },
+	[SERVE_OPT_RATE] = { .name = "--rate",
+			     .metavar = "R",
+			     .help = "blocks per second the live workload commits, a\n"
+				     "decimal 0..1000 (default 0.5; 0: the journal\n"
+				     "does not grow)" },
+	[SERVE_OPT_DATA_DIR] = { .name = "--data-dir",
+				 .metavar = "DIR",
+				 .help = "keep the ledger's state in DIR (created 0700 if\n"
+					 "absent; default: in memory only)" },
 };
 
 static const struct cli_option VEXPORT_OPTIONS[VEXPORT_OPT_N] = {
@@ -131,16 +154,22 @@ const struct cli_command CLI_COMMANDS[] = {
 	},
 	{
 		.name = "serve",
-		.synopsis_args =
-			"[--listen HOST:PORT] [--access-key-id ID --secret-access-key KEY]",
+		.synopsis_args = "[--listen HOST:PORT] [--data-dir DIR] [--seed N] [--rate R]",
 		.summary = "run the QLDB-compatible local endpoint",
 		.description =
 			"Serves the ledger financial-ledger with a real journal. Prints its\n"
 			"endpoint URL and the key pair it accepts, then runs until SIGINT or\n"
-			"SIGTERM. The AWS CLI works against it with --endpoint-url.",
+			"SIGTERM. The AWS CLI works against it with --endpoint-url.\n"
+			"The one key pair it accepts comes from the first of:\n"
+			"--access-key-id with --secret-access-key; --credentials-file FILE;\n"
+			"QLDBTOP_SERVE_ACCESS_KEY_ID with QLDBTOP_SERVE_SECRET_ACCESS_KEY in\n"
+			"the environment; the documented demo pair. Both halves come from\n"
+			"one source. A secret other than the demo one is never printed.",
 		.exit_status = "0  stopped by SIGINT or SIGTERM\n"
 			       "2  usage or environment error: bad flag, the address cannot be\n"
-			       "   bound (port in use), out of memory (one line on stderr)\n",
+			       "   bound (port in use), a credentials file others can read,\n"
+			       "   --data-dir not a writable folder, out of memory (one line on\n"
+			       "   stderr)\n",
 		OPTS(SERVE_OPTIONS),
 		.run = cmd_serve,
 	},

@@ -121,6 +121,48 @@ static void test_a_secret_value_is_never_in_an_error(void **state)
 	}
 }
 
+/* serve's world and key options reach the command as given (their values
+ * are checked by cmd_serve: tests/integration/serve_hardening.sh). */
+static void test_serve_takes_seed_rate_data_dir_and_credentials_file(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("serve --seed 18446744073709551615 --rate=0.5 --data-dir d "
+			       "--credentials-file=c"),
+			 CLI_RUN);
+	assert_string_equal(cli_value(&p, SERVE_OPT_SEED), "18446744073709551615");
+	assert_string_equal(cli_value(&p, SERVE_OPT_RATE), "0.5");
+	assert_string_equal(cli_value(&p, SERVE_OPT_DATA_DIR), "d");
+	assert_string_equal(cli_value(&p, SERVE_OPT_CREDENTIALS_FILE), "c");
+	assert_null(cli_value(&p, SERVE_OPT_ACCESS_KEY_ID));
+	expect_error("serve --seed", "--seed needs a value (N)");
+	expect_error("serve --rate=", "--rate needs a non-empty value");
+	expect_error("serve --data-dir --seed 1", "--data-dir needs a value (DIR)");
+	expect_error("serve --credentials-file", "--credentials-file needs a value (FILE)");
+	expect_error("serve --seed 1 --seed 2", "--seed given more than once");
+	expect_error("serve --credentials-file a --credentials-file b",
+		     "--credentials-file given more than once");
+}
+
+/* The secret's help sends users to the file and the environment, and the
+ * only secret option of serve is the secret. */
+static void test_serve_secret_help_points_away_from_the_command_line(void **state)
+{
+	(void)state;
+	const struct cli_command *serve = NULL;
+	for (size_t i = 0; i < CLI_COMMANDS_N; i++)
+		if (strcmp(CLI_COMMANDS[i].name, "serve") == 0)
+			serve = &CLI_COMMANDS[i];
+	assert_non_null(serve);
+	const struct cli_option *o = &serve->options[SERVE_OPT_SECRET_ACCESS_KEY];
+	assert_string_equal(o->name, "--secret-access-key");
+	assert_non_null(strstr(o->help, "/proc"));
+	assert_non_null(strstr(o->help, "--credentials-file"));
+	for (size_t i = 0; i < serve->n_options; i++)
+		assert_int_equal(serve->options[i].secret, i == SERVE_OPT_SECRET_ACCESS_KEY);
+	assert_non_null(strstr(serve->description, "QLDBTOP_SERVE_ACCESS_KEY_ID"));
+	assert_non_null(strstr(serve->description, "QLDBTOP_SERVE_SECRET_ACCESS_KEY"));
+}
+
 static void test_positional_counts_are_checked(void **state)
 {
 	(void)state;
@@ -350,6 +392,8 @@ int main(void)
 		cmocka_unit_test(test_a_flag_given_a_value_is_an_error),
 		cmocka_unit_test(test_unknown_options_are_echoed_without_their_value),
 		cmocka_unit_test(test_a_secret_value_is_never_in_an_error),
+		cmocka_unit_test(test_serve_takes_seed_rate_data_dir_and_credentials_file),
+		cmocka_unit_test(test_serve_secret_help_points_away_from_the_command_line),
 		cmocka_unit_test(test_positional_counts_are_checked),
 		cmocka_unit_test(test_verify_export_takes_up_to_the_argument_limit),
 		cmocka_unit_test(test_double_dash_ends_the_options),
