@@ -10,12 +10,16 @@
 #include "sim/journal.h"
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/datalog.h"
 #include "sim/ion_fmt.h"
+#include "sim/journal_record.h"
+#include "sim/merkle.h"
 #include "verify/buf.h"
 #include "verify/ion.h"
 #include "verify/ion_write.h"
@@ -25,7 +29,7 @@
 #define JOURNAL_INITIAL_BLOCKS 64
 #define JOURNAL_TXTIME_LEAD_MS 3    /* revision txTime precedes the block timestamp */
 #define JOURNAL_STATEMENT_STEP_MS 7 /* spacing of statement startTimes */
-#define JOURNAL_MAX_ENTRIES 4	    /* entriesHashList length we build */
+#define JOURNAL_MAX_ENTRIES 5	    /* entriesHashList length we build */
 
 struct sim_block {
 	char *text; /* compact Ion text of the whole block */
@@ -36,10 +40,15 @@ struct sim_block {
 struct sim_journal {
 	pthread_mutex_t mu;
 	struct sim_rng rng;
+	uint64_t seed;
 	char strand[SIM_ID_LEN + 1];
 	struct sim_block *blocks;
 	size_t n, cap;
-	struct qldb_merkle_acc acc; /* digest over every block hash so far */
+	struct sim_merkle tree;	 /* over every block hash: digests and proofs */
+	struct sim_datalog *log; /* durable mode: every block is appended here */
+	uint8_t *aux;		 /* the last committed transaction's aux bytes */
+	size_t aux_len;
+	bool replaying; /* blocks come from the log: do not append them again */
 	struct sha256 *sha;
 	struct ionhash *ih;
 	struct ion_arena *arena;
@@ -95,9 +104,44 @@ static void internal_hash(struct sim_journal *j, struct qldb_hash *out)
 	sim_rng_bytes(&j->rng, out->b, 32);
 }
 
-/* Append the finished block (j->text) with its hashes; updates the digest. */
-static int store_block(struct sim_journal *j, const struct sim_block_info *info, char *err,
-		       size_t cap)
+static int redacted_text(struct sim_journal *j, int64_t seq, const char *doc_id, int64_t version,
+			 char **out, size_t *out_len, char *err, size_t cap);
+static void redaction_apply(struct sim_journal *j, int64_t seq, char *text, size_t len);
+
+/* The durable copy of a block (durable mode): one log record, fsync'd. */
+static int journal_log_block(struct sim_journal *j, const struct sim_block_info *info,
+			     const char *text, size_t len, const void *aux, size_t aux_len,
+			     const struct sim_redaction *redact, char *err, size_t cap)
+{
+	struct buf rec = { 0 };
+	struct sim_journal_block_rec r = { .info = *info,
+					   .rng_state = j->rng.state,
+					   .text = text,
+					   .text_len = len,
+					   .aux = aux,
+					   .aux_len = aux_len };
+	if (redact) {
+		r.has_redaction = 1;
+		r.redact_seq = redact->seq;
+		snprintf(r.redact_doc, sizeof r.redact_doc, "%s", redact->doc_id);
+		r.redact_version = redact->version;
+	}
+	if (sim_journal_block_encode(&rec, &r) != 0) {
+		buf_free(&rec);
+		return fail(err, cap, "journal: out of memory encoding block %lld",
+			    (long long)info->seq);
+	}
+	int rc = sim_datalog_append(j->log, SIM_JOURNAL_REC_BLOCK, rec.data, rec.len, NULL, err,
+				    cap);
+	buf_free(&rec);
+	return rc;
+}
+
+/* Append the finished block (j->text) with its hashes; updates the tree.
+ * In durable mode the block is in the log (fsync'd) before it is visible:
+ * what a digest covers survives a crash. */
+static int store_block(struct sim_journal *j, const struct sim_block_info *info, const void *aux,
+		       size_t aux_len, const struct sim_redaction *redact, char *err, size_t cap)
 {
 	if (j->n == j->cap) {
 		size_t ncap = j->cap ? j->cap * 2 : JOURNAL_INITIAL_BLOCKS;
@@ -108,16 +152,35 @@ static int store_block(struct sim_journal *j, const struct sim_block_info *info,
 		j->cap = ncap;
 	}
 	char *copy = malloc(j->text.len + 1);
-	if (!copy)
+	uint8_t *aux_copy = aux_len ? malloc(aux_len) : NULL;
+	if (!copy || (aux_len && !aux_copy)) {
+		free(copy);
+		free(aux_copy);
 		return fail(err, cap, "journal: out of memory at block %zu", j->n);
+	}
 	memcpy(copy, j->text.data, j->text.len);
 	copy[j->text.len] = '\0';
-	if (qldb_merkle_acc_push(j->sha, &j->acc, &info->block_hash) != 0) {
+	if (aux_len)
+		memcpy(aux_copy, aux, aux_len);
+	if (sim_merkle_append(j->sha, &j->tree, &info->block_hash) != 0) {
 		free(copy);
-		return fail(err, cap, "journal: digest accumulator failed at block %zu", j->n);
+		free(aux_copy);
+		return fail(err, cap, "journal: ledger tree out of memory at block %zu", j->n);
+	}
+	if (j->log && !j->replaying &&
+	    journal_log_block(j, info, copy, j->text.len, aux, aux_len, redact, err, cap) != 0) {
+		sim_merkle_truncate(&j->tree, j->n);
+		free(copy);
+		free(aux_copy);
+		return -1;
 	}
 	j->blocks[j->n] = (struct sim_block){ .text = copy, .len = j->text.len, .info = *info };
 	j->n++;
+	if (aux_len) {
+		free(j->aux);
+		j->aux = aux_copy;
+		j->aux_len = aux_len;
+	}
 	return 0;
 }
 
@@ -161,10 +224,11 @@ static int make_genesis(struct sim_journal *j, int64_t genesis_ms, char *err, si
 	buf_clear(&j->text);
 	if (write_block_head(j, &info, txid, &entry, 1) || buf_append_byte(&j->text, '}'))
 		return fail(err, cap, "journal: out of memory writing the genesis block");
-	return store_block(j, &info, err, cap);
+	return store_block(j, &info, NULL, 0, NULL, err, cap);
 }
 
-struct sim_journal *sim_journal_new(uint64_t seed, int64_t genesis_ms, char *err, size_t cap)
+/* A journal with its strand id and hashing contexts, and no blocks yet. */
+static struct sim_journal *journal_alloc(uint64_t seed, char *err, size_t cap)
 {
 	struct sim_journal *j = calloc(1, sizeof *j);
 	if (!j) {
@@ -172,6 +236,7 @@ struct sim_journal *sim_journal_new(uint64_t seed, int64_t genesis_ms, char *err
 		return NULL;
 	}
 	pthread_mutex_init(&j->mu, NULL);
+	j->seed = seed;
 	sim_rng_seed(&j->rng, seed);
 	sim_rng_id(&j->rng, j->strand);
 	j->sha = sha256_new();
@@ -182,7 +247,128 @@ struct sim_journal *sim_journal_new(uint64_t seed, int64_t genesis_ms, char *err
 		sim_journal_free(j);
 		return NULL;
 	}
-	if (make_genesis(j, genesis_ms, err, cap) != 0) {
+	return j;
+}
+
+struct sim_journal *sim_journal_new(uint64_t seed, int64_t genesis_ms, char *err, size_t cap)
+{
+	struct sim_journal *j = journal_alloc(seed, err, cap);
+	if (j && make_genesis(j, genesis_ms, err, cap) != 0) {
+		sim_journal_free(j);
+		return NULL;
+	}
+	return j;
+}
+
+/* Replay state of sim_journal_open. */
+struct replay {
+	struct sim_journal *j;
+	bool header;
+};
+
+static int replay_header(struct replay *r, const uint8_t *data, size_t len, char *err, size_t cap)
+{
+	struct sim_journal_header_rec h;
+	char why[160], strand[SIM_ID_LEN + 1];
+	if (r->header || r->j->n)
+		return fail(err, cap, "journal log: a second header record");
+	if (sim_journal_header_decode(data, len, &h, why, sizeof why) != 0)
+		return fail(err, cap, "journal log: %s", why);
+	/* the strand is the seed's first id: a header that disagrees is damage */
+	sim_rng_seed(&r->j->rng, h.seed);
+	sim_rng_id(&r->j->rng, strand);
+	if (strcmp(strand, h.strand) != 0)
+		return fail(err, cap, "journal log: strand %s does not belong to seed %llu",
+			    h.strand, (unsigned long long)h.seed);
+	memcpy(r->j->strand, strand, sizeof strand);
+	r->j->seed = h.seed;
+	r->header = true;
+	return 0;
+}
+
+static int replay_block(struct replay *r, const uint8_t *data, size_t len, char *err, size_t cap)
+{
+	struct sim_journal *j = r->j;
+	struct sim_journal_block_rec b;
+	char why[160];
+	if (!r->header)
+		return fail(err, cap, "journal log: a block before the header");
+	if (sim_journal_block_decode(data, len, &b, why, sizeof why) != 0)
+		return fail(err, cap, "journal log: block %zu: %s", j->n, why);
+	struct qldb_hash h;
+	const struct qldb_hash *prev = j->n ? &j->blocks[j->n - 1].info.block_hash : NULL;
+	if (b.info.seq != (int64_t)j->n)
+		return fail(err, cap, "journal log: block %lld where block %zu belongs",
+			    (long long)b.info.seq, j->n);
+	if (prev ? !qldb_hash_equal(prev, &b.info.previous_hash) : b.info.previous_hash.len != 0)
+		return fail(err, cap, "journal log: block %zu does not link to block %zu", j->n,
+			    j->n - 1);
+	if (qldb_dot(j->sha, &b.info.entries_hash, &b.info.previous_hash, &h) != 0 ||
+	    !qldb_hash_equal(&h, &b.info.block_hash))
+		return fail(err, cap,
+			    "journal log: block %zu: blockHash is not "
+			    "dot(entriesHash, previousBlockHash)",
+			    j->n);
+	if (memchr(b.text, '\0', b.text_len))
+		return fail(err, cap, "journal log: block %zu: text holds a NUL byte", j->n);
+	buf_clear(&j->text);
+	if (buf_append(&j->text, b.text, b.text_len) != 0)
+		return fail(err, cap, "journal: out of memory replaying block %zu", j->n);
+	j->rng.state = b.rng_state;
+	if (store_block(j, &b.info, b.aux, b.aux_len, NULL, err, cap) != 0)
+		return -1;
+	if (!b.has_redaction)
+		return 0;
+	char *text = NULL;
+	size_t tl = 0;
+	if (redacted_text(j, b.redact_seq, b.redact_doc, b.redact_version, &text, &tl, err, cap))
+		return -1;
+	redaction_apply(j, b.redact_seq, text, tl);
+	return 0;
+}
+
+static int replay_record(void *ctx, uint32_t type, const uint8_t *data, size_t len, uint64_t offset,
+			 char *err, size_t cap)
+{
+	(void)offset;
+	struct replay *r = ctx;
+	if (type == SIM_JOURNAL_REC_HEADER)
+		return replay_header(r, data, len, err, cap);
+	if (type == SIM_JOURNAL_REC_BLOCK)
+		return replay_block(r, data, len, err, cap);
+	return fail(err, cap, "journal log: unknown record type %u", (unsigned)type);
+}
+
+struct sim_journal *sim_journal_open(const char *path, uint64_t seed, int64_t genesis_ms,
+				     struct sim_datalog_report *rep, char *err, size_t cap)
+{
+	struct sim_journal *j = journal_alloc(seed, err, cap);
+	if (!j)
+		return NULL;
+	struct replay r = { .j = j };
+	j->replaying = true;
+	j->log = sim_datalog_open(path, replay_record, &r, rep, err, cap);
+	j->replaying = false;
+	if (!j->log) {
+		sim_journal_free(j);
+		return NULL;
+	}
+	int rc = 0;
+	if (!r.header) {
+		/* a new log: its header, then the genesis block */
+		struct sim_journal_header_rec h = { .seed = seed };
+		struct buf b = { 0 };
+		memcpy(h.strand, j->strand, sizeof h.strand);
+		rc = sim_journal_header_encode(&b, &h);
+		rc = rc ? fail(err, cap, "journal: out of memory")
+			: sim_datalog_append(j->log, SIM_JOURNAL_REC_HEADER, b.data, b.len, NULL,
+					     err, cap);
+		buf_free(&b);
+	}
+	/* a crash between the header and the genesis block leaves no blocks */
+	if (!rc && j->n == 0)
+		rc = make_genesis(j, genesis_ms, err, cap);
+	if (rc) {
 		sim_journal_free(j);
 		return NULL;
 	}
@@ -196,6 +382,9 @@ void sim_journal_free(struct sim_journal *j)
 	for (size_t i = 0; i < j->n; i++)
 		free(j->blocks[i].text);
 	free(j->blocks);
+	free(j->aux);
+	sim_merkle_free(&j->tree);
+	sim_datalog_close(j->log);
 	sha256_free(j->sha);
 	ionhash_free(j->ih);
 	ion_arena_free(j->arena);
@@ -214,6 +403,9 @@ static int check_txn(const struct sim_txn *t, char *err, size_t cap)
 		return fail(err, cap,
 			    "journal: %zu revisions exceed the limit of %d per transaction",
 			    t->n_writes, SIM_TXN_MAX_WRITES);
+	if (t->redact && (strlen(t->redact->doc_id) != SIM_ID_LEN ||
+			  strlen(t->redact->table_id) != SIM_ID_LEN || t->redact->version < 0))
+		return fail(err, cap, "journal: a redaction needs 22-character ids and a version");
 	for (size_t i = 0; i < t->n_statements; i++)
 		if (strlen(t->statements[i]) > SIM_TXN_MAX_TEXT)
 			return fail(err, cap, "journal: statement %zu exceeds %u bytes", i,
@@ -226,7 +418,7 @@ static int check_txn(const struct sim_txn *t, char *err, size_t cap)
 		if (w->statement >= t->n_statements || w->version < 0)
 			return fail(err, cap,
 				    "journal: revision %zu: bad statement index or version", i);
-		if (strlen(w->data_ion) > SIM_TXN_MAX_TEXT)
+		if (w->data_ion && strlen(w->data_ion) > SIM_TXN_MAX_TEXT)
 			return fail(err, cap, "journal: revision %zu: data exceeds %u bytes", i,
 				    SIM_TXN_MAX_TEXT);
 	}
@@ -297,6 +489,70 @@ static int write_transaction_info(struct buf *b, const struct sim_txn *t,
 	return rc ? rc : buf_append_str(b, "}}");
 }
 
+/* The text of block seq with the revision (doc_id, version) redacted:
+ * ",data:<value>" becomes ",dataHash:{{IonHash(value)}}". The block text
+ * is ours, so the revision is found by its metadata's opening, and its data
+ * is what lies between its hash blob and that metadata. *out is malloc'd.
+ * Called with the lock held. */
+static int redacted_text(struct sim_journal *j, int64_t seq, const char *doc_id, int64_t version,
+			 char **out, size_t *out_len, char *err, size_t cap)
+{
+	if (seq < 0 || (size_t)seq >= j->n)
+		return fail(err, cap, "journal: redaction of block %lld, which does not exist",
+			    (long long)seq);
+	const struct sim_block *blk = &j->blocks[seq];
+	char key[96];
+	snprintf(key, sizeof key, ",metadata:{id:\"%s\",version:%lld,", doc_id, (long long)version);
+	const char *meta = strstr(blk->text, key);
+	const char *data = NULL;
+	for (const char *p = blk->text; meta && (p = strstr(p, "}},data:")) && p < meta; p++)
+		data = p + 2;
+	if (!meta || !data)
+		return fail(err, cap,
+			    "journal: block %lld has no revision of %s version %lld with data",
+			    (long long)seq, doc_id, (long long)version);
+	const char *value = data + strlen(",data:");
+	struct qldb_hash h;
+	if (hash_text(j, (const uint8_t *)value, (size_t)(meta - value), ION_TYPE_STRUCT, &h,
+		      "redacted data", err, cap) != 0)
+		return -1;
+	struct buf b = { 0 };
+	int rc = buf_append(&b, blk->text, (size_t)(data - blk->text));
+	rc = rc ? rc : buf_append_str(&b, ",dataHash:");
+	rc = rc ? rc : sim_ion_blob(&b, &h);
+	rc = rc ? rc : buf_append_str(&b, meta);
+	rc = rc ? rc : buf_append_byte(&b, '\0');
+	if (rc) {
+		buf_free(&b);
+		return fail(err, cap, "journal: out of memory redacting block %lld",
+			    (long long)seq);
+	}
+	*out = (char *)b.data;
+	*out_len = b.len - 1;
+	return 0;
+}
+
+/* Put a redacted text in place of block seq's. */
+static void redaction_apply(struct sim_journal *j, int64_t seq, char *text, size_t len)
+{
+	free(j->blocks[seq].text);
+	j->blocks[seq].text = text;
+	j->blocks[seq].len = len;
+}
+
+/* redactionInfo {revisions:[{blockAddress, tableId, documentId, version}]} */
+static int write_redaction_info(struct sim_journal *j, struct buf *b, const struct sim_redaction *r)
+{
+	buf_clear(b);
+	int rc = buf_append_str(b, "{revisions:[{blockAddress:");
+	rc = rc ? rc : sim_ion_address(b, j->strand, r->seq);
+	rc = rc ? rc : buf_append_str(b, ",tableId:");
+	rc = rc ? rc : sim_ion_string(b, r->table_id);
+	rc = rc ? rc : buf_append_str(b, ",documentId:");
+	rc = rc ? rc : sim_ion_string(b, r->doc_id);
+	return rc ? rc : buf_printf(b, ",version:%lld}]}", (long long)r->version);
+}
+
 /* The block's hashes from its revisions and transactionInfo; fills the
  * entries list. Called with the lock held. */
 static int commit_locked(struct sim_journal *j, const struct sim_txn *t, char *err, size_t cap)
@@ -317,9 +573,13 @@ static int commit_locked(struct sim_journal *j, const struct sim_txn *t, char *e
 		buf_clear(&j->piece);
 		if (write_metadata(&j->piece, w, tx_ms, txid))
 			return fail(err, cap, "journal: out of memory");
-		if (hash_piece(j, ION_TYPE_STRUCT, &meta, "revision metadata", err, cap) ||
-		    hash_text(j, (const uint8_t *)w->data_ion, strlen(w->data_ion), ION_TYPE_STRUCT,
-			      &data, "revision data", err, cap) ||
+		if (hash_piece(j, ION_TYPE_STRUCT, &meta, "revision metadata", err, cap))
+			return -1;
+		/* a deleted document's revision is its metadata alone, hashed as
+		 * dot(IonHash(metadata), empty) = IonHash(metadata) (journal.h) */
+		data.len = 0;
+		if ((w->data_ion && hash_text(j, (const uint8_t *)w->data_ion, strlen(w->data_ion),
+					      ION_TYPE_STRUCT, &data, "revision data", err, cap)) ||
 		    qldb_dot(j->sha, &meta, &data, &rev[i]) != 0)
 			return -1;
 	}
@@ -335,6 +595,20 @@ static int commit_locked(struct sim_journal *j, const struct sim_txn *t, char *e
 		return fail(err, cap, "journal: out of memory");
 	if (hash_piece(j, ION_TYPE_STRUCT, &txinfo, "transactionInfo", err, cap))
 		return -1;
+	/* a redaction: the rewritten target, and redactionInfo's hash */
+	struct qldb_hash redaction_hash;
+	struct buf ri = { 0 };
+	char *redacted = NULL;
+	size_t redacted_len = 0;
+	if (t->redact && (redacted_text(j, t->redact->seq, t->redact->doc_id, t->redact->version,
+					&redacted, &redacted_len, err, cap) != 0 ||
+			  write_redaction_info(j, &ri, t->redact) != 0 ||
+			  hash_text(j, ri.data, ri.len, ION_TYPE_STRUCT, &redaction_hash,
+				    "redactionInfo", err, cap) != 0)) {
+		free(redacted);
+		buf_free(&ri);
+		return err[0] ? -1 : fail(err, cap, "journal: out of memory");
+	}
 
 	size_t n_entries = 0;
 	internal_hash(j, &entries[n_entries++]);
@@ -345,10 +619,15 @@ static int commit_locked(struct sim_journal *j, const struct sim_txn *t, char *e
 		internal_hash(j, &entries[n_entries++]);
 	}
 	entries[n_entries++] = txinfo;
+	if (t->redact)
+		entries[n_entries++] = redaction_hash;
 	info.previous_hash = j->blocks[j->n - 1].info.block_hash;
 	if (qldb_merkle_root(j->sha, entries, n_entries, &info.entries_hash) != 0 ||
-	    qldb_dot(j->sha, &info.entries_hash, &info.previous_hash, &info.block_hash) != 0)
+	    qldb_dot(j->sha, &info.entries_hash, &info.previous_hash, &info.block_hash) != 0) {
+		free(redacted);
+		buf_free(&ri);
 		return fail(err, cap, "journal: block hash failed");
+	}
 
 	/* The block text: head, transactionInfo (already in j->piece), revisions. */
 	struct buf *b = &j->text;
@@ -356,6 +635,11 @@ static int commit_locked(struct sim_journal *j, const struct sim_txn *t, char *e
 	int rc = write_block_head(j, &info, txid, entries, n_entries);
 	rc = rc ? rc : buf_append_str(b, ",transactionInfo:");
 	rc = rc ? rc : buf_append(b, j->piece.data, j->piece.len);
+	if (t->redact) {
+		rc = rc ? rc : buf_append_str(b, ",redactionInfo:");
+		rc = rc ? rc : buf_append(b, ri.data, ri.len);
+	}
+	buf_free(&ri);
 	if (t->n_writes)
 		rc = rc ? rc : buf_append_str(b, ",revisions:[");
 	for (size_t i = 0; !rc && i < t->n_writes; i++) {
@@ -363,8 +647,10 @@ static int commit_locked(struct sim_journal *j, const struct sim_txn *t, char *e
 		rc = rc ? rc : sim_ion_address(b, j->strand, info.seq);
 		rc = rc ? rc : buf_append_str(b, ",hash:");
 		rc = rc ? rc : sim_ion_blob(b, &rev[i]);
-		rc = rc ? rc : buf_append_str(b, ",data:");
-		rc = rc ? rc : buf_append_str(b, t->writes[i].data_ion);
+		if (t->writes[i].data_ion) {
+			rc = rc ? rc : buf_append_str(b, ",data:");
+			rc = rc ? rc : buf_append_str(b, t->writes[i].data_ion);
+		}
 		rc = rc ? rc : buf_append_str(b, ",metadata:");
 		rc = rc ? rc : write_metadata(b, &t->writes[i], tx_ms, txid);
 		rc = rc ? rc : buf_append_byte(b, '}');
@@ -372,9 +658,13 @@ static int commit_locked(struct sim_journal *j, const struct sim_txn *t, char *e
 	if (t->n_writes)
 		rc = rc ? rc : buf_append_byte(b, ']');
 	rc = rc ? rc : buf_append_byte(b, '}');
-	if (rc)
-		return fail(err, cap, "journal: out of memory writing block %zu", j->n);
-	return store_block(j, &info, err, cap);
+	if (rc || store_block(j, &info, t->aux, t->aux_len, t->redact, err, cap) != 0) {
+		free(redacted);
+		return rc ? fail(err, cap, "journal: out of memory writing block %zu", j->n) : -1;
+	}
+	if (t->redact)
+		redaction_apply(j, t->redact->seq, redacted, redacted_len);
+	return 0;
 }
 
 int64_t sim_journal_commit(struct sim_journal *j, const struct sim_txn *t, char *err, size_t cap)
@@ -382,7 +672,10 @@ int64_t sim_journal_commit(struct sim_journal *j, const struct sim_txn *t, char 
 	if (check_txn(t, err, cap) != 0)
 		return -1;
 	pthread_mutex_lock(&j->mu);
+	struct sim_rng before = j->rng; /* a failed commit draws nothing */
 	int64_t seq = commit_locked(j, t, err, cap) == 0 ? (int64_t)j->n - 1 : -1;
+	if (seq < 0)
+		j->rng = before;
 	pthread_mutex_unlock(&j->mu);
 	return seq;
 }
@@ -410,10 +703,38 @@ size_t sim_journal_block_count(struct sim_journal *j)
 int sim_journal_digest(struct sim_journal *j, struct qldb_hash *digest, int64_t *tip)
 {
 	pthread_mutex_lock(&j->mu);
-	int rc = qldb_merkle_acc_root(j->sha, &j->acc, digest);
+	int rc = sim_merkle_root(j->sha, &j->tree, j->n, digest);
 	*tip = (int64_t)j->n - 1;
 	pthread_mutex_unlock(&j->mu);
 	return rc == 0 ? 0 : -1;
+}
+
+int sim_journal_digest_at(struct sim_journal *j, int64_t tip, struct qldb_hash *digest)
+{
+	int rc = -1;
+	pthread_mutex_lock(&j->mu);
+	if (tip >= 0 && (size_t)tip < j->n)
+		rc = sim_merkle_root(j->sha, &j->tree, (size_t)tip + 1, digest);
+	pthread_mutex_unlock(&j->mu);
+	return rc == 0 ? 0 : -1;
+}
+
+uint64_t sim_journal_seed(const struct sim_journal *j)
+{
+	return j->seed;
+}
+
+size_t sim_journal_aux(struct sim_journal *j, uint8_t **out)
+{
+	pthread_mutex_lock(&j->mu);
+	size_t n = j->aux_len;
+	*out = n ? malloc(n) : NULL;
+	if (*out)
+		memcpy(*out, j->aux, n);
+	else
+		n = 0;
+	pthread_mutex_unlock(&j->mu);
+	return n;
 }
 
 int sim_journal_block_info(struct sim_journal *j, int64_t seq, struct sim_block_info *out)
@@ -434,18 +755,9 @@ int sim_journal_block_proof(struct sim_journal *j, int64_t seq, int64_t tip, str
 	int rc = -1;
 	*count = 0;
 	pthread_mutex_lock(&j->mu);
-	if (seq >= 0 && seq <= tip && tip >= 0 && (size_t)tip < j->n) {
-		/* the leaves: every block hash up to the tip (O(tip) per call,
-		 * fine for a demo journal) */
-		size_t n = (size_t)tip + 1;
-		struct qldb_hash *leaves = malloc(n * sizeof *leaves);
-		if (leaves) {
-			for (size_t i = 0; i < n; i++)
-				leaves[i] = j->blocks[i].info.block_hash;
-			rc = qldb_merkle_path(j->sha, leaves, n, (size_t)seq, path, max, count);
-			free(leaves);
-		}
-	}
+	if (seq >= 0 && seq <= tip && (size_t)tip < j->n)
+		rc = sim_merkle_path(j->sha, &j->tree, (size_t)seq, (size_t)tip + 1, path, max,
+				     count);
 	pthread_mutex_unlock(&j->mu);
 	return rc;
 }

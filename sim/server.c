@@ -29,6 +29,7 @@
 
 #include "sim/http.h"
 #include "sim/ledger.h"
+#include "sim/world.h"
 #include "sim/qldb_api.h"
 #include "sim/sigv4.h"
 #include "verify/buf.h"
@@ -63,7 +64,7 @@ struct sim_server {
 	char url[SERVER_URL_MAX];
 	char key_id[SERVER_KEY_MAX];
 	char secret[SERVER_KEY_MAX];
-	struct sim_ledgers ledgers;
+	struct sim_world *world;
 	struct sim_qldb qldb;
 	atomic_uint_least64_t requests; /* request-id counter */
 	uint64_t id_salt;
@@ -365,6 +366,30 @@ static int copy_key(char *dst, const char *src, const char *what, char *err, siz
 	return 0;
 }
 
+/* What the endpoint serves: the world of cfg (seed, rate, data dir). */
+static int open_world(struct sim_server *s, const struct sim_config *cfg, int64_t now_ms, char *err,
+		      size_t cap)
+{
+	struct sim_world_config wc = { .seed = cfg ? cfg->seed : 0,
+				       .seed_set = cfg && cfg->seed_set,
+				       .rate = cfg ? cfg->rate : 0,
+				       .data_dir = cfg ? cfg->data_dir : NULL,
+				       .now_ms = now_ms,
+				       .demo_blocks = cfg && cfg->demo_blocks_set
+							      ? cfg->demo_blocks
+							      : SIM_DEMO_BLOCKS };
+	s->world = sim_world_open(&wc, err, cap);
+	if (!s->world)
+		return -1;
+	s->qldb.ledgers = sim_world_ledgers(s->world);
+	return 0;
+}
+
+const char *sim_server_notes(const struct sim_server *s)
+{
+	return sim_world_notes(s->world);
+}
+
 struct sim_server *sim_server_start(const struct sim_config *cfg, char *err, size_t errcap)
 {
 	struct sim_server *s = calloc(1, sizeof *s);
@@ -382,7 +407,6 @@ struct sim_server *sim_server_start(const struct sim_config *cfg, char *err, siz
 	clock_gettime(CLOCK_REALTIME, &now);
 	int64_t now_ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
 	s->id_salt = (uint64_t)now.tv_nsec ^ ((uint64_t)now.tv_sec << 20);
-	s->qldb.ledgers = &s->ledgers;
 
 	struct sockaddr_storage ss;
 	socklen_t sslen;
@@ -390,7 +414,7 @@ struct sim_server *sim_server_start(const struct sim_config *cfg, char *err, siz
 	if (copy_key(s->key_id, kid, "access key id", err, errcap) != 0 ||
 	    copy_key(s->secret, sec, "secret access key", err, errcap) != 0 ||
 	    resolve(host, port, &ss, &sslen, numeric, sizeof numeric, err, errcap) != 0 ||
-	    sim_ledgers_add_demo(&s->ledgers, SIM_DEFAULT_REGION, now_ms, err, errcap) != 0) {
+	    open_world(s, cfg, now_ms, err, errcap) != 0) {
 		sim_server_stop(s);
 		return NULL;
 	}
@@ -434,7 +458,7 @@ void sim_server_stop(struct sim_server *s)
 		return;
 	if (s->daemon)
 		MHD_stop_daemon(s->daemon);
-	sim_ledgers_free(&s->ledgers);
+	sim_world_close(s->world);
 	/* scrub the secret before the memory is reused */
 	volatile char *p = s->secret;
 	for (size_t i = 0; i < sizeof s->secret; i++)

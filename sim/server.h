@@ -41,6 +41,9 @@ struct sim_server;
 struct sim_server *sim_server_start(const struct sim_config *cfg, char *err, size_t errcap);
 /* "http://127.0.0.1:PORT" (borrowed, valid until sim_server_stop). */
 const char *sim_server_url(const struct sim_server *s);
+/* What start-up recovery of the durable state did ("" if nothing): lines
+ * for the operator (a torn log tail removed). Borrowed. */
+const char *sim_server_notes(const struct sim_server *s);
 void sim_server_stop(struct sim_server *s);
 
 #endif

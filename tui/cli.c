@@ -97,6 +97,12 @@ static const struct cli_option SERVE_OPTIONS[SERVE_OPT_N] = {
 				 .metavar = "DIR",
 				 .help = "keep the ledger's state in DIR (created 0700 if\n"
 					 "absent; default: in memory only)" },
+	[SERVE_OPT_BLOCKS] = { .name = "--blocks",
+			       .metavar = "N",
+			       .help = "blocks a new demo journal starts with (default 21;\n"
+				       "benchmarks use 1000000)",
+			       .min = 0,
+			       .max = 1000000 },
 };
 
 static const struct cli_option VEXPORT_OPTIONS[VEXPORT_OPT_N] = {
@@ -154,7 +160,8 @@ const struct cli_command CLI_COMMANDS[] = {
 	},
 	{
 		.name = "serve",
-		.synopsis_args = "[--listen HOST:PORT] [--data-dir DIR] [--seed N] [--rate R]",
+		.synopsis_args =
+			"[--listen HOST:PORT] [--data-dir DIR] [--seed N] [--rate R] [--blocks N]",
 		.summary = "run the QLDB-compatible local endpoint",
 		.description =
 			"Serves the ledger financial-ledger with a real journal. Prints its\n"

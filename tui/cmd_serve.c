@@ -464,7 +464,11 @@ int cmd_serve(const struct cli_parsed *p)
 				  .seed = seed,
 				  .seed_set = seed_arg != NULL,
 				  .rate = rate,
-				  .data_dir = data_dir };
+				  .data_dir = data_dir,
+				  .demo_blocks = cli_given(p, SERVE_OPT_BLOCKS)
+							 ? (size_t)cli_num(p, SERVE_OPT_BLOCKS)
+							 : 0,
+				  .demo_blocks_set = cli_given(p, SERVE_OPT_BLOCKS) };
 	char err[SERVE_ERR_MAX];
 	struct sim_server *s = sim_server_start(&cfg, err, sizeof err);
 	/* the server holds its own copy now */
@@ -475,6 +479,12 @@ int cmd_serve(const struct cli_parsed *p)
 		/* port in use, address not local: an environment error */
 		fprintf(stderr, "qldbtop: serve: %s\n", err);
 		return CLI_EXIT_USAGE;
+	}
+	/* what recovery did (a torn log tail removed): the operator must know */
+	const char *notes = sim_server_notes(s);
+	if (notes[0]) {
+		fprintf(stderr, "%s", notes);
+		fflush(stderr);
 	}
 	const char *url = sim_server_url(s);
 	printf("endpoint: %s\n", url);

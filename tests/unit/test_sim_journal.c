@@ -26,7 +26,7 @@
 
 #define SEED 42
 #define GENESIS_MS 1700000000000LL
-#define BLOCKS 21 /* workload blocks after genesis */
+#define BLOCKS 40 /* workload blocks after genesis */
 #define STEP_MS 20000
 
 struct fixture {
@@ -118,7 +118,8 @@ static void test_every_block_chains_and_recomputes_from_its_text(void **state)
 	size_t n = sim_journal_block_count(f->j);
 	assert_int_equal(n, BLOCKS + 1);
 	struct qldb_hash prev = { .len = 0 };
-	size_t max_revisions = 0, revisions_total = 0;
+	size_t max_revisions = 0, revisions_total = 0, odd_trees = 0;
+	size_t deleted = 0, redacted = 0, redaction_infos = 0;
 	for (size_t seq = 0; seq < n; seq++) {
 		char *text = sim_journal_block_text(f->j, (int64_t)seq, NULL);
 		assert_non_null(text);
@@ -151,6 +152,12 @@ static void test_every_block_chains_and_recomputes_from_its_text(void **state)
 		assert_int_equal(qldb_dot(f->sha, &entries, &previous, &dotted), 0);
 		assert_true(qldb_hash_equal(&dotted, &block));
 
+		const struct ion_value *ri = ion_struct_get(b, "redactionInfo");
+		if (ri) {
+			struct qldb_hash rih = ion_hash(f, ri);
+			assert_true(list_contains(ehl, ne, &rih));
+			redaction_infos++;
+		}
 		const struct ion_value *txinfo = ion_struct_get(b, "transactionInfo");
 		const struct ion_value *revs = ion_struct_get(b, "revisions");
 		if (seq == 0) {
@@ -179,9 +186,18 @@ static void test_every_block_chains_and_recomputes_from_its_text(void **state)
 			for (const struct ion_value *r = revs->u.c.first_child; r; r = r->next) {
 				const struct ion_value *meta = ion_struct_get(r, "metadata");
 				const struct ion_value *data = ion_struct_get(r, "data");
+				const struct ion_value *dhash = ion_struct_get(r, "dataHash");
 				assert_non_null(meta);
-				assert_non_null(data);
-				struct qldb_hash mh = ion_hash(f, meta), dh = ion_hash(f, data);
+				assert_false(data && dhash);
+				/* data; or dataHash once redacted; or neither for a
+				 * deleted document (hash = IonHash(metadata)) */
+				struct qldb_hash mh = ion_hash(f, meta), dh = { .len = 0 };
+				if (data)
+					dh = ion_hash(f, data);
+				else if (dhash)
+					dh = field_hash(r, "dataHash", false);
+				deleted += !data && !dhash;
+				redacted += dhash != NULL;
 				assert_int_equal(qldb_dot(f->sha, &mh, &dh, &rh[nr]), 0);
 				struct qldb_hash published = field_hash(r, "hash", false);
 				assert_true(qldb_hash_equal(&published, &rh[nr]));
@@ -196,6 +212,7 @@ static void test_every_block_chains_and_recomputes_from_its_text(void **state)
 			assert_int_equal(qldb_merkle_root(f->sha, rh, nr, &root), 0);
 			assert_true(list_contains(ehl, ne, &root));
 			max_revisions = nr > max_revisions ? nr : max_revisions;
+			odd_trees += nr % 2 == 1 && nr > 1;
 			revisions_total += nr;
 		}
 
@@ -205,8 +222,14 @@ static void test_every_block_chains_and_recomputes_from_its_text(void **state)
 		prev = block;
 		free(text);
 	}
-	assert_int_equal(max_revisions, 3); /* transfers: an odd revisions tree */
+	assert_int_equal(max_revisions, 4); /* transfers and voids */
+	assert_true(odd_trees >= 1);	    /* account openings: 3 revisions */
 	assert_true(revisions_total >= 40);
+	/* the workload's deletes and redactions happened, and each redaction
+	 * block's redactionInfo hash is in its entriesHashList */
+	assert_true(deleted >= 2);
+	assert_true(redacted >= 2);
+	assert_int_equal(redaction_infos, redacted);
 }
 
 static void test_digest_is_merkle_root_over_all_block_hashes(void **state)
@@ -275,18 +298,21 @@ static void test_verifier_self_check_passes_every_block(void **state)
 	struct qldb_checker *c = qldb_checker_new();
 	int failures = 0;
 	struct qldb_report rep = { .fail = count_failure, .ctx = &failures };
-	size_t recomputed = 0;
+	size_t recomputed = 0, redacted = 0;
 	for (size_t seq = 0; seq < sim_journal_block_count(f->j); seq++) {
 		char *text = sim_journal_block_text(f->j, (int64_t)seq, NULL);
 		ion_arena_reset(f->arena);
 		struct qldb_block_result r;
 		assert_int_equal(qldb_block_check(c, parse(f, text), QLDB_MODE_ION, &rep, &r), 0);
 		recomputed += r.recomputed;
+		redacted += r.redacted;
+		assert_int_equal(r.unproven, 0); /* deleted revisions hash as IonHash(metadata) */
 		free(text);
 	}
 	qldb_checker_free(c);
 	assert_int_equal(failures, 0);
 	assert_true(recomputed >= 40);
+	assert_true(redacted >= 2); /* the verifier recomputed them via dataHash */
 }
 
 static void test_same_seed_same_journal_other_seed_differs(void **state)
@@ -328,7 +354,11 @@ static void test_commit_rejects_bad_data_and_leaves_journal_unchanged(void **sta
 	sim_journal_new_id(j, doc);
 	sim_journal_new_id(j, table);
 	struct sim_doc_write w = { "T", table, doc, 0, "{a:1", 0 };
-	struct sim_txn t = { GENESIS_MS + 1000, stmts, 1, &w, 1 };
+	struct sim_txn t = { .commit_ms = GENESIS_MS + 1000,
+			     .statements = stmts,
+			     .n_statements = 1,
+			     .writes = &w,
+			     .n_writes = 1 };
 	assert_int_equal(sim_journal_commit(j, &t, err, sizeof err), -1);
 	assert_non_null(strstr(err, "revision data"));
 	w.data_ion = "[1,2]"; /* a document must be a struct */
