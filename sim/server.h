@@ -16,6 +16,7 @@
 #define SIM_DEFAULT_ACCESS_KEY_ID "AKIDQLDBTOPDEMO00001"
 #define SIM_DEFAULT_SECRET_ACCESS_KEY "qldbtop-demo-secret-key-not-for-production"
 #define SIM_DEFAULT_REGION "us-east-1"
+#define SIM_DEFAULT_RATE 0.5 /* demo workload blocks per second: one every 2 s */
 
 struct sim_config {
 	const char *host; /* listen address; default "127.0.0.1" */

@@ -127,7 +127,9 @@ int cmd_dashboard(const struct cli_parsed *p)
 		struct sim_config sc = { .host = "127.0.0.1",
 					 .port = 0,
 					 .access_key_id = SIM_DEFAULT_ACCESS_KEY_ID,
-					 .secret_access_key = SIM_DEFAULT_SECRET_ACCESS_KEY };
+					 .secret_access_key = SIM_DEFAULT_SECRET_ACCESS_KEY,
+					 /* the demo ledger moves */
+					 .rate = SIM_DEFAULT_RATE };
 		char serr[DASH_ERR_MAX];
 		sim = sim_server_start(&sc, serr, sizeof serr);
 		if (!sim) {

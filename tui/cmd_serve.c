@@ -61,7 +61,6 @@
 
 #define SERVE_DEFAULT_HOST "127.0.0.1"
 #define SERVE_DEFAULT_PORT 4580 /* documented default; :0 for an ephemeral port */
-#define SERVE_DEFAULT_RATE 0.5	/* blocks per second: visible growth, small journals */
 #define SERVE_RATE_MAX 1000.0	/* blocks per second; beyond is a typo, not a workload */
 #define SERVE_RATE_TEXT_MAX 32	/* characters of a --rate value */
 #define SERVE_HOST_MAX 256
@@ -418,7 +417,7 @@ int cmd_serve(const struct cli_parsed *p)
 	const char *rate_arg = cli_value(p, SERVE_OPT_RATE);
 	const char *data_dir = cli_value(p, SERVE_OPT_DATA_DIR);
 	uint64_t seed = 0;
-	double rate = SERVE_DEFAULT_RATE;
+	double rate = SIM_DEFAULT_RATE;
 	snprintf(host, sizeof host, "%s", SERVE_DEFAULT_HOST);
 	if (addr && parse_listen(addr, host, sizeof host, &port) != 0)
 		return cli_usage_error(

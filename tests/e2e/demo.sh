@@ -60,6 +60,17 @@ else
 	dump
 fi
 
+# the embedded endpoint's workload writes a block every 2 s: the tip moves
+tip_now() { screen | sed -n 's/.*Tip block *\([0-9]*\).*/\1/p' | head -n 1; }
+TIP0=$(tip_now)
+tip_moved() { t=$(tip_now); [ -n "$t" ] && [ -n "$TIP0" ] && [ "$t" -gt "$TIP0" ]; }
+if wait_for 8 tip_moved; then
+	ok "the demo ledger moves: the digest's tip block grows ($TIP0 -> $(tip_now))"
+else
+	not_ok "the demo ledger moves: the digest's tip block grows (stuck at $TIP0)"
+	dump
+fi
+
 $T resize-window -t e2e -x 60 -y 20
 if wait_for 5 shows 'terminal too small, need 80x24'; then
 	ok "below 80x24 the screen says it is too small"
