@@ -264,7 +264,49 @@ struct sim_journal *sim_journal_new(uint64_t seed, int64_t genesis_ms, char *err
 struct replay {
 	struct sim_journal *j;
 	bool header;
+	struct qldb_checker *check; /* every replayed block is verified */
+	char why[QLDB_MESSAGE_MAX]; /* the first failure of the block being checked */
 };
+
+static void replay_failure(void *ctx, const struct qldb_failure *f)
+{
+	struct replay *r = ctx;
+	if (!r->why[0])
+		snprintf(r->why, sizeof r->why, "%s", f->message);
+}
+
+/* A log's checksums catch damaged bytes, not a record rewritten with new
+ * checksums: each block's text must also verify as QLDB's verifier checks
+ * it (every hash recomputed, nothing uncovered) and carry the record's
+ * address and hashes, so the endpoint never serves a block that does not
+ * prove. */
+static int replay_verify(struct replay *r, const struct sim_journal_block_rec *b, char *err,
+			 size_t cap)
+{
+	struct ion_arena *a = NULL;
+	const struct ion_value *v;
+	char why[QLDB_MESSAGE_MAX];
+	struct qldb_block_result res;
+	struct qldb_report rep = { .fail = replay_failure, .ctx = r };
+	r->why[0] = '\0';
+	int rc = -1;
+	if (ion_parse_one_alloc((const uint8_t *)b->text, b->text_len, NULL, &a, &v, why,
+				sizeof why) != 0)
+		fail(err, cap, "journal log: block %lld: %s", (long long)b->info.seq, why);
+	else if (qldb_block_check(r->check, v, QLDB_MODE_ION, &rep, &res) != 0 || res.failures ||
+		 res.unproven)
+		fail(err, cap, "journal log: block %lld does not verify: %s",
+		     (long long)b->info.seq, r->why[0] ? r->why : "unproven content");
+	else if (res.addr.seq != b->info.seq || strcmp(res.addr.strand, r->j->strand) != 0 ||
+		 !qldb_hash_equal(&res.block_hash, &b->info.block_hash) ||
+		 !qldb_hash_equal(&res.previous_hash, &b->info.previous_hash))
+		fail(err, cap, "journal log: block %lld: its text and its record disagree",
+		     (long long)b->info.seq);
+	else
+		rc = 0;
+	ion_arena_free(a);
+	return rc;
+}
 
 static int replay_header(struct replay *r, const uint8_t *data, size_t len, char *err, size_t cap)
 {
@@ -311,6 +353,8 @@ static int replay_block(struct replay *r, const uint8_t *data, size_t len, char 
 			    j->n);
 	if (memchr(b.text, '\0', b.text_len))
 		return fail(err, cap, "journal log: block %zu: text holds a NUL byte", j->n);
+	if (replay_verify(r, &b, err, cap) != 0)
+		return -1;
 	buf_clear(&j->text);
 	if (buf_append(&j->text, b.text, b.text_len) != 0)
 		return fail(err, cap, "journal: out of memory replaying block %zu", j->n);
@@ -345,10 +389,16 @@ struct sim_journal *sim_journal_open(const char *path, uint64_t seed, int64_t ge
 	struct sim_journal *j = journal_alloc(seed, err, cap);
 	if (!j)
 		return NULL;
-	struct replay r = { .j = j };
+	struct replay r = { .j = j, .check = qldb_checker_new() };
+	if (!r.check) {
+		fail(err, cap, "journal: cannot create a block checker");
+		sim_journal_free(j);
+		return NULL;
+	}
 	j->replaying = true;
 	j->log = sim_datalog_open(path, replay_record, &r, rep, err, cap);
 	j->replaying = false;
+	qldb_checker_free(r.check);
 	if (!j->log) {
 		sim_journal_free(j);
 		return NULL;

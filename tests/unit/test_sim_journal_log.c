@@ -193,6 +193,58 @@ static void test_damage_in_the_middle_is_refused(void **state)
 	assert_int_equal(file_size(f->path), size);
 }
 
+static uint32_t rd32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static void wr32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* Tampering that the log's checksums cannot see: a block record whose text
+ * was changed and whose CRCs were recomputed. The replay verifies every
+ * block as the verifier does, so the log is refused, not served. */
+static void test_a_rewritten_block_with_fresh_checksums_is_refused(void **state)
+{
+	struct fixture *f = *state;
+	char err[SIM_ERR_MAX] = "";
+	struct sim_datalog_report rep = { 0 };
+	struct sim_journal *j = open_log(f, &rep);
+	struct sim_workload *w = sim_workload_resume(j, SEED, err, sizeof err);
+	steps(j, w, 12);
+	sim_workload_free(w);
+	sim_journal_free(j);
+
+	long size = file_size(f->path);
+	uint8_t *buf = malloc((size_t)size);
+	FILE *fp = fopen(f->path, "r+b");
+	assert_non_null(fp);
+	assert_int_equal(fread(buf, 1, (size_t)size, fp), (size_t)size);
+	/* the 8th record (a transfer block): raise a balance inside its data */
+	size_t off = SIM_DATALOG_HEADER;
+	for (int k = 0; k < 8; k++)
+		off += SIM_DATALOG_RECORD_HEADER + rd32(buf + off + 8);
+	uint8_t *h = buf + off, *data = h + SIM_DATALOG_RECORD_HEADER;
+	uint32_t len = rd32(h + 8);
+	char *bal = memmem(data, len, "balance:", 8);
+	assert_non_null(bal);
+	bal[8] = bal[8] == '9' ? '1' : (char)(bal[8] + 1);
+	wr32(h + 12, sim_crc32c(0, data, len));
+	wr32(h + 16, sim_crc32c(0, h, 16));
+	fseek(fp, 0, SEEK_SET);
+	assert_int_equal(fwrite(buf, 1, (size_t)size, fp), (size_t)size);
+	fclose(fp);
+	free(buf);
+
+	err[0] = '\0';
+	j = sim_journal_open(f->path, SEED, GENESIS_MS, &rep, err, sizeof err);
+	assert_null(j);
+	assert_non_null(strstr(err, "does not verify"));
+}
+
 static void test_a_second_opener_is_refused(void **state)
 {
 	struct fixture *f = *state;
@@ -214,6 +266,8 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_damage_in_the_middle_is_refused, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(
+			test_a_rewritten_block_with_fresh_checksums_is_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_a_second_opener_is_refused, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
