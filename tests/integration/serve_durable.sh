@@ -114,8 +114,29 @@ digest "$URL" "$SCRATCH/old.json"
 OLD_TIP=$(tip_of "$SCRATCH/old.json")
 S=$(strand_of "$SCRATCH/old.json")
 block "$URL" "$S" "$OLD_TIP" "$OLD_TIP" "$SCRATCH/oldblock.json"
+# the control plane's state too: a created ledger with tags and an export
+api() { # METHOD PATH BODY OUT
+	curl -s -f -X "$1" --aws-sigv4 "aws:amz:us-east-1:qldb" --user "$KEY:$SECRET" \
+		-H 'Content-Type: application/json' ${3:+-d "$3"} -o "$4" "$URL$2"
+}
+api POST /ledgers '{"Name":"durable-two","PermissionsMode":"ALLOW_ALL","DeletionProtection":false,"Tags":{"team":"audit"}}' "$SCRATCH/cl.json"
+api POST /ledgers/financial-ledger/journal-s3-exports '{"InclusiveStartTime":1767225600,"ExclusiveEndTime":1767225700,"RoleArn":"arn:aws:iam::123456789012:role/export","S3ExportConfiguration":{"Bucket":"exports-bucket","Prefix":"fl/","EncryptionConfiguration":{"ObjectEncryptionType":"SSE_S3"}}}' "$SCRATCH/ex.json"
+EXPORT_ID=$(sed -n 's/.*"ExportId":"\([A-Za-z0-9]*\)".*/\1/p' "$SCRATCH/ex.json")
 stop "$P"
 start r2 --data-dir "$D" --seed 5 --rate 50 && P=$PID
+api GET /ledgers/durable-two "" "$SCRATCH/dl.json"
+# (curl mis-signs an encoded path: the Debian AWS CLI asks for the tags)
+env AWS_ACCESS_KEY_ID="$KEY" AWS_SECRET_ACCESS_KEY="$SECRET" AWS_DEFAULT_REGION=us-east-1 \
+	AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_PAGER= \
+	"$(debian_aws)" qldb list-tags-for-resource --output json --endpoint-url "$URL" \
+	--resource-arn arn:aws:qldb:us-east-1:123456789012:ledger/durable-two \
+	| tr -d ' \n' >"$SCRATCH/tags.json"
+check "a ledger created before the restart is there after it, with its settings and tags" \
+	sh -c 'grep -q "\"PermissionsMode\":\"ALLOW_ALL\"" "$1" && grep -q "\"DeletionProtection\":false" "$1" &&
+		grep -q "\"team\":\"audit\"" "$2"' - "$SCRATCH/dl.json" "$SCRATCH/tags.json"
+api GET "/ledgers/financial-ledger/journal-s3-exports/$EXPORT_ID" "" "$SCRATCH/dx.json"
+check "an export created before the restart is described after it" \
+	sh -c 'test -n "$1" && grep -q "\"Bucket\":\"exports-bucket\"" "$2"' - "$EXPORT_ID" "$SCRATCH/dx.json"
 check "the restarted endpoint continues the journal" wait_for 20 tip_at_least "$URL" $((OLD_TIP + 10))
 digest "$URL" "$SCRATCH/new.json"
 NEW_TIP=$(tip_of "$SCRATCH/new.json")
