@@ -5,6 +5,7 @@
 #include "sim/world.h"
 
 #include <cjson/cJSON.h>
+#include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -104,6 +105,15 @@ static struct sim_journal *world_journal_open(void *ctx, const char *name, int64
 	}
 	if (!w->restoring && unlink(path) != 0 && errno != ENOENT) {
 		fail(err, cap, "%s: cannot remove the old log: %s", path, strerror(errno));
+		return NULL;
+	}
+	/* a ledger the snapshot lists must have its history: never a new one */
+	struct stat st;
+	if (w->restoring && stat(path, &st) != 0) {
+		fail(err, cap,
+		     "%s: missing, but ledgers.log lists ledger %s; refusing to start it "
+		     "with a new journal",
+		     path, name);
 		return NULL;
 	}
 	struct sim_datalog_report rep = { 0 };
@@ -272,6 +282,26 @@ static int start_workload(struct sim_world *w, char *err, size_t cap)
 	return 0;
 }
 
+/* Ledger logs in a data dir without ledgers.log: their ledgers' metadata
+ * is lost, and starting afresh would silently replace their history. */
+static int orphan_logs(const struct sim_world *w, char *err, size_t cap)
+{
+	DIR *d = opendir(w->dir);
+	if (!d)
+		return fail(err, cap, "--data-dir %.200s: cannot read: %s", w->dir,
+			    strerror(errno));
+	const struct dirent *e;
+	int rc = 0;
+	while (!rc && (e = readdir(d)))
+		if (strncmp(e->d_name, "ledger-", 7) == 0)
+			rc = fail(err, cap,
+				  "%.200s/%.80s: a ledger log but no " WORLD_LEDGERS_LOG
+				  " (its metadata is lost); refusing to start over it",
+				  w->dir, e->d_name);
+	closedir(d);
+	return rc;
+}
+
 /* Durable start: replay ledgers.log, restore the registry from its last
  * snapshot (each journal replays its own log), or begin a new world. */
 static int open_durable(struct sim_world *w, char *err, size_t cap)
@@ -282,6 +312,11 @@ static int open_durable(struct sim_world *w, char *err, size_t cap)
 		return fail(err, cap, "--data-dir: path too long");
 	struct snapshot snap = { 0 };
 	struct sim_datalog_report rep = { 0 };
+	struct stat st;
+	/* (a ledgers.log with no snapshot yet is a first start cut short: its
+	 * demo journal was never shown to a client, so it starts afresh) */
+	if (stat(path, &st) != 0 && orphan_logs(w, err, cap) != 0)
+		return -1;
 	w->meta = sim_datalog_open(path, replay_snapshot, &snap, &rep, err, cap);
 	if (!w->meta) {
 		free(snap.json);

@@ -212,4 +212,25 @@ else
 	check "nothing was served from the damaged log" sh -c '! grep -q "^endpoint:" "$1"' - "$SCRATCH/t4.out"
 fi
 check "the damaged log is left as it was (never truncated or rewritten)" cmp -s "$LOG" "$SCRATCH/log.flipped"
+
+# a data dir that lost a file: never a silent fresh start over history
+refuses() { # NAME DIR: serve exits 2 at once with one line naming what is missing
+	"$QLDBTOP_BIN" serve --listen 127.0.0.1:0 --data-dir "$2" --rate 0 >"$SCRATCH/$1.out" 2>"$SCRATCH/$1.err" &
+	p=$!
+	PIDS="$PIDS $p"
+	sleep 1
+	if kill -0 "$p" 2>/dev/null; then kill -9 "$p"; return 1; fi
+	wait "$p"
+	[ $? -eq 2 ] && [ "$(wc -l <"$SCRATCH/$1.err")" -eq 1 ] && ! grep -q '^endpoint:' "$SCRATCH/$1.out"
+}
+cp "$SCRATCH/log.bak" "$LOG"
+mv "$K/ledgers.log" "$SCRATCH/ledgers.log.bak"
+check "ledger logs without ledgers.log: refused (exit 2, one line)" refuses m1 "$K"
+mv "$SCRATCH/ledgers.log.bak" "$K/ledgers.log"
+mv "$LOG" "$SCRATCH/journal.bak"
+check "ledgers.log listing a ledger whose log is missing: refused (exit 2, one line)" refuses m2 "$K"
+mv "$SCRATCH/journal.bak" "$LOG"
+start m3 --data-dir "$K" --rate 0 && digest "$URL" "$SCRATCH/m3.json"
+check "with both files back, the same journal serves again" cmp -s "$SCRATCH/m3.json" "$SCRATCH/before.json"
+stop "$PID"
 exit 0
