@@ -10,7 +10,6 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +18,8 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "sim/fail.h"
 
 #define DATALOG_MAGIC "QLDBTOP-LOG\n"
 #define DATALOG_MAGIC_LEN 12
@@ -32,18 +33,6 @@ struct sim_datalog {
 	uint64_t end; /* the end of the last valid record: where appends go */
 	char path[DATALOG_PATH_MAX];
 };
-
-static int fail(char *err, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t cap, const char *fmt, ...)
-{
-	if (err && cap) {
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(err, cap, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
 
 /* ---- CRC-32C ------------------------------------------------------------ */
 
@@ -168,8 +157,8 @@ static int initialise(struct sim_datalog *d, char *err, size_t cap)
 	file_header(h);
 	if (ftruncate(d->fd, 0) != 0 || write_all(d->fd, h, sizeof h, 0) != 0 ||
 	    fsync(d->fd) != 0 || sync_dir(d->path) != 0)
-		return fail(err, cap, "%s: cannot initialise the log: %s", d->path,
-			    strerror(errno));
+		return sim_fail(err, cap, "%s: cannot initialise the log: %s", d->path,
+				strerror(errno));
 	d->end = SIM_DATALOG_HEADER;
 	return 0;
 }
@@ -200,8 +189,8 @@ static int scan(struct sim_datalog *d, const uint8_t *p, uint64_t size, sim_data
 		if (fn && fn(ctx, get32(h + 4), h + SIM_DATALOG_RECORD_HEADER, (size_t)len, off,
 			     err, cap) != 0)
 			return err[0] ? -1
-				      : fail(err, cap, "%s: replay stopped at byte %llu", d->path,
-					     (unsigned long long)off);
+				      : sim_fail(err, cap, "%s: replay stopped at byte %llu",
+						 d->path, (unsigned long long)off);
 		rep->records++;
 		off += SIM_DATALOG_RECORD_HEADER + (uint64_t)len;
 	}
@@ -209,17 +198,19 @@ static int scan(struct sim_datalog *d, const uint8_t *p, uint64_t size, sim_data
 	if (off == size)
 		return 0;
 	if (valid_record_after(p, size, off))
-		return fail(err, cap,
-			    "%s: corrupt record at byte %llu (a checksum fails and valid records "
-			    "follow); refusing to serve a damaged log",
-			    d->path, (unsigned long long)off);
+		return sim_fail(
+			err, cap,
+			"%s: corrupt record at byte %llu (a checksum fails and valid records "
+			"follow); refusing to serve a damaged log",
+			d->path, (unsigned long long)off);
 	rep->truncated_bytes = size - off;
 	snprintf(rep->note, sizeof rep->note,
-		 "%.150s: torn tail of %llu bytes at byte %llu removed (a write cut short by a crash)",
+		 "%.150s: torn tail of %llu bytes at byte %llu removed (a write cut short by a "
+		 "crash)",
 		 d->path, (unsigned long long)(size - off), (unsigned long long)off);
 	if (ftruncate(d->fd, (off_t)off) != 0 || fsync(d->fd) != 0)
-		return fail(err, cap, "%s: cannot remove the torn tail: %s", d->path,
-			    strerror(errno));
+		return sim_fail(err, cap, "%s: cannot remove the torn tail: %s", d->path,
+				strerror(errno));
 	return 0;
 }
 
@@ -228,13 +219,13 @@ static int load(struct sim_datalog *d, sim_datalog_replay_fn fn, void *ctx,
 {
 	struct stat st;
 	if (fstat(d->fd, &st) != 0 || !S_ISREG(st.st_mode))
-		return fail(err, cap, "%s: not a regular file", d->path);
+		return sim_fail(err, cap, "%s: not a regular file", d->path);
 	uint64_t size = (uint64_t)st.st_size;
 	if (size == 0)
 		return initialise(d, err, cap);
 	void *map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, d->fd, 0);
 	if (map == MAP_FAILED)
-		return fail(err, cap, "%s: cannot map the log: %s", d->path, strerror(errno));
+		return sim_fail(err, cap, "%s: cannot map the log: %s", d->path, strerror(errno));
 	const uint8_t *p = map;
 	uint8_t want[SIM_DATALOG_HEADER];
 	file_header(want);
@@ -248,14 +239,14 @@ static int load(struct sim_datalog *d, sim_datalog_replay_fn fn, void *ctx,
 				 d->path, (unsigned long long)size);
 			rc = initialise(d, err, cap);
 		} else {
-			rc = fail(err, cap, "%s: not a qldbtop data log", d->path);
+			rc = sim_fail(err, cap, "%s: not a qldbtop data log", d->path);
 		}
 	} else if (memcmp(p, want, SIM_DATALOG_HEADER) != 0) {
 		rc = memcmp(p, want, DATALOG_MAGIC_LEN) == 0
-			     ? fail(err, cap,
-				    "%s: a data log of another version or a damaged header",
-				    d->path)
-			     : fail(err, cap, "%s: not a qldbtop data log", d->path);
+			     ? sim_fail(err, cap,
+					"%s: a data log of another version or a damaged header",
+					d->path)
+			     : sim_fail(err, cap, "%s: not a qldbtop data log", d->path);
 	} else {
 		rc = scan(d, p, size, fn, ctx, rep, err, cap);
 	}
@@ -270,24 +261,24 @@ struct sim_datalog *sim_datalog_open(const char *path, sim_datalog_replay_fn fn,
 	rep = rep ? rep : &scratch;
 	memset(rep, 0, sizeof *rep);
 	if (strlen(path) >= DATALOG_PATH_MAX) {
-		fail(err, cap, "data log path too long");
+		sim_fail(err, cap, "data log path too long");
 		return NULL;
 	}
 	struct sim_datalog *d = calloc(1, sizeof *d);
 	if (!d) {
-		fail(err, cap, "%s: out of memory", path);
+		sim_fail(err, cap, "%s: out of memory", path);
 		return NULL;
 	}
 	snprintf(d->path, sizeof d->path, "%s", path);
 	pthread_mutex_init(&d->mu, NULL);
 	d->fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0600);
 	if (d->fd < 0) {
-		fail(err, cap, "%s: cannot open: %s", path, strerror(errno));
+		sim_fail(err, cap, "%s: cannot open: %s", path, strerror(errno));
 		sim_datalog_close(d);
 		return NULL;
 	}
 	if (flock(d->fd, LOCK_EX | LOCK_NB) != 0) {
-		fail(err, cap, "%s: in use by another process (locked)", path);
+		sim_fail(err, cap, "%s: in use by another process (locked)", path);
 		sim_datalog_close(d);
 		return NULL;
 	}
@@ -305,11 +296,11 @@ int sim_datalog_append(struct sim_datalog *d, uint32_t type, const void *data, s
 		       uint64_t *offset, char *err, size_t cap)
 {
 	if (len > SIM_DATALOG_MAX_RECORD)
-		return fail(err, cap, "%s: a record of %zu bytes exceeds %u", d->path, len,
-			    SIM_DATALOG_MAX_RECORD);
+		return sim_fail(err, cap, "%s: a record of %zu bytes exceeds %u", d->path, len,
+				SIM_DATALOG_MAX_RECORD);
 	uint8_t *rec = malloc(SIM_DATALOG_RECORD_HEADER + len);
 	if (!rec)
-		return fail(err, cap, "%s: out of memory", d->path);
+		return sim_fail(err, cap, "%s: out of memory", d->path);
 	record_header(rec, type, data, len);
 	if (len)
 		memcpy(rec + SIM_DATALOG_RECORD_HEADER, data, len);
@@ -318,11 +309,11 @@ int sim_datalog_append(struct sim_datalog *d, uint32_t type, const void *data, s
 	int rc = 0;
 	if (write_all(d->fd, rec, SIM_DATALOG_RECORD_HEADER + len, at) != 0 ||
 	    fdatasync(d->fd) != 0) {
-		rc = fail(err, cap, "%s: cannot append at byte %llu: %s", d->path,
-			  (unsigned long long)at, strerror(errno));
+		rc = sim_fail(err, cap, "%s: cannot append at byte %llu: %s", d->path,
+			      (unsigned long long)at, strerror(errno));
 		if (ftruncate(d->fd, (off_t)at) != 0) /* nothing partial may stay */
-			rc = fail(err, cap, "%s: append failed and cannot be undone: %s", d->path,
-				  strerror(errno));
+			rc = sim_fail(err, cap, "%s: append failed and cannot be undone: %s",
+				      d->path, strerror(errno));
 	} else {
 		d->end = at + SIM_DATALOG_RECORD_HEADER + len;
 		if (offset)
@@ -360,16 +351,16 @@ int sim_datalog_read(struct sim_datalog *d, uint64_t offset, uint32_t *type, uin
 	    read_all(d->fd, h, sizeof h, offset) != 0 || get32(h) != DATALOG_RECORD_MAGIC ||
 	    get32(h + 16) != sim_crc32c(0, h, 16) || get32(h + 8) > SIM_DATALOG_MAX_RECORD ||
 	    offset + sizeof h + get32(h + 8) > end)
-		return fail(err, cap, "%s: no valid record at byte %llu", d->path,
-			    (unsigned long long)offset);
+		return sim_fail(err, cap, "%s: no valid record at byte %llu", d->path,
+				(unsigned long long)offset);
 	uint32_t n = get32(h + 8);
 	uint8_t *p = malloc(n ? n : 1);
 	if (!p)
-		return fail(err, cap, "%s: out of memory", d->path);
+		return sim_fail(err, cap, "%s: out of memory", d->path);
 	if (read_all(d->fd, p, n, offset + sizeof h) != 0 || get32(h + 12) != sim_crc32c(0, p, n)) {
 		free(p);
-		return fail(err, cap, "%s: the record at byte %llu fails its checksum", d->path,
-			    (unsigned long long)offset);
+		return sim_fail(err, cap, "%s: the record at byte %llu fails its checksum", d->path,
+				(unsigned long long)offset);
 	}
 	*type = get32(h + 4);
 	*data = p;

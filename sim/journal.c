@@ -11,11 +11,11 @@
 
 #include <pthread.h>
 #include <stdbool.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/fail.h"
 #include "sim/datalog.h"
 #include "sim/ion_fmt.h"
 #include "sim/journal_record.h"
@@ -56,18 +56,6 @@ struct sim_journal {
 	struct buf text;  /* the block being assembled */
 };
 
-static int fail(char *err, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t cap, const char *fmt, ...)
-{
-	if (err && cap) {
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(err, cap, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
-
 /* Parse text as one Ion value, optionally require a type, and hash it. */
 static int hash_text(struct sim_journal *j, const uint8_t *text, size_t len, int want_type,
 		     struct qldb_hash *out, const char *what, char *err, size_t cap)
@@ -78,15 +66,15 @@ static int hash_text(struct sim_journal *j, const uint8_t *text, size_t len, int
 	ion_arena_reset(j->arena);
 	if (ion_parse_one(text, len, j->arena, &v, &ie) != 0) {
 		ion_error_format(&ie, where, sizeof where);
-		return fail(err, cap, "journal: %s: %s", what, where);
+		return sim_fail(err, cap, "journal: %s: %s", what, where);
 	}
 	if (want_type >= 0 && (v->type != want_type || v->is_null))
-		return fail(err, cap, "journal: %s: expected an Ion %s, got %s", what,
-			    ion_type_name(want_type), ion_type_name(v->type));
+		return sim_fail(err, cap, "journal: %s: expected an Ion %s, got %s", what,
+				ion_type_name(want_type), ion_type_name(v->type));
 	out->len = 32;
 	if (ionhash_sha256(j->ih, v, out->b, &ie) != 0) {
 		ion_error_format(&ie, where, sizeof where);
-		return fail(err, cap, "journal: Ion Hash of %s: %s", what, where);
+		return sim_fail(err, cap, "journal: Ion Hash of %s: %s", what, where);
 	}
 	return 0;
 }
@@ -128,8 +116,8 @@ static int journal_log_block(struct sim_journal *j, const struct sim_block_info 
 	}
 	if (sim_journal_block_encode(&rec, &r) != 0) {
 		buf_free(&rec);
-		return fail(err, cap, "journal: out of memory encoding block %lld",
-			    (long long)info->seq);
+		return sim_fail(err, cap, "journal: out of memory encoding block %lld",
+				(long long)info->seq);
 	}
 	int rc = sim_datalog_append(j->log, SIM_JOURNAL_REC_BLOCK, rec.data, rec.len, NULL, err,
 				    cap);
@@ -147,7 +135,7 @@ static int store_block(struct sim_journal *j, const struct sim_block_info *info,
 		size_t ncap = j->cap ? j->cap * 2 : JOURNAL_INITIAL_BLOCKS;
 		struct sim_block *nb = realloc(j->blocks, ncap * sizeof *nb);
 		if (!nb)
-			return fail(err, cap, "journal: out of memory at block %zu", j->n);
+			return sim_fail(err, cap, "journal: out of memory at block %zu", j->n);
 		j->blocks = nb;
 		j->cap = ncap;
 	}
@@ -156,7 +144,7 @@ static int store_block(struct sim_journal *j, const struct sim_block_info *info,
 	if (!copy || (aux_len && !aux_copy)) {
 		free(copy);
 		free(aux_copy);
-		return fail(err, cap, "journal: out of memory at block %zu", j->n);
+		return sim_fail(err, cap, "journal: out of memory at block %zu", j->n);
 	}
 	memcpy(copy, j->text.data, j->text.len);
 	copy[j->text.len] = '\0';
@@ -165,7 +153,7 @@ static int store_block(struct sim_journal *j, const struct sim_block_info *info,
 	if (sim_merkle_append(j->sha, &j->tree, &info->block_hash) != 0) {
 		free(copy);
 		free(aux_copy);
-		return fail(err, cap, "journal: ledger tree out of memory at block %zu", j->n);
+		return sim_fail(err, cap, "journal: ledger tree out of memory at block %zu", j->n);
 	}
 	if (j->log && !j->replaying &&
 	    journal_log_block(j, info, copy, j->text.len, aux, aux_len, redact, err, cap) != 0) {
@@ -220,10 +208,10 @@ static int make_genesis(struct sim_journal *j, int64_t genesis_ms, char *err, si
 	struct sim_block_info info = { .seq = 0, .time_ms = genesis_ms };
 	if (qldb_merkle_root(j->sha, &entry, 1, &info.entries_hash) != 0 ||
 	    qldb_dot(j->sha, &info.entries_hash, &info.previous_hash, &info.block_hash) != 0)
-		return fail(err, cap, "journal: hashing the genesis block failed");
+		return sim_fail(err, cap, "journal: hashing the genesis block failed");
 	buf_clear(&j->text);
 	if (write_block_head(j, &info, txid, &entry, 1) || buf_append_byte(&j->text, '}'))
-		return fail(err, cap, "journal: out of memory writing the genesis block");
+		return sim_fail(err, cap, "journal: out of memory writing the genesis block");
 	return store_block(j, &info, NULL, 0, NULL, err, cap);
 }
 
@@ -232,7 +220,7 @@ static struct sim_journal *journal_alloc(uint64_t seed, char *err, size_t cap)
 {
 	struct sim_journal *j = calloc(1, sizeof *j);
 	if (!j) {
-		fail(err, cap, "journal: out of memory");
+		sim_fail(err, cap, "journal: out of memory");
 		return NULL;
 	}
 	pthread_mutex_init(&j->mu, NULL);
@@ -243,7 +231,7 @@ static struct sim_journal *journal_alloc(uint64_t seed, char *err, size_t cap)
 	j->ih = ionhash_new("sha256");
 	j->arena = ion_arena_new();
 	if (!j->sha || !j->ih || !j->arena) {
-		fail(err, cap, "journal: cannot create hashing contexts");
+		sim_fail(err, cap, "journal: cannot create hashing contexts");
 		sim_journal_free(j);
 		return NULL;
 	}
@@ -292,16 +280,16 @@ static int replay_verify(struct replay *r, const struct sim_journal_block_rec *b
 	int rc = -1;
 	if (ion_parse_one_alloc((const uint8_t *)b->text, b->text_len, NULL, &a, &v, why,
 				sizeof why) != 0)
-		fail(err, cap, "journal log: block %lld: %s", (long long)b->info.seq, why);
+		sim_fail(err, cap, "journal log: block %lld: %s", (long long)b->info.seq, why);
 	else if (qldb_block_check(r->check, v, QLDB_MODE_ION, &rep, &res) != 0 || res.failures ||
 		 res.unproven)
-		fail(err, cap, "journal log: block %lld does not verify: %s",
-		     (long long)b->info.seq, r->why[0] ? r->why : "unproven content");
+		sim_fail(err, cap, "journal log: block %lld does not verify: %s",
+			 (long long)b->info.seq, r->why[0] ? r->why : "unproven content");
 	else if (res.addr.seq != b->info.seq || strcmp(res.addr.strand, r->j->strand) != 0 ||
 		 !qldb_hash_equal(&res.block_hash, &b->info.block_hash) ||
 		 !qldb_hash_equal(&res.previous_hash, &b->info.previous_hash))
-		fail(err, cap, "journal log: block %lld: its text and its record disagree",
-		     (long long)b->info.seq);
+		sim_fail(err, cap, "journal log: block %lld: its text and its record disagree",
+			 (long long)b->info.seq);
 	else
 		rc = 0;
 	ion_arena_free(a);
@@ -313,15 +301,15 @@ static int replay_header(struct replay *r, const uint8_t *data, size_t len, char
 	struct sim_journal_header_rec h;
 	char why[160], strand[SIM_ID_LEN + 1];
 	if (r->header || r->j->n)
-		return fail(err, cap, "journal log: a second header record");
+		return sim_fail(err, cap, "journal log: a second header record");
 	if (sim_journal_header_decode(data, len, &h, why, sizeof why) != 0)
-		return fail(err, cap, "journal log: %s", why);
+		return sim_fail(err, cap, "journal log: %s", why);
 	/* the strand is the seed's first id: a header that disagrees is damage */
 	sim_rng_seed(&r->j->rng, h.seed);
 	sim_rng_id(&r->j->rng, strand);
 	if (strcmp(strand, h.strand) != 0)
-		return fail(err, cap, "journal log: strand %s does not belong to seed %llu",
-			    h.strand, (unsigned long long)h.seed);
+		return sim_fail(err, cap, "journal log: strand %s does not belong to seed %llu",
+				h.strand, (unsigned long long)h.seed);
 	memcpy(r->j->strand, strand, sizeof strand);
 	r->j->seed = h.seed;
 	r->header = true;
@@ -334,30 +322,30 @@ static int replay_block(struct replay *r, const uint8_t *data, size_t len, char 
 	struct sim_journal_block_rec b;
 	char why[160];
 	if (!r->header)
-		return fail(err, cap, "journal log: a block before the header");
+		return sim_fail(err, cap, "journal log: a block before the header");
 	if (sim_journal_block_decode(data, len, &b, why, sizeof why) != 0)
-		return fail(err, cap, "journal log: block %zu: %s", j->n, why);
+		return sim_fail(err, cap, "journal log: block %zu: %s", j->n, why);
 	struct qldb_hash h;
 	const struct qldb_hash *prev = j->n ? &j->blocks[j->n - 1].info.block_hash : NULL;
 	if (b.info.seq != (int64_t)j->n)
-		return fail(err, cap, "journal log: block %lld where block %zu belongs",
-			    (long long)b.info.seq, j->n);
+		return sim_fail(err, cap, "journal log: block %lld where block %zu belongs",
+				(long long)b.info.seq, j->n);
 	if (prev ? !qldb_hash_equal(prev, &b.info.previous_hash) : b.info.previous_hash.len != 0)
-		return fail(err, cap, "journal log: block %zu does not link to block %zu", j->n,
-			    j->n - 1);
+		return sim_fail(err, cap, "journal log: block %zu does not link to block %zu", j->n,
+				j->n - 1);
 	if (qldb_dot(j->sha, &b.info.entries_hash, &b.info.previous_hash, &h) != 0 ||
 	    !qldb_hash_equal(&h, &b.info.block_hash))
-		return fail(err, cap,
-			    "journal log: block %zu: blockHash is not "
-			    "dot(entriesHash, previousBlockHash)",
-			    j->n);
+		return sim_fail(err, cap,
+				"journal log: block %zu: blockHash is not "
+				"dot(entriesHash, previousBlockHash)",
+				j->n);
 	if (memchr(b.text, '\0', b.text_len))
-		return fail(err, cap, "journal log: block %zu: text holds a NUL byte", j->n);
+		return sim_fail(err, cap, "journal log: block %zu: text holds a NUL byte", j->n);
 	if (replay_verify(r, &b, err, cap) != 0)
 		return -1;
 	buf_clear(&j->text);
 	if (buf_append(&j->text, b.text, b.text_len) != 0)
-		return fail(err, cap, "journal: out of memory replaying block %zu", j->n);
+		return sim_fail(err, cap, "journal: out of memory replaying block %zu", j->n);
 	j->rng.state = b.rng_state;
 	if (store_block(j, &b.info, b.aux, b.aux_len, NULL, err, cap) != 0)
 		return -1;
@@ -380,7 +368,7 @@ static int replay_record(void *ctx, uint32_t type, const uint8_t *data, size_t l
 		return replay_header(r, data, len, err, cap);
 	if (type == SIM_JOURNAL_REC_BLOCK)
 		return replay_block(r, data, len, err, cap);
-	return fail(err, cap, "journal log: unknown record type %u", (unsigned)type);
+	return sim_fail(err, cap, "journal log: unknown record type %u", (unsigned)type);
 }
 
 struct sim_journal *sim_journal_open(const char *path, uint64_t seed, int64_t genesis_ms,
@@ -391,7 +379,7 @@ struct sim_journal *sim_journal_open(const char *path, uint64_t seed, int64_t ge
 		return NULL;
 	struct replay r = { .j = j, .check = qldb_checker_new() };
 	if (!r.check) {
-		fail(err, cap, "journal: cannot create a block checker");
+		sim_fail(err, cap, "journal: cannot create a block checker");
 		sim_journal_free(j);
 		return NULL;
 	}
@@ -410,7 +398,7 @@ struct sim_journal *sim_journal_open(const char *path, uint64_t seed, int64_t ge
 		struct buf b = { 0 };
 		memcpy(h.strand, j->strand, sizeof h.strand);
 		rc = sim_journal_header_encode(&b, &h);
-		rc = rc ? fail(err, cap, "journal: out of memory")
+		rc = rc ? sim_fail(err, cap, "journal: out of memory")
 			: sim_datalog_append(j->log, SIM_JOURNAL_REC_HEADER, b.data, b.len, NULL,
 					     err, cap);
 		buf_free(&b);
@@ -447,30 +435,32 @@ void sim_journal_free(struct sim_journal *j)
 static int check_txn(const struct sim_txn *t, char *err, size_t cap)
 {
 	if (t->n_statements == 0 || t->n_statements > SIM_TXN_MAX_STATEMENTS)
-		return fail(err, cap, "journal: a transaction needs 1..%d statements, got %zu",
-			    SIM_TXN_MAX_STATEMENTS, t->n_statements);
+		return sim_fail(err, cap, "journal: a transaction needs 1..%d statements, got %zu",
+				SIM_TXN_MAX_STATEMENTS, t->n_statements);
 	if (t->n_writes > SIM_TXN_MAX_WRITES)
-		return fail(err, cap,
-			    "journal: %zu revisions exceed the limit of %d per transaction",
-			    t->n_writes, SIM_TXN_MAX_WRITES);
+		return sim_fail(err, cap,
+				"journal: %zu revisions exceed the limit of %d per transaction",
+				t->n_writes, SIM_TXN_MAX_WRITES);
 	if (t->redact && (strlen(t->redact->doc_id) != SIM_ID_LEN ||
 			  strlen(t->redact->table_id) != SIM_ID_LEN || t->redact->version < 0))
-		return fail(err, cap, "journal: a redaction needs 22-character ids and a version");
+		return sim_fail(err, cap,
+				"journal: a redaction needs 22-character ids and a version");
 	for (size_t i = 0; i < t->n_statements; i++)
 		if (strlen(t->statements[i]) > SIM_TXN_MAX_TEXT)
-			return fail(err, cap, "journal: statement %zu exceeds %u bytes", i,
-				    SIM_TXN_MAX_TEXT);
+			return sim_fail(err, cap, "journal: statement %zu exceeds %u bytes", i,
+					SIM_TXN_MAX_TEXT);
 	for (size_t i = 0; i < t->n_writes; i++) {
 		const struct sim_doc_write *w = &t->writes[i];
 		if (strlen(w->doc_id) != SIM_ID_LEN || strlen(w->table_id) != SIM_ID_LEN)
-			return fail(err, cap, "journal: revision %zu: ids must be %d characters", i,
-				    SIM_ID_LEN);
+			return sim_fail(err, cap,
+					"journal: revision %zu: ids must be %d characters", i,
+					SIM_ID_LEN);
 		if (w->statement >= t->n_statements || w->version < 0)
-			return fail(err, cap,
-				    "journal: revision %zu: bad statement index or version", i);
+			return sim_fail(err, cap,
+					"journal: revision %zu: bad statement index or version", i);
 		if (w->data_ion && strlen(w->data_ion) > SIM_TXN_MAX_TEXT)
-			return fail(err, cap, "journal: revision %zu: data exceeds %u bytes", i,
-				    SIM_TXN_MAX_TEXT);
+			return sim_fail(err, cap, "journal: revision %zu: data exceeds %u bytes", i,
+					SIM_TXN_MAX_TEXT);
 	}
 	return 0;
 }
@@ -548,8 +538,8 @@ static int redacted_text(struct sim_journal *j, int64_t seq, const char *doc_id,
 			 char **out, size_t *out_len, char *err, size_t cap)
 {
 	if (seq < 0 || (size_t)seq >= j->n)
-		return fail(err, cap, "journal: redaction of block %lld, which does not exist",
-			    (long long)seq);
+		return sim_fail(err, cap, "journal: redaction of block %lld, which does not exist",
+				(long long)seq);
 	const struct sim_block *blk = &j->blocks[seq];
 	char key[96];
 	snprintf(key, sizeof key, ",metadata:{id:\"%s\",version:%lld,", doc_id, (long long)version);
@@ -558,9 +548,9 @@ static int redacted_text(struct sim_journal *j, int64_t seq, const char *doc_id,
 	for (const char *p = blk->text; meta && (p = strstr(p, "}},data:")) && p < meta; p++)
 		data = p + 2;
 	if (!meta || !data)
-		return fail(err, cap,
-			    "journal: block %lld has no revision of %s version %lld with data",
-			    (long long)seq, doc_id, (long long)version);
+		return sim_fail(err, cap,
+				"journal: block %lld has no revision of %s version %lld with data",
+				(long long)seq, doc_id, (long long)version);
 	const char *value = data + strlen(",data:");
 	struct qldb_hash h;
 	if (hash_text(j, (const uint8_t *)value, (size_t)(meta - value), ION_TYPE_STRUCT, &h,
@@ -574,8 +564,8 @@ static int redacted_text(struct sim_journal *j, int64_t seq, const char *doc_id,
 	rc = rc ? rc : buf_append_byte(&b, '\0');
 	if (rc) {
 		buf_free(&b);
-		return fail(err, cap, "journal: out of memory redacting block %lld",
-			    (long long)seq);
+		return sim_fail(err, cap, "journal: out of memory redacting block %lld",
+				(long long)seq);
 	}
 	*out = (char *)b.data;
 	*out_len = b.len - 1;
@@ -614,15 +604,15 @@ static int commit_locked(struct sim_journal *j, const struct sim_txn *t, char *e
 	int64_t tx_ms = t->commit_ms - JOURNAL_TXTIME_LEAD_MS;
 
 	if (j->n >= SIM_JOURNAL_MAX_BLOCKS)
-		return fail(err, cap, "journal: the limit of %u blocks is reached",
-			    SIM_JOURNAL_MAX_BLOCKS);
+		return sim_fail(err, cap, "journal: the limit of %u blocks is reached",
+				SIM_JOURNAL_MAX_BLOCKS);
 	sim_rng_id(&j->rng, txid);
 
 	for (size_t i = 0; i < t->n_writes; i++) {
 		const struct sim_doc_write *w = &t->writes[i];
 		buf_clear(&j->piece);
 		if (write_metadata(&j->piece, w, tx_ms, txid))
-			return fail(err, cap, "journal: out of memory");
+			return sim_fail(err, cap, "journal: out of memory");
 		if (hash_piece(j, ION_TYPE_STRUCT, &meta, "revision metadata", err, cap))
 			return -1;
 		/* a deleted document's revision is its metadata alone, hashed as
@@ -636,13 +626,13 @@ static int commit_locked(struct sim_journal *j, const struct sim_txn *t, char *e
 	for (size_t i = 0; i < t->n_statements; i++) {
 		buf_clear(&j->piece);
 		if (sim_ion_string(&j->piece, t->statements[i]))
-			return fail(err, cap, "journal: out of memory");
+			return sim_fail(err, cap, "journal: out of memory");
 		if (hash_piece(j, ION_TYPE_STRING, &digests[i], "statement", err, cap))
 			return -1;
 	}
 	buf_clear(&j->piece);
 	if (write_transaction_info(&j->piece, t, digests))
-		return fail(err, cap, "journal: out of memory");
+		return sim_fail(err, cap, "journal: out of memory");
 	if (hash_piece(j, ION_TYPE_STRUCT, &txinfo, "transactionInfo", err, cap))
 		return -1;
 	/* a redaction: the rewritten target, and redactionInfo's hash */
@@ -657,14 +647,14 @@ static int commit_locked(struct sim_journal *j, const struct sim_txn *t, char *e
 				    "redactionInfo", err, cap) != 0)) {
 		free(redacted);
 		buf_free(&ri);
-		return err[0] ? -1 : fail(err, cap, "journal: out of memory");
+		return err[0] ? -1 : sim_fail(err, cap, "journal: out of memory");
 	}
 
 	size_t n_entries = 0;
 	internal_hash(j, &entries[n_entries++]);
 	if (t->n_writes) {
 		if (qldb_merkle_root(j->sha, rev, t->n_writes, &root) != 0)
-			return fail(err, cap, "journal: revisions root failed");
+			return sim_fail(err, cap, "journal: revisions root failed");
 		entries[n_entries++] = root;
 		internal_hash(j, &entries[n_entries++]);
 	}
@@ -676,7 +666,7 @@ static int commit_locked(struct sim_journal *j, const struct sim_txn *t, char *e
 	    qldb_dot(j->sha, &info.entries_hash, &info.previous_hash, &info.block_hash) != 0) {
 		free(redacted);
 		buf_free(&ri);
-		return fail(err, cap, "journal: block hash failed");
+		return sim_fail(err, cap, "journal: block hash failed");
 	}
 
 	/* The block text: head, transactionInfo (already in j->piece), revisions. */
@@ -710,7 +700,8 @@ static int commit_locked(struct sim_journal *j, const struct sim_txn *t, char *e
 	rc = rc ? rc : buf_append_byte(b, '}');
 	if (rc || store_block(j, &info, t->aux, t->aux_len, t->redact, err, cap) != 0) {
 		free(redacted);
-		return rc ? fail(err, cap, "journal: out of memory writing block %zu", j->n) : -1;
+		return rc ? sim_fail(err, cap, "journal: out of memory writing block %zu", j->n)
+			  : -1;
 	}
 	if (t->redact)
 		redaction_apply(j, t->redact->seq, redacted, redacted_len);

@@ -8,27 +8,17 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "sim/fail.h"
 #include "sim/workload.h"
 
 #define SNAPSHOT_VERSION 1
 #define TOKEN_KEY_SALT 0x6e657874746f6b6eull /* "nexttokn": the MAC key's own stream */
 #define SNAPSHOT_MS_MAX 253402300799999LL    /* 9999-12-31T23:59:59.999Z */
-
-static int fail(char *err, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t cap, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, cap, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 bool sim_ledger_name_valid(const char *name)
 {
@@ -70,13 +60,12 @@ static int64_t delay(int64_t v, int64_t dflt)
 	return v == 0 ? dflt : v < 0 ? 0 : v;
 }
 
-/* FNV-1a of the name: each ledger's default journal has its own seed. */
-static uint64_t name_hash(const char *name)
+uint64_t sim_ledger_journal_seed(uint64_t seed, const char *name)
 {
-	uint64_t h = 0xcbf29ce484222325ull;
+	uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a of the name */
 	for (const char *p = name; *p; p++)
 		h = (h ^ (uint8_t)*p) * 0x100000001b3ull;
-	return h;
+	return seed ^ h;
 }
 
 int sim_ledgers_init(struct sim_ledgers *ls, const struct sim_ledgers_config *cfg, char *err,
@@ -87,7 +76,7 @@ int sim_ledgers_init(struct sim_ledgers *ls, const struct sim_ledgers_config *cf
 	if (pthread_mutexattr_init(&a) != 0 ||
 	    pthread_mutexattr_settype(&a, PTHREAD_MUTEX_RECURSIVE) != 0 ||
 	    pthread_mutex_init(&ls->mu, &a) != 0)
-		return fail(err, cap, "ledger registry: cannot create its mutex");
+		return sim_fail(err, cap, "ledger registry: cannot create its mutex");
 	pthread_mutexattr_destroy(&a);
 	if (cfg)
 		ls->cfg = *cfg;
@@ -224,15 +213,15 @@ static struct sim_ledger *ledger_new(struct sim_ledgers *ls, const char *name, i
 				     char *err, size_t cap)
 {
 	if (ls->n >= SIM_LEDGERS_RETAINED_MAX) {
-		fail(err, cap, "the registry holds %d ledger objects (deleted ones included)",
-		     SIM_LEDGERS_RETAINED_MAX);
+		sim_fail(err, cap, "the registry holds %d ledger objects (deleted ones included)",
+			 SIM_LEDGERS_RETAINED_MAX);
 		return NULL;
 	}
 	if (ls->n == ls->cap) {
 		size_t nc = ls->cap ? ls->cap * 2 : 8;
 		struct sim_ledger **nv = realloc(ls->v, nc * sizeof *nv);
 		if (!nv) {
-			fail(err, cap, "out of memory");
+			sim_fail(err, cap, "out of memory");
 			return NULL;
 		}
 		ls->v = nv;
@@ -241,7 +230,7 @@ static struct sim_ledger *ledger_new(struct sim_ledgers *ls, const char *name, i
 	struct sim_ledger *l = calloc(1, sizeof *l);
 	if (!l || !(l->kms_key = strdup(SIM_AWS_OWNED_KMS_KEY))) {
 		free(l);
-		fail(err, cap, "out of memory");
+		sim_fail(err, cap, "out of memory");
 		return NULL;
 	}
 	snprintf(l->name, sizeof l->name, "%s", name);
@@ -258,7 +247,7 @@ static struct sim_journal *journal_for(struct sim_ledgers *ls, const char *name,
 {
 	if (ls->cfg.journal_open)
 		return ls->cfg.journal_open(ls->cfg.ctx, name, created, err, cap);
-	return sim_journal_new(ls->cfg.seed ^ name_hash(name), created, err, cap);
+	return sim_journal_new(sim_ledger_journal_seed(ls->cfg.seed, name), created, err, cap);
 }
 
 int sim_ledgers_add(struct sim_ledgers *ls, const char *name, int64_t created_ms,
@@ -272,8 +261,8 @@ int sim_ledgers_add(struct sim_ledgers *ls, const char *name, int64_t created_ms
 	struct sim_ledger *l = NULL;
 	if (!sim_ledger_name_valid(name) || sim_ledgers_get(ls, name) ||
 	    sim_ledgers_live(ls) >= ls->cfg.max_ledgers)
-		fail(err, cap, "ledger %.40s: invalid, duplicate or over the limit of %zu", name,
-		     ls->cfg.max_ledgers);
+		sim_fail(err, cap, "ledger %.40s: invalid, duplicate or over the limit of %zu",
+			 name, ls->cfg.max_ledgers);
 	else
 		l = ledger_new(ls, name, created_ms, err, cap);
 	if (l)
@@ -629,8 +618,8 @@ static const cJSON *member(struct reader *r, const cJSON *o, const char *name, i
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
 	if (!v || (v->type & 0xff) != type || (type == cJSON_String && !v->valuestring)) {
-		fail(r->err, r->cap, "snapshot %s%s%s: %s", r->path, *r->path ? "." : "", name,
-		     v ? "wrong type" : "missing");
+		sim_fail(r->err, r->cap, "snapshot %s%s%s: %s", r->path, *r->path ? "." : "", name,
+			 v ? "wrong type" : "missing");
 		return NULL;
 	}
 	return v;
@@ -640,7 +629,7 @@ static const char *get_str(struct reader *r, const cJSON *o, const char *name, s
 {
 	const cJSON *v = member(r, o, name, cJSON_String);
 	if (v && strlen(v->valuestring) > max) {
-		fail(r->err, r->cap, "snapshot %s.%s: longer than %zu", r->path, name, max);
+		sim_fail(r->err, r->cap, "snapshot %s.%s: longer than %zu", r->path, name, max);
 		return NULL;
 	}
 	return v ? v->valuestring : NULL;
@@ -655,9 +644,9 @@ static int get_int(struct reader *r, const cJSON *o, const char *name, int64_t l
 		return -1;
 	double d = v->valuedouble;
 	if (!isfinite(d) || d != floor(d) || d < (double)lo || d > (double)hi)
-		return fail(r->err, r->cap,
-			    "snapshot %s.%s: not an integer in %" PRId64 "..%" PRId64, r->path,
-			    name, lo, hi);
+		return sim_fail(r->err, r->cap,
+				"snapshot %s.%s: not an integer in %" PRId64 "..%" PRId64, r->path,
+				name, lo, hi);
 	*out = (int64_t)d;
 	return 0;
 }
@@ -671,8 +660,8 @@ static int get_bool(struct reader *r, const cJSON *o, const char *name, bool *ou
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
 	if (!cJSON_IsBool(v))
-		return fail(r->err, r->cap, "snapshot %s.%s: %s", r->path, name,
-			    v ? "not a boolean" : "missing");
+		return sim_fail(r->err, r->cap, "snapshot %s.%s: %s", r->path, name,
+				v ? "not a boolean" : "missing");
 	*out = cJSON_IsTrue(v);
 	return 0;
 }
@@ -686,7 +675,7 @@ static const char *get_enum(struct reader *r, const cJSON *o, const char *name,
 		if (strcmp(s, values[i]) == 0)
 			return values[i];
 	if (s)
-		fail(r->err, r->cap, "snapshot %s.%s: unknown value", r->path, name);
+		sim_fail(r->err, r->cap, "snapshot %s.%s: unknown value", r->path, name);
 	return NULL;
 }
 
@@ -694,7 +683,7 @@ static const char *get_id(struct reader *r, const cJSON *o, const char *name)
 {
 	const char *s = get_str(r, o, name, SIM_ID_LEN);
 	if (s && !sim_unique_id_valid(s)) {
-		fail(r->err, r->cap, "snapshot %s.%s: not a 22-character id", r->path, name);
+		sim_fail(r->err, r->cap, "snapshot %s.%s: not a 22-character id", r->path, name);
 		return NULL;
 	}
 	return s;
@@ -708,8 +697,8 @@ static int get_seq(struct reader *r, const cJSON *o, uint64_t next_seq, uint64_t
 	if (get_int(r, o, "seq", 1, (int64_t)next_seq - 1, &v) != 0)
 		return -1;
 	if ((uint64_t)v <= *prev)
-		return fail(r->err, r->cap, "snapshot %s.seq: not above the previous item's",
-			    r->path);
+		return sim_fail(r->err, r->cap, "snapshot %s.seq: not above the previous item's",
+				r->path);
 	*out = *prev = (uint64_t)v;
 	return 0;
 }
@@ -726,12 +715,12 @@ static int get_tags(struct reader *r, const cJSON *o, struct sim_tags *t)
 		    strlen(kv->string) > SIM_TAG_KEY_MAX * 4 ||
 		    strlen(kv->valuestring) > SIM_TAG_VALUE_MAX * 4 || t->n >= SIM_TAGS_MAX ||
 		    sim_tags_get(t, kv->string))
-			return fail(r->err, r->cap,
-				    "snapshot %s.tags: a tag that is not a string, too long, "
-				    "repeated or over %d",
-				    r->path, SIM_TAGS_MAX);
+			return sim_fail(r->err, r->cap,
+					"snapshot %s.tags: a tag that is not a string, too long, "
+					"repeated or over %d",
+					r->path, SIM_TAGS_MAX);
 		if (sim_tags_set(t, kv->string, kv->valuestring) != 0)
-			return fail(r->err, r->cap, "snapshot: out of memory");
+			return sim_fail(r->err, r->cap, "snapshot: out of memory");
 	}
 	return 0;
 }
@@ -740,7 +729,7 @@ static char *dup_or_fail(struct reader *r, const char *s)
 {
 	char *d = s ? strdup(s) : NULL;
 	if (s && !d)
-		fail(r->err, r->cap, "snapshot: out of memory");
+		sim_fail(r->err, r->cap, "snapshot: out of memory");
 	return d;
 }
 
@@ -754,11 +743,11 @@ static int restore_stream(struct reader *r, const cJSON *o, struct sim_ledger *l
 	const char *id = get_id(r, o, "id");
 	const char *name = id ? get_str(r, o, "name", SIM_LEDGER_NAME_MAX) : NULL;
 	if (name && !sim_ledger_name_valid(name))
-		return fail(r->err, r->cap, "snapshot %s.name: not a stream name", r->path);
+		return sim_fail(r->err, r->cap, "snapshot %s.name: not a stream name", r->path);
 	if (!name || get_seq(r, o, next, prev, &s->seq) != 0)
 		return -1;
 	if (sim_ledger_stream_find(l, id))
-		return fail(r->err, r->cap, "snapshot %s.id: repeated", r->path);
+		return sim_fail(r->err, r->cap, "snapshot %s.id: repeated", r->path);
 	snprintf(s->id, sizeof s->id, "%s", id);
 	snprintf(s->name, sizeof s->name, "%s", name);
 	const char *role = get_str(r, o, "role_arn", SIM_ARN_MAX);
@@ -783,7 +772,7 @@ static int restore_export(struct reader *r, const cJSON *o, struct sim_ledger *l
 	if (!id || get_seq(r, o, next, prev, &e->seq) != 0)
 		return -1;
 	if (sim_ledger_export_find(l, id))
-		return fail(r->err, r->cap, "snapshot %s.id: repeated", r->path);
+		return sim_fail(r->err, r->cap, "snapshot %s.id: repeated", r->path);
 	snprintf(e->id, sizeof e->id, "%s", id);
 	const char *bucket = get_str(r, o, "bucket", 255);
 	const char *prefix = bucket ? get_str(r, o, "prefix", 128) : NULL;
@@ -810,7 +799,7 @@ static int restore_ledger(struct sim_ledgers *ls, struct reader *r, const cJSON 
 	if (!name)
 		return -1;
 	if (!sim_ledger_name_valid(name) || sim_ledgers_get(ls, name))
-		return fail(r->err, r->cap, "snapshot %s.name: invalid or repeated", r->path);
+		return sim_fail(r->err, r->cap, "snapshot %s.name: invalid or repeated", r->path);
 	int64_t created, active, deleted, kms_changed;
 	uint64_t seq;
 	bool protect;
@@ -828,12 +817,12 @@ static int restore_ledger(struct sim_ledgers *ls, struct reader *r, const cJSON 
 		return -1;
 	if (cJSON_GetArraySize(streams) > SIM_STREAMS_MAX ||
 	    cJSON_GetArraySize(exports) > SIM_EXPORTS_MAX)
-		return fail(r->err, r->cap, "snapshot %s: more than %d streams or %d exports",
-			    r->path, SIM_STREAMS_MAX, SIM_EXPORTS_MAX);
+		return sim_fail(r->err, r->cap, "snapshot %s: more than %d streams or %d exports",
+				r->path, SIM_STREAMS_MAX, SIM_EXPORTS_MAX);
 	char jerr[SIM_ERR_MAX] = "";
 	struct sim_journal *j = journal_for(ls, name, created, jerr, sizeof jerr);
 	if (!j)
-		return fail(r->err, r->cap, "snapshot %s: ledger %s: %s", r->path, name, jerr);
+		return sim_fail(r->err, r->cap, "snapshot %s: ledger %s: %s", r->path, name, jerr);
 	struct sim_ledger *l = ledger_new(ls, name, created, r->err, r->cap);
 	if (!l) {
 		sim_journal_free(j);
@@ -862,11 +851,11 @@ static int restore_ledger(struct sim_ledgers *ls, struct reader *r, const cJSON 
 		snprintf(path, sizeof path, "%s.streams[%d]", base, i++);
 		r->path = path;
 		if (!cJSON_IsObject(it))
-			return fail(r->err, r->cap, "snapshot %s: not an object", path);
+			return sim_fail(r->err, r->cap, "snapshot %s: not an object", path);
 		struct sim_stream *s = calloc(1, sizeof *s);
 		if (!s || grow_streams(l) != 0) {
 			free(s);
-			return fail(r->err, r->cap, "snapshot: out of memory");
+			return sim_fail(r->err, r->cap, "snapshot: out of memory");
 		}
 		if (restore_stream(r, it, l, next, &sprev, s) != 0) {
 			stream_free(s);
@@ -880,11 +869,11 @@ static int restore_ledger(struct sim_ledgers *ls, struct reader *r, const cJSON 
 		snprintf(path, sizeof path, "%s.exports[%d]", base, i++);
 		r->path = path;
 		if (!cJSON_IsObject(it))
-			return fail(r->err, r->cap, "snapshot %s: not an object", path);
+			return sim_fail(r->err, r->cap, "snapshot %s: not an object", path);
 		struct sim_export *e = calloc(1, sizeof *e);
 		if (!e || grow_exports(l) != 0) {
 			free(e);
-			return fail(r->err, r->cap, "snapshot: out of memory");
+			return sim_fail(r->err, r->cap, "snapshot: out of memory");
 		}
 		if (restore_export(r, it, l, next, &eprev, e) != 0) {
 			export_free(e);
@@ -915,7 +904,7 @@ int sim_ledgers_restore(struct sim_ledgers *ls, const void *cjson, char *err, si
 		return -1;
 	struct reader r = { err, cap, "" };
 	if (!cJSON_IsObject(o))
-		return fail(err, cap, "snapshot: not a JSON object");
+		return sim_fail(err, cap, "snapshot: not a JSON object");
 	pthread_mutex_lock(&ls->mu);
 	int rc = -1;
 	int64_t version;
@@ -923,19 +912,20 @@ int sim_ledgers_restore(struct sim_ledgers *ls, const void *cjson, char *err, si
 	const char *rs = NULL, *ns = NULL;
 	const cJSON *arr = NULL;
 	if (ls->n) {
-		fail(err, cap, "snapshot: the registry is not empty");
+		sim_fail(err, cap, "snapshot: the registry is not empty");
 	} else if (get_int(&r, o, "version", 0, 1000, &version) == 0 &&
 		   (rs = get_str(&r, o, "rng", 24)) && (ns = get_str(&r, o, "next_seq", 24)) &&
 		   (arr = member(&r, o, "ledgers", cJSON_Array))) {
 		if (version != SNAPSHOT_VERSION)
-			fail(err, cap, "snapshot version: %" PRId64 ", this build reads %d",
-			     version, SNAPSHOT_VERSION);
+			sim_fail(err, cap, "snapshot version: %" PRId64 ", this build reads %d",
+				 version, SNAPSHOT_VERSION);
 		else if (parse_u64(rs, &rng) != 0)
-			fail(err, cap, "snapshot rng: not a decimal 64-bit number");
+			sim_fail(err, cap, "snapshot rng: not a decimal 64-bit number");
 		else if (parse_u64(ns, &next) != 0 || next < 1 || next > (1ull << 53))
-			fail(err, cap, "snapshot next_seq: not a counter in 1..2^53");
+			sim_fail(err, cap, "snapshot next_seq: not a counter in 1..2^53");
 		else if (cJSON_GetArraySize(arr) > SIM_LEDGERS_RETAINED_MAX)
-			fail(err, cap, "snapshot ledgers: more than %d", SIM_LEDGERS_RETAINED_MAX);
+			sim_fail(err, cap, "snapshot ledgers: more than %d",
+				 SIM_LEDGERS_RETAINED_MAX);
 		else
 			rc = 0;
 	}
@@ -949,7 +939,7 @@ int sim_ledgers_restore(struct sim_ledgers *ls, const void *cjson, char *err, si
 			snprintf(path, sizeof path, "ledgers[%d]", i++);
 			r.path = path;
 			if (!cJSON_IsObject(it)) {
-				rc = fail(err, cap, "snapshot %s: not an object", path);
+				rc = sim_fail(err, cap, "snapshot %s: not an object", path);
 				break;
 			}
 			if ((rc = restore_ledger(ls, &r, it, next, &prev)) != 0)

@@ -167,6 +167,9 @@ struct sim_ledgers {
 /* API LedgerName rule: 1..32 of [A-Za-z0-9-], not all digits, no leading,
  * trailing or double '-'. */
 bool sim_ledger_name_valid(const char *name);
+/* The seed of a ledger's journal: the registry's seed mixed with the name
+ * (FNV-1a), so two ledgers never share a strand id. */
+uint64_t sim_ledger_journal_seed(uint64_t seed, const char *name);
 /* API UniqueId: exactly 22 of [A-Za-z0-9-]. */
 bool sim_unique_id_valid(const char *id);
 

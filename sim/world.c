@@ -8,7 +8,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sim/fail.h"
 #include "sim/datalog.h"
 #include "sim/workload.h"
 
@@ -42,16 +42,6 @@ struct sim_world {
 	uint64_t committed;
 };
 
-static int fail(char *err, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t cap, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, cap, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 static void note(struct sim_world *w, const char *line)
 {
 	size_t n = strlen(w->notes);
@@ -72,16 +62,6 @@ static int64_t world_now_ms(void *ctx)
 	return wall_ms();
 }
 
-/* Each ledger's journal has its own seed: the world's, mixed with the
- * name (FNV-1a), so two ledgers never share a strand id. */
-static uint64_t ledger_seed(uint64_t seed, const char *name)
-{
-	uint64_t h = 0xcbf29ce484222325ull;
-	for (const char *p = name; *p; p++)
-		h = (h ^ (uint8_t)*p) * 0x100000001b3ull;
-	return seed ^ h;
-}
-
 static int journal_path(const struct sim_world *w, const char *name, char *out, size_t cap)
 {
 	int n = snprintf(out, cap, "%s/ledger-%s.log", w->dir, name);
@@ -95,25 +75,25 @@ static struct sim_journal *world_journal_open(void *ctx, const char *name, int64
 					      char *err, size_t cap)
 {
 	struct sim_world *w = ctx;
-	uint64_t seed = ledger_seed(w->cfg.seed, name);
+	uint64_t seed = sim_ledger_journal_seed(w->cfg.seed, name);
 	if (!w->cfg.data_dir)
 		return sim_journal_new(seed, created_ms, err, cap);
 	char path[WORLD_PATH_MAX];
 	if (journal_path(w, name, path, sizeof path) != 0) {
-		fail(err, cap, "data dir path too long for ledger %s", name);
+		sim_fail(err, cap, "data dir path too long for ledger %s", name);
 		return NULL;
 	}
 	if (!w->restoring && unlink(path) != 0 && errno != ENOENT) {
-		fail(err, cap, "%s: cannot remove the old log: %s", path, strerror(errno));
+		sim_fail(err, cap, "%s: cannot remove the old log: %s", path, strerror(errno));
 		return NULL;
 	}
 	/* a ledger the snapshot lists must have its history: never a new one */
 	struct stat st;
 	if (w->restoring && stat(path, &st) != 0) {
-		fail(err, cap,
-		     "%s: missing, but ledgers.log lists ledger %s; refusing to start it "
-		     "with a new journal",
-		     path, name);
+		sim_fail(err, cap,
+			 "%s: missing, but ledgers.log lists ledger %s; refusing to start it "
+			 "with a new journal",
+			 path, name);
 		return NULL;
 	}
 	struct sim_datalog_report rep = { 0 };
@@ -162,11 +142,11 @@ static int replay_snapshot(void *ctx, uint32_t type, const uint8_t *data, size_t
 {
 	struct snapshot *s = ctx;
 	if (type != WORLD_SNAPSHOT_REC)
-		return fail(err, cap, "ledgers.log: unknown record type %u at byte %llu",
-			    (unsigned)type, (unsigned long long)offset);
+		return sim_fail(err, cap, "ledgers.log: unknown record type %u at byte %llu",
+				(unsigned)type, (unsigned long long)offset);
 	char *copy = malloc(len + 1);
 	if (!copy)
-		return fail(err, cap, "ledgers.log: out of memory");
+		return sim_fail(err, cap, "ledgers.log: out of memory");
 	memcpy(copy, data, len);
 	copy[len] = '\0';
 	free(s->json);
@@ -178,9 +158,10 @@ static int make_dir(const char *dir, char *err, size_t cap)
 {
 	struct stat st;
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-		return fail(err, cap, "--data-dir %.200s: cannot create: %s", dir, strerror(errno));
+		return sim_fail(err, cap, "--data-dir %.200s: cannot create: %s", dir,
+				strerror(errno));
 	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
-		return fail(err, cap, "--data-dir %.200s: not a directory", dir);
+		return sim_fail(err, cap, "--data-dir %.200s: not a directory", dir);
 	return 0;
 }
 
@@ -217,7 +198,7 @@ static int workload_tick(struct sim_world *w, char *err, size_t cap)
 	struct sim_block_info last;
 	size_t n = sim_journal_block_count(w->demo);
 	if (sim_journal_block_info(w->demo, (int64_t)n - 1, &last) != 0)
-		return fail(err, cap, "workload: no last block");
+		return sim_fail(err, cap, "workload: no last block");
 	int64_t t = w->cfg.seed_set ? sim_workload_next_time(w->cfg.seed, (int64_t)n, last.time_ms,
 							     SIM_DEMO_STEP_MS)
 				    : wall_ms();
@@ -277,7 +258,7 @@ static int start_workload(struct sim_world *w, char *err, size_t cap)
 	pthread_cond_init(&w->cv, &ca);
 	pthread_condattr_destroy(&ca);
 	if (pthread_create(&w->thread, NULL, workload_main, w) != 0)
-		return fail(err, cap, "cannot start the workload thread");
+		return sim_fail(err, cap, "cannot start the workload thread");
 	w->thread_started = true;
 	return 0;
 }
@@ -288,16 +269,16 @@ static int orphan_logs(const struct sim_world *w, char *err, size_t cap)
 {
 	DIR *d = opendir(w->dir);
 	if (!d)
-		return fail(err, cap, "--data-dir %.200s: cannot read: %s", w->dir,
-			    strerror(errno));
+		return sim_fail(err, cap, "--data-dir %.200s: cannot read: %s", w->dir,
+				strerror(errno));
 	const struct dirent *e;
 	int rc = 0;
 	while (!rc && (e = readdir(d)))
 		if (strncmp(e->d_name, "ledger-", 7) == 0)
-			rc = fail(err, cap,
-				  "%.200s/%.80s: a ledger log but no " WORLD_LEDGERS_LOG
-				  " (its metadata is lost); refusing to start over it",
-				  w->dir, e->d_name);
+			rc = sim_fail(err, cap,
+				      "%.200s/%.80s: a ledger log but no " WORLD_LEDGERS_LOG
+				      " (its metadata is lost); refusing to start over it",
+				      w->dir, e->d_name);
 	closedir(d);
 	return rc;
 }
@@ -309,7 +290,7 @@ static int open_durable(struct sim_world *w, char *err, size_t cap)
 	char path[WORLD_PATH_MAX];
 	if (make_dir(w->cfg.data_dir, err, cap) != 0 ||
 	    snprintf(path, sizeof path, "%s/" WORLD_LEDGERS_LOG, w->dir) >= (int)sizeof path)
-		return fail(err, cap, "--data-dir: path too long");
+		return sim_fail(err, cap, "--data-dir: path too long");
 	struct snapshot snap = { 0 };
 	struct sim_datalog_report rep = { 0 };
 	struct stat st;
@@ -328,14 +309,14 @@ static int open_durable(struct sim_world *w, char *err, size_t cap)
 		cJSON *o = cJSON_Parse(snap.json);
 		w->restoring = true;
 		rc = o ? sim_ledgers_restore(&w->ledgers, o, err, cap)
-		       : fail(err, cap, "%s: the last snapshot is not JSON", path);
+		       : sim_fail(err, cap, "%s: the last snapshot is not JSON", path);
 		w->restoring = false;
 		cJSON_Delete(o);
 	} else {
 		rc = add_demo(w, err, cap);
 		rc = rc ? rc : world_changed(w);
 		if (rc && !err[0])
-			fail(err, cap, "%s: cannot write the first snapshot", path);
+			sim_fail(err, cap, "%s: cannot write the first snapshot", path);
 	}
 	free(snap.json);
 	return rc;
@@ -345,7 +326,7 @@ struct sim_world *sim_world_open(const struct sim_world_config *cfg, char *err, 
 {
 	struct sim_world *w = calloc(1, sizeof *w);
 	if (!w) {
-		fail(err, cap, "out of memory");
+		sim_fail(err, cap, "out of memory");
 		return NULL;
 	}
 	err[0] = '\0';
