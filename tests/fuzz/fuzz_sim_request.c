@@ -720,7 +720,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* Credential=KEY/DATE/REGION/qldb/aws4_request within the documented cap */
 	size_t cred_len =
 		strlen(FUZZ_KEY "/20231114//" FUZZ_SERVICE "/aws4_request") + strlen(region);
-	bool regular = cred_len <= SIM_SIGV4_MAX_CREDENTIAL && !strpbrk(region, "/, =;\t");
+	/* a region the endpoint can name in an ARN: 1..32 of [a-z0-9-] */
+	size_t rl = strlen(region);
+	bool region_ok = rl >= 1 && rl <= SIM_SIGV4_REGION_MAX &&
+			 strspn(region, "abcdefghijklmnopqrstuvwxyz0123456789-") == rl;
+	bool regular =
+		cred_len <= SIM_SIGV4_MAX_CREDENTIAL && !strpbrk(region, "/, =;\t") && region_ok;
 	bool names_ok = true;
 	for (size_t i = 0; i < sn; i++) {
 		const struct fuzz_hdr *h = &s.hdr[i];
@@ -736,6 +741,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fprintf(stderr, "fuzz_sim_request: error %s\n", sim_error_code(e));
 		fuzz_fail("a correctly signed request was refused", (const char *)auth.data);
 	}
+	if (rc == 0 && !region_ok)
+		fuzz_fail("accepted a scope region that ARNs cannot name", (const char *)auth.data);
 	if (rc == 0 && fuzz_lookup(s.hdr, "x-amz-security-token"))
 		fuzz_fail("accepted a session token (the endpoint issues none)", NULL);
 	if (rc == 0 && (skew < -SIM_SIGV4_MAX_SKEW || skew > SIM_SIGV4_MAX_SKEW))
