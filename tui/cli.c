@@ -87,7 +87,9 @@ static const struct cli_option SERVE_OPTIONS[SERVE_OPT_N] = {
 	[SERVE_OPT_SEED] = { .name = "--seed",
 			     .metavar = "N",
 			     .help = "journal seed, 0..2^64-1: the same seed gives the\n"
-				     "same journal (default: the demo seed)" },
+				     "same journal, strand ids and digests (block times\n"
+				     "then follow a virtual clock from 2026-01-01);\n"
+				     "without it, blocks carry the wall-clock time" },
 	[SERVE_OPT_RATE] = { .name = "--rate",
 			     .metavar = "R",
 			     .help = "blocks per second the live workload commits, a\n"
@@ -95,8 +97,9 @@ static const struct cli_option SERVE_OPTIONS[SERVE_OPT_N] = {
 				     "does not grow)" },
 	[SERVE_OPT_DATA_DIR] = { .name = "--data-dir",
 				 .metavar = "DIR",
-				 .help = "keep the ledger's state in DIR (created 0700 if\n"
-					 "absent; default: in memory only)" },
+				 .help = "keep every ledger, block, stream and export in DIR\n"
+					 "(created 0700 if absent): a restart continues the\n"
+					 "journal (default: in memory only)" },
 	[SERVE_OPT_BLOCKS] = { .name = "--blocks",
 			       .metavar = "N",
 			       .help = "blocks a new demo journal starts with (default 21;\n"
@@ -175,8 +178,9 @@ const struct cli_command CLI_COMMANDS[] = {
 		.exit_status = "0  stopped by SIGINT or SIGTERM\n"
 			       "2  usage or environment error: bad flag, the address cannot be\n"
 			       "   bound (port in use), a credentials file others can read,\n"
-			       "   --data-dir not a writable folder, out of memory (one line on\n"
-			       "   stderr)\n",
+			       "   --data-dir not a writable folder or holding a damaged log\n"
+			       "   (a torn tail is cut and reported; other damage refuses the\n"
+			       "   start), out of memory (one line on stderr)\n",
 		OPTS(SERVE_OPTIONS),
 		.run = cmd_serve,
 	},
