@@ -163,8 +163,7 @@ const struct cli_command CLI_COMMANDS[] = {
 	},
 	{
 		.name = "serve",
-		.synopsis_args =
-			"[--listen HOST:PORT] [--data-dir DIR] [--seed N] [--rate R] [--blocks N]",
+		.synopsis_args = "[--listen HOST:PORT] [--data-dir DIR] [--seed N] [--rate R]",
 		.summary = "run the QLDB-compatible local endpoint",
 		.description =
 			"Serves the ledger financial-ledger with a real journal. Prints its\n"
