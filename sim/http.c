@@ -51,6 +51,25 @@ const char *sim_request_query(const struct sim_request *r, const char *key)
 	return NULL;
 }
 
+const char *sim_request_header(const struct sim_request *r, const char *name)
+{
+	return r->header ? r->header(r->header_ctx, name) : NULL;
+}
+
+int sim_response_header(struct sim_response *res, const char *name, const char *fmt, ...)
+{
+	if (res->n_headers >= SIM_RESPONSE_HEADERS_MAX)
+		return -1;
+	struct sim_header *h = &res->headers[res->n_headers++];
+	h->name = name;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(h->value, sizeof h->value, fmt, ap);
+	va_end(ap);
+	sim_message_clean(h->value); /* one printable line: no header injection */
+	return 0;
+}
+
 void sim_response_clear(struct sim_response *res)
 {
 	free(res->body);

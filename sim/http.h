@@ -38,7 +38,14 @@ struct sim_request {
 	/* The region of the SigV4 credential scope (server.c fills it after
 	 * the signature check); ARNs in answers name it. NULL: us-east-1. */
 	const char *region;
+	/* Request headers by name, case-insensitive; NULL when absent (or
+	 * when header is NULL: tests may leave it out). */
+	const char *(*header)(void *ctx, const char *name);
+	void *header_ctx;
 };
+
+/* A request header's value, or NULL. */
+const char *sim_request_header(const struct sim_request *r, const char *name);
 
 /* First value of a decoded query parameter, or NULL. */
 const char *sim_request_query(const struct sim_request *r, const char *key);
@@ -64,12 +71,30 @@ enum sim_error {
 const char *sim_error_code(enum sim_error e);
 unsigned sim_error_status(enum sim_error e);
 
+#define SIM_RESPONSE_HEADERS_MAX 8 /* extra headers per response */
+#define SIM_HEADER_VALUE_MAX 256
+
+struct sim_header {
+	const char *name; /* static string */
+	char value[SIM_HEADER_VALUE_MAX];
+};
+
 struct sim_response {
 	unsigned status;
 	const char *error_code; /* NULL on success; static string */
-	char *body;		/* JSON, malloc'd */
+	char *body;		/* JSON (or the content_type's bytes), malloc'd */
 	size_t body_len;
+	/* NULL: application/json (rest-json); services with other protocols
+	 * (Kinesis JSON 1.1, S3 and CloudWatch XML) set theirs. Static. */
+	const char *content_type;
+	struct sim_header headers[SIM_RESPONSE_HEADERS_MAX]; /* ETag, Content-Range, ... */
+	size_t n_headers;
 };
+
+/* Add a response header (name static, value printf'd, cut at
+ * SIM_HEADER_VALUE_MAX). Returns 0, or -1 when the table is full. */
+int sim_response_header(struct sim_response *res, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* 200 with the printed JSON of obj (a cJSON *, deleted here). Returns 0,
  * or -1 after turning the response into a 500. */

@@ -28,7 +28,10 @@
 #include <time.h>
 
 #include "sim/http.h"
+#include "sim/fail.h"
+#include "sim/kinesis.h"
 #include "sim/ledger.h"
+#include "sim/s3.h"
 #include "sim/world.h"
 #include "sim/qldb_api.h"
 #include "sim/sigv4.h"
@@ -66,6 +69,8 @@ struct sim_server {
 	char secret[SERVER_KEY_MAX];
 	struct sim_world *world;
 	struct sim_qldb qldb;
+	struct sim_kinesis *kinesis;
+	struct sim_s3 *s3;
 	atomic_uint_least64_t requests; /* request-id counter */
 	uint64_t id_salt;
 };
@@ -73,15 +78,10 @@ struct sim_server {
 /* Per-request state: the body collected so far. */
 struct conn_ctx {
 	struct buf body;
+	size_t body_max; /* the service's cap */
 	bool too_large;
 	bool answered; /* a response was queued early (413) */
 };
-
-static int fail(char *err, size_t cap, const char *msg)
-{
-	snprintf(err, cap, "%s", msg);
-	return -1;
-}
 
 /* A UUID-shaped request id, unique per server run. */
 static void request_id(struct sim_server *s, char out[40])
@@ -106,21 +106,31 @@ static enum MHD_Result send_response(struct sim_server *s, struct MHD_Connection
 		return MHD_NO;
 	}
 	res->body = NULL; /* MHD frees it */
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+				res->content_type ? res->content_type : "application/json");
 	MHD_add_response_header(r, "x-amzn-RequestId", rid);
 	if (res->error_code)
 		MHD_add_response_header(r, "x-amzn-ErrorType", res->error_code);
+	for (size_t i = 0; i < res->n_headers; i++)
+		MHD_add_response_header(r, res->headers[i].name, res->headers[i].value);
 	enum MHD_Result ok = MHD_queue_response(c, res->status, r);
 	MHD_destroy_response(r);
 	sim_response_clear(res);
 	return ok;
 }
 
+struct service;
+static const struct service *service_of(struct MHD_Connection *c);
+static void service_error(const struct service *svc, struct sim_response *res, enum sim_error e,
+			  const char *msg);
+
+/* An error before dispatch, in the shape of the service the request is
+ * signed for. */
 static enum MHD_Result send_error(struct sim_server *s, struct MHD_Connection *c, enum sim_error e,
 				  const char *msg)
 {
 	struct sim_response res = { 0 };
-	sim_response_error(&res, e, NULL, NULL, NULL, "%s", msg);
+	service_error(service_of(c), &res, e, msg);
 	return send_response(s, c, &res);
 }
 
@@ -167,12 +177,70 @@ static const char *lookup_header(void *ctx, const char *name)
 	return MHD_lookup_connection_value(ctx, MHD_HEADER_KIND, name);
 }
 
+/* The services the endpoint speaks, picked by the SigV4 credential
+ * scope's service name (each AWS service signs with its own name): a
+ * service is a table entry and a module of its own. The first entry
+ * answers requests whose scope names no service here (its signature check
+ * then says the scope is wrong). */
+struct service {
+	const char *signing_name;
+	void (*handle)(struct sim_server *s, const struct sim_request *req,
+		       struct sim_response *res);
+	/* errors before dispatch (signature, size) in the service's shape;
+	 * NULL: rest-json */
+	void (*error)(struct sim_response *res, enum sim_error e, const char *msg);
+	size_t body_max; /* request bodies beyond this get 413 */
+};
+
+static void serve_qldb(struct sim_server *s, const struct sim_request *req,
+		       struct sim_response *res)
+{
+	sim_qldb_handle(&s->qldb, req, res);
+}
+
+static void serve_kinesis(struct sim_server *s, const struct sim_request *req,
+			  struct sim_response *res)
+{
+	sim_kinesis_handle(s->kinesis, req, res);
+}
+
+static void serve_s3(struct sim_server *s, const struct sim_request *req, struct sim_response *res)
+{
+	sim_s3_handle(s->s3, req, res);
+}
+
+static const struct service SERVICES[] = {
+	{ SERVER_SERVICE, serve_qldb, NULL, SIM_BODY_MAX },
+	{ "kinesis", serve_kinesis, sim_kinesis_error, SIM_BODY_MAX },
+	{ "s3", serve_s3, sim_s3_error, SIM_S3_BODY_MAX },
+};
+
+static void service_error(const struct service *svc, struct sim_response *res, enum sim_error e,
+			  const char *msg)
+{
+	if (svc->error)
+		svc->error(res, e, msg);
+	else
+		sim_response_error(res, e, NULL, NULL, NULL, "%s", msg);
+}
+
+static const struct service *service_of(struct MHD_Connection *c)
+{
+	char name[32];
+	const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+	if (sim_sigv4_scope_service(auth, name, sizeof name) == 0)
+		for (size_t i = 0; i < sizeof SERVICES / sizeof SERVICES[0]; i++)
+			if (strcmp(SERVICES[i].signing_name, name) == 0)
+				return &SERVICES[i];
+	return &SERVICES[0];
+}
+
 /* The whole request is in: authenticate, route, answer. */
 static enum MHD_Result answer(struct sim_server *s, struct MHD_Connection *c, const char *url,
 			      const char *method, struct conn_ctx *ctx)
 {
 	if (ctx->too_large)
-		return send_error(s, c, SIM_ERR_TOO_LARGE, "request body exceeds 1 MiB");
+		return send_error(s, c, SIM_ERR_TOO_LARGE, "request body too large");
 	struct query *q = calloc(1, sizeof *q);
 	if (!q)
 		return send_error(s, c, SIM_ERR_INTERNAL, "out of memory");
@@ -199,7 +267,9 @@ static enum MHD_Result answer(struct sim_server *s, struct MHD_Connection *c, co
 	sr.region_cap = sizeof region;
 	enum sim_error e;
 	char msg[SIM_MESSAGE_MAX];
-	if (sim_sigv4_check(&sr, s->key_id, s->secret, SERVER_SERVICE, &e, msg, sizeof msg) != 0) {
+	const struct service *svc = service_of(c);
+	if (sim_sigv4_check(&sr, s->key_id, s->secret, svc->signing_name, &e, msg, sizeof msg) !=
+	    0) {
 		free(q);
 		return send_error(s, c, e, msg);
 	}
@@ -209,9 +279,11 @@ static enum MHD_Result answer(struct sim_server *s, struct MHD_Connection *c, co
 				   .n_query = q->n,
 				   .body = (const char *)ctx->body.data,
 				   .body_len = ctx->body.len,
-				   .region = region };
+				   .region = region,
+				   .header = lookup_header,
+				   .header_ctx = c };
 	struct sim_response res = { 0 };
-	sim_qldb_handle(&s->qldb, &req, &res);
+	svc->handle(s, &req, &res);
 	free(q);
 	return send_response(s, c, &res);
 }
@@ -285,14 +357,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		/* A declared oversized body is refused before it is read. */
 		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 							     MHD_HTTP_HEADER_CONTENT_LENGTH);
-		if (cl && strtoull(cl, NULL, 10) > SIM_BODY_MAX) {
+		ctx->body_max = service_of(c)->body_max;
+		if (cl && strtoull(cl, NULL, 10) > ctx->body_max) {
 			ctx->answered = true;
-			return send_error(s, c, SIM_ERR_TOO_LARGE, "request body exceeds 1 MiB");
+			return send_error(s, c, SIM_ERR_TOO_LARGE, "request body too large");
 		}
 		return MHD_YES;
 	}
 	if (*upload_size) {
-		if (!ctx->too_large && ctx->body.len + *upload_size <= SIM_BODY_MAX) {
+		if (!ctx->too_large && ctx->body.len + *upload_size <= ctx->body_max) {
 			if (buf_append(&ctx->body, upload_data, *upload_size) != 0)
 				ctx->too_large = true;
 		} else {
@@ -382,7 +455,11 @@ static int open_world(struct sim_server *s, const struct sim_config *cfg, int64_
 	if (!s->world)
 		return -1;
 	s->qldb.ledgers = sim_world_ledgers(s->world);
-	return 0;
+	s->kinesis = sim_kinesis_new(wc.seed, NULL, NULL);
+	if (!s->kinesis)
+		return sim_fail(err, cap, "out of memory");
+	s->s3 = sim_s3_new(wc.data_dir, err, cap);
+	return s->s3 ? 0 : -1;
 }
 
 const char *sim_server_notes(const struct sim_server *s)
@@ -394,7 +471,7 @@ struct sim_server *sim_server_start(const struct sim_config *cfg, char *err, siz
 {
 	struct sim_server *s = calloc(1, sizeof *s);
 	if (!s) {
-		fail(err, errcap, "out of memory");
+		sim_fail(err, errcap, "out of memory");
 		return NULL;
 	}
 	const char *host = cfg && cfg->host ? cfg->host : "127.0.0.1";
@@ -458,6 +535,8 @@ void sim_server_stop(struct sim_server *s)
 		return;
 	if (s->daemon)
 		MHD_stop_daemon(s->daemon);
+	sim_s3_free(s->s3);
+	sim_kinesis_free(s->kinesis);
 	sim_world_close(s->world);
 	/* scrub the secret before the memory is reused */
 	volatile char *p = s->secret;

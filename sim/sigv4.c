@@ -458,3 +458,29 @@ int sim_sigv4_check(const struct sim_sigv4_request *r, const char *key_id, const
 		memcpy(r->region_out, a.region, rl + 1);
 	return 0;
 }
+
+int sim_sigv4_scope_service(const char *authorization, char *out, size_t cap)
+{
+	if (cap)
+		out[0] = '\0';
+	const char *c = authorization ? strstr(authorization, "Credential=") : NULL;
+	if (!c)
+		return -1;
+	c += strlen("Credential=");
+	size_t n = strcspn(c, ", ");
+	/* the fourth '/'-separated part */
+	const char *p = c, *end = c + n;
+	for (int slash = 0; slash < 3; slash++) {
+		p = memchr(p, '/', (size_t)(end - p));
+		if (!p)
+			return -1;
+		p++;
+	}
+	const char *q = memchr(p, '/', (size_t)(end - p));
+	size_t len = (size_t)((q ? q : end) - p);
+	if (!q || len == 0 || len >= cap)
+		return -1;
+	memcpy(out, p, len);
+	out[len] = '\0';
+	return 0;
+}

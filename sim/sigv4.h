@@ -64,6 +64,13 @@ struct sim_sigv4_request {
 int sim_sigv4_check(const struct sim_sigv4_request *r, const char *key_id, const char *secret,
 		    const char *service, enum sim_error *err, char *msg, size_t cap);
 
+/* The service of an Authorization header's credential scope
+ * (Credential=KEYID/DATE/REGION/SERVICE/aws4_request) into out: the
+ * server picks the service to dispatch to by it (each AWS service signs
+ * with its own name). Returns 0, or -1 when there is none (out ""); the
+ * full check (sim_sigv4_check) still decides. */
+int sim_sigv4_scope_service(const char *authorization, char *out, size_t cap);
+
 /* URI-encode s[0..n) as SigV4 does: unreserved A-Z a-z 0-9 - _ . ~ kept,
  * '/' kept when keep_slash, everything else %XX (upper-case hex). */
 int sim_sigv4_uri_encode(struct buf *out, const char *s, size_t n, int keep_slash);

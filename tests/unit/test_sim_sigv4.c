@@ -256,9 +256,40 @@ static void test_canonical_uri_encodes_the_wire_path_again(void **state)
 	buf_free(&b);
 }
 
+/* The server picks a service by the scope's service name: the fourth part
+ * of Credential, whatever follows; anything malformed is "none". */
+static void test_scope_service_is_read_from_the_credential(void **state)
+{
+	(void)state;
+	char out[32];
+	assert_int_equal(sim_sigv4_scope_service("AWS4-HMAC-SHA256 Credential=AKID/20231114/"
+						 "us-east-1/kinesis/aws4_request, "
+						 "SignedHeaders=host, Signature=00",
+						 out, sizeof out),
+			 0);
+	assert_string_equal(out, "kinesis");
+	assert_int_equal(
+		sim_sigv4_scope_service("AWS4-HMAC-SHA256 Credential=A/2/r/s3/aws4_request", out,
+					sizeof out),
+		0);
+	assert_string_equal(out, "s3");
+	const char *bad[] = { NULL,
+			      "",
+			      "AWS4-HMAC-SHA256 Credential=AKID/20231114/us-east-1",
+			      "AWS4-HMAC-SHA256 Credential=AKID/20231114/us-east-1//aws4_request",
+			      "AWS4-HMAC-SHA256 Credential=AKID/20231114/us-east-1/"
+			      "a-service-name-much-longer-than-32-bytes/aws4_request",
+			      "Basic dXNlcjpwYXNz" };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		assert_int_equal(sim_sigv4_scope_service(bad[i], out, sizeof out), -1);
+		assert_string_equal(out, "");
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_scope_service_is_read_from_the_credential),
 		cmocka_unit_test(test_suite_requests_are_accepted),
 		cmocka_unit_test(test_wrong_secret_or_tampering_is_invalid_signature),
 		cmocka_unit_test(test_missing_or_foreign_credentials_are_unrecognized_client),

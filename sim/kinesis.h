@@ -1,0 +1,33 @@
+/*
+ * kinesis.h - the endpoint's Kinesis Data Streams (JSON 1.1, signing name
+ * "kinesis"): streams, shards, records and iterators, and the delivery
+ * API that QLDB journal streams write through.
+ *
+ * Thread-safe (one mutex). Ownership: sim_kinesis_new allocates,
+ * sim_kinesis_free releases; requests and data are borrowed.
+ */
+#ifndef QLDBTOP_SIM_KINESIS_H
+#define QLDBTOP_SIM_KINESIS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim/http.h"
+
+struct sim_kinesis;
+/* now_ms: the clock (NULL: CLOCK_REALTIME); seed: sequence numbers and
+ * ids are deterministic by it. NULL on out of memory. */
+struct sim_kinesis *sim_kinesis_new(uint64_t seed, int64_t (*now_ms)(void *ctx), void *ctx);
+void sim_kinesis_free(struct sim_kinesis *k);
+/* Answer one request (POST / with X-Amz-Target: Kinesis_20131202.Op). */
+void sim_kinesis_handle(struct sim_kinesis *k, const struct sim_request *req,
+			struct sim_response *res);
+/* Pre-dispatch errors (signature, size) in Kinesis's error shape. */
+void sim_kinesis_error(struct sim_response *res, enum sim_error e, const char *msg);
+/* Delivery: put one record on the stream named by its ARN or name.
+ * Returns 0; 1 when no such stream exists (a journal stream becomes
+ * IMPAIRED with KINESIS_STREAM_NOT_FOUND); -1 with err otherwise. */
+int sim_kinesis_put(struct sim_kinesis *k, const char *stream, const char *partition_key,
+		    const void *data, size_t len, char *err, size_t cap);
+
+#endif
