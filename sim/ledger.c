@@ -455,12 +455,16 @@ enum sim_stream_status sim_stream_status(const struct sim_stream *s, int64_t now
 {
 	if (s->canceled_ms)
 		return SIM_STREAM_CANCELED;
-	return s->has_end && now >= s->end_ms ? SIM_STREAM_COMPLETED : SIM_STREAM_ACTIVE;
+	if (s->has_end && now >= s->end_ms)
+		return SIM_STREAM_COMPLETED;
+	return s->error_cause ? SIM_STREAM_IMPAIRED : SIM_STREAM_ACTIVE;
 }
 
 enum sim_export_status sim_export_status(const struct sim_ledgers *ls, const struct sim_export *e,
 					 int64_t now)
 {
+	if (e->cancelled)
+		return SIM_EXPORT_CANCELLED;
 	return now < e->created_ms + ls->cfg.export_ms ? SIM_EXPORT_IN_PROGRESS
 						       : SIM_EXPORT_COMPLETED;
 }
@@ -530,7 +534,8 @@ static cJSON *export_json(const struct sim_export *e)
 		  cJSON_AddStringToObject(o, "encryption", e->encryption) &&
 		  (!e->kms_key_arn || cJSON_AddStringToObject(o, "kms_key_arn", e->kms_key_arn)) &&
 		  cJSON_AddStringToObject(o, "role_arn", e->role_arn) &&
-		  cJSON_AddStringToObject(o, "format", e->format);
+		  cJSON_AddStringToObject(o, "format", e->format) &&
+		  cJSON_AddBoolToObject(o, "cancelled", e->cancelled);
 	if (!ok) {
 		cJSON_Delete(o);
 		return NULL;
@@ -782,7 +787,9 @@ static int restore_export(struct reader *r, const cJSON *o, struct sim_ledger *l
 	    !(e->encryption = get_enum(r, o, "encryption", ENCRYPTIONS)) ||
 	    !(e->format = get_enum(r, o, "format", FORMATS)) ||
 	    get_ms(r, o, "created_ms", &e->created_ms) != 0 ||
-	    get_ms(r, o, "start_ms", &e->start_ms) != 0 || get_ms(r, o, "end_ms", &e->end_ms) != 0)
+	    get_ms(r, o, "start_ms", &e->start_ms) != 0 ||
+	    get_ms(r, o, "end_ms", &e->end_ms) != 0 ||
+	    get_bool(r, o, "cancelled", &e->cancelled) != 0)
 		return -1;
 	if (cJSON_GetObjectItemCaseSensitive(o, "kms_key_arn")) {
 		const char *k = get_str(r, o, "kms_key_arn", SIM_ARN_MAX);

@@ -103,10 +103,16 @@ struct sim_tags {
 	size_t n;
 };
 
-enum sim_stream_status { SIM_STREAM_ACTIVE, SIM_STREAM_COMPLETED, SIM_STREAM_CANCELED };
-enum sim_export_status { SIM_EXPORT_IN_PROGRESS, SIM_EXPORT_COMPLETED };
+enum sim_stream_status {
+	SIM_STREAM_ACTIVE,
+	SIM_STREAM_COMPLETED,
+	SIM_STREAM_CANCELED,
+	SIM_STREAM_IMPAIRED
+};
+enum sim_export_status { SIM_EXPORT_IN_PROGRESS, SIM_EXPORT_COMPLETED, SIM_EXPORT_CANCELLED };
 
-/* A journal stream to Kinesis (StreamJournalToKinesis). No data moves yet. */
+/* A journal stream to Kinesis (StreamJournalToKinesis); sim/stream_delivery.h
+ * moves its records. */
 struct sim_stream {
 	char id[SIM_ID_LEN + 1];
 	char name[SIM_LEDGER_NAME_MAX + 1];
@@ -118,6 +124,11 @@ struct sim_stream {
 	int64_t canceled_ms; /* 0: not canceled */
 	bool has_end;
 	struct sim_tags tags;
+	/* delivery (not in snapshots: after a restart the stream starts again
+	 * from its first block, and records repeat, as QLDB's could) */
+	int64_t next_seq;	 /* the next block to deliver */
+	bool control_sent;	 /* the CREATED control record is out */
+	const char *error_cause; /* IMPAIRED: KINESIS_STREAM_NOT_FOUND, ...; NULL otherwise */
 };
 
 /* A journal export to S3 (ExportJournalToS3). No objects are written yet. */
@@ -129,6 +140,7 @@ struct sim_export {
 	const char *encryption;		  /* S3ObjectEncryptionType (static string) */
 	char *kms_key_arn;		  /* malloc'd, NULL unless given */
 	const char *format;		  /* OutputFormat (static string) */
+	bool cancelled;			  /* the export could not be written (no such bucket) */
 };
 
 struct sim_ledger {

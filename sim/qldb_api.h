@@ -36,8 +36,10 @@
 
 #define SIM_LIST_MAX_RESULTS 100 /* MaxResults: 1..100 */
 
+struct sim_s3;
 struct sim_qldb {
 	struct sim_ledgers *ledgers;
+	struct sim_s3 *s3; /* where ExportJournalToS3 writes (NULL: records only) */
 };
 
 extern const struct sim_route SIM_QLDB_ROUTES[];

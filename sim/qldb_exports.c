@@ -1,15 +1,18 @@
 /*
  * qldb_exports.c - journal exports to S3: ExportJournalToS3,
  * DescribeJournalS3Export, ListJournalS3ExportsForLedger and the
- * account-wide ListJournalS3Exports (qldb_api.h). The records only: no
- * object is written to S3 yet. An export is IN_PROGRESS for the
- * registry's export_ms, then COMPLETED; a ledger runs at most two at once
- * (LimitExceededException, as QLDB documents).
+ * account-wide ListJournalS3Exports (qldb_api.h). ExportJournalToS3
+ * writes the export into the endpoint's S3 at once (sim/export_writer.h);
+ * it is IN_PROGRESS for the registry's export_ms, then COMPLETED, or
+ * CANCELLED when its bucket does not exist. A ledger runs at most two at
+ * once (LimitExceededException, as QLDB documents).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/export_writer.h"
+#include "sim/qldb_api.h"
 #include "sim/qldb_handlers.h"
 
 #define LIST_KIND "ListExports"
@@ -21,6 +24,7 @@ static const char *const FORMATS[] = { "ION_BINARY", "ION_TEXT", "JSON", NULL };
 static const char *const STATUS[] = {
 	[SIM_EXPORT_IN_PROGRESS] = "IN_PROGRESS",
 	[SIM_EXPORT_COMPLETED] = "COMPLETED",
+	[SIM_EXPORT_CANCELLED] = "CANCELLED",
 };
 
 /* JournalS3ExportDescription, members in the model's order. */
@@ -110,6 +114,33 @@ static struct sim_export *export_copy(const struct export_req *q)
 	return e;
 }
 
+/* The export's objects, into S3 now; a missing bucket cancels it (as
+ * QLDB's export failed). Without an S3 (handler tests) only the record
+ * exists. 0, or -1 after a 500. */
+static int write_export(struct sim_s3 *s3, const char *ledger, struct sim_ledger *l,
+			struct sim_export *e, struct sim_response *res)
+{
+	struct sim_export_spec spec = { .ledger = ledger,
+					.export_id = e->id,
+					.bucket = e->bucket,
+					.prefix = e->prefix,
+					.format = e->format,
+					.encryption = e->encryption,
+					.start_ms = e->start_ms,
+					.end_ms = e->end_ms };
+	char err[SIM_MESSAGE_MAX] = "";
+	if (!s3)
+		return 0;
+	int rc = sim_export_write(l->journal, s3, &spec, err, sizeof err);
+	if (rc < 0) {
+		sim_response_error(res, SIM_ERR_INTERNAL, NULL, NULL, NULL, "ExportJournalToS3: %s",
+				   err);
+		return -1;
+	}
+	e->cancelled = rc == 1;
+	return 0;
+}
+
 void sim_qldb_export_journal(void *svc, const struct sim_call *call, struct sim_response *res)
 {
 	const char *name = sim_qldb_path_name(call, "Name", res);
@@ -159,7 +190,8 @@ void sim_qldb_export_journal(void *svc, const struct sim_call *call, struct sim_
 		e->created_ms = now;
 		e->start_ms = start;
 		e->end_ms = q.end;
-		if (sim_qldb_changed(ls, res) == 0) {
+		ok = write_export(((struct sim_qldb *)svc)->s3, name, l, e, res) == 0;
+		if (ok && sim_qldb_changed(ls, res) == 0) {
 			cJSON *o = cJSON_CreateObject();
 			cJSON_AddStringToObject(o, "ExportId", e->id);
 			sim_response_json(res, o);

@@ -17,6 +17,7 @@ static const char *const STATUS[] = {
 	[SIM_STREAM_ACTIVE] = "ACTIVE",
 	[SIM_STREAM_COMPLETED] = "COMPLETED",
 	[SIM_STREAM_CANCELED] = "CANCELED",
+	[SIM_STREAM_IMPAIRED] = "IMPAIRED",
 };
 
 /* JournalKinesisStreamDescription, members in the model's order. */
@@ -39,6 +40,8 @@ static cJSON *stream_json(const struct sim_call *call, const char *ledger,
 	cJSON_AddStringToObject(k, "StreamArn", s->kinesis_arn);
 	cJSON_AddBoolToObject(k, "AggregationEnabled", s->aggregation);
 	cJSON_AddStringToObject(o, "StreamName", s->name);
+	if (sim_stream_status(s, now) == SIM_STREAM_IMPAIRED)
+		cJSON_AddStringToObject(o, "ErrorCause", s->error_cause);
 	return o;
 }
 
@@ -194,9 +197,10 @@ void sim_qldb_cancel_stream(void *svc, const struct sim_call *call, struct sim_r
 	if (!s)
 		return;
 	enum sim_stream_status st = sim_stream_status(s, now);
-	if (st != SIM_STREAM_ACTIVE) {
+	if (st != SIM_STREAM_ACTIVE && st != SIM_STREAM_IMPAIRED) {
 		sim_response_error(res, SIM_ERR_RESOURCE_PRECONDITION, "STREAM", s->id, NULL,
-				   "journal stream %s is %s; only an ACTIVE stream can be canceled",
+				   "journal stream %s is %s; only an ACTIVE or IMPAIRED stream can "
+				   "be canceled",
 				   s->id, STATUS[st]);
 	} else {
 		s->canceled_ms = now > 0 ? now : 1;

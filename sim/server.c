@@ -18,6 +18,7 @@
 #include <microhttpd.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -32,6 +33,7 @@
 #include "sim/kinesis.h"
 #include "sim/ledger.h"
 #include "sim/s3.h"
+#include "sim/stream_delivery.h"
 #include "sim/world.h"
 #include "sim/qldb_api.h"
 #include "sim/sigv4.h"
@@ -59,8 +61,9 @@
 #define SERVER_TIMEOUT_S 10
 #define SERVER_CONTENT_LENGTH_DIGITS 19 /* fits in uint64_t; longer is garbage */
 #define SERVER_URL_MAX 96
-#define SERVER_KEY_MAX 256    /* access key id and secret lengths */
-#define SERVER_SERVICE "qldb" /* SigV4 signing name of the control plane */
+#define SERVER_KEY_MAX 256	/* access key id and secret lengths */
+#define SERVER_SERVICE "qldb"	/* SigV4 signing name of the control plane */
+#define SERVER_DELIVERY_MS 200L /* journal streams move records this often */
 
 struct sim_server {
 	struct MHD_Daemon *daemon;
@@ -71,6 +74,11 @@ struct sim_server {
 	struct sim_qldb qldb;
 	struct sim_kinesis *kinesis;
 	struct sim_s3 *s3;
+	/* the journal streams' delivery thread (sim/stream_delivery.h) */
+	pthread_t delivery;
+	bool delivery_started, delivery_stop;
+	pthread_mutex_t delivery_mu;
+	pthread_cond_t delivery_cv;
 	atomic_uint_least64_t requests; /* request-id counter */
 	uint64_t id_salt;
 };
@@ -439,6 +447,56 @@ static int copy_key(char *dst, const char *src, const char *what, char *err, siz
 	return 0;
 }
 
+/* Every SERVER_DELIVERY_MS, the journal streams' new records go to
+ * Kinesis; a stop wakes the thread at once. */
+static void *delivery_main(void *arg)
+{
+	struct sim_server *s = arg;
+	pthread_mutex_lock(&s->delivery_mu);
+	while (!s->delivery_stop) {
+		struct timespec t;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		t.tv_nsec += SERVER_DELIVERY_MS * 1000000L;
+		t.tv_sec += t.tv_nsec / 1000000000L;
+		t.tv_nsec %= 1000000000L;
+		pthread_cond_timedwait(&s->delivery_cv, &s->delivery_mu, &t);
+		if (s->delivery_stop)
+			break;
+		pthread_mutex_unlock(&s->delivery_mu);
+		sim_streams_deliver(s->qldb.ledgers, s->kinesis);
+		pthread_mutex_lock(&s->delivery_mu);
+	}
+	pthread_mutex_unlock(&s->delivery_mu);
+	return NULL;
+}
+
+static int start_delivery(struct sim_server *s, char *err, size_t cap)
+{
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&s->delivery_cv, &ca);
+	pthread_condattr_destroy(&ca);
+	pthread_mutex_init(&s->delivery_mu, NULL);
+	if (pthread_create(&s->delivery, NULL, delivery_main, s) != 0)
+		return sim_fail(err, cap, "cannot start the stream delivery thread");
+	s->delivery_started = true;
+	return 0;
+}
+
+static void stop_delivery(struct sim_server *s)
+{
+	if (!s->delivery_started)
+		return;
+	pthread_mutex_lock(&s->delivery_mu);
+	s->delivery_stop = true;
+	pthread_cond_signal(&s->delivery_cv);
+	pthread_mutex_unlock(&s->delivery_mu);
+	pthread_join(s->delivery, NULL);
+	pthread_cond_destroy(&s->delivery_cv);
+	pthread_mutex_destroy(&s->delivery_mu);
+}
+
 /* What the endpoint serves: the world of cfg (seed, rate, data dir). */
 static int open_world(struct sim_server *s, const struct sim_config *cfg, int64_t now_ms, char *err,
 		      size_t cap)
@@ -459,7 +517,8 @@ static int open_world(struct sim_server *s, const struct sim_config *cfg, int64_
 	if (!s->kinesis)
 		return sim_fail(err, cap, "out of memory");
 	s->s3 = sim_s3_new(wc.data_dir, err, cap);
-	return s->s3 ? 0 : -1;
+	/* ExportJournalToS3 writes into s->s3 once S3 is served (issue 10) */
+	return s->s3 ? start_delivery(s, err, cap) : -1;
 }
 
 const char *sim_server_notes(const struct sim_server *s)
@@ -535,6 +594,7 @@ void sim_server_stop(struct sim_server *s)
 		return;
 	if (s->daemon)
 		MHD_stop_daemon(s->daemon);
+	stop_delivery(s);
 	sim_s3_free(s->s3);
 	sim_kinesis_free(s->kinesis);
 	sim_world_close(s->world);

@@ -366,7 +366,7 @@ static void test_four_threads_at_once(void **state)
 					  .max_ledgers = 64 };
 	char err[SIM_ERR_MAX];
 	assert_int_equal(sim_ledgers_init(&ls, &cfg, err, sizeof err), 0);
-	struct sim_qldb svc = { &ls };
+	struct sim_qldb svc = { .ledgers = &ls };
 	pthread_t t[4];
 	struct worker wk[4];
 	for (int i = 0; i < 4; i++) {
