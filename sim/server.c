@@ -29,6 +29,7 @@
 #include <time.h>
 
 #include "sim/http.h"
+#include "sim/cloudwatch.h"
 #include "sim/fail.h"
 #include "sim/kinesis.h"
 #include "sim/ledger.h"
@@ -74,6 +75,7 @@ struct sim_server {
 	struct sim_qldb qldb;
 	struct sim_kinesis *kinesis;
 	struct sim_s3 *s3;
+	struct sim_cloudwatch *cloudwatch;
 	/* the journal streams' delivery thread (sim/stream_delivery.h) */
 	pthread_t delivery;
 	bool delivery_started, delivery_stop;
@@ -217,10 +219,17 @@ static void serve_s3(struct sim_server *s, const struct sim_request *req, struct
 	sim_s3_handle(s->s3, req, res);
 }
 
+static void serve_cloudwatch(struct sim_server *s, const struct sim_request *req,
+			     struct sim_response *res)
+{
+	sim_cloudwatch_handle(s->cloudwatch, req, res);
+}
+
 static const struct service SERVICES[] = {
 	{ SERVER_SERVICE, serve_qldb, NULL, SIM_BODY_MAX },
 	{ "kinesis", serve_kinesis, sim_kinesis_error, SIM_BODY_MAX },
 	{ "s3", serve_s3, sim_s3_error, SIM_S3_BODY_MAX },
+	{ "monitoring", serve_cloudwatch, sim_cloudwatch_error, SIM_BODY_MAX },
 };
 
 static void service_error(const struct service *svc, struct sim_response *res, enum sim_error e,
@@ -516,6 +525,9 @@ static int open_world(struct sim_server *s, const struct sim_config *cfg, int64_
 	s->kinesis = sim_kinesis_new(wc.seed, NULL, NULL);
 	if (!s->kinesis)
 		return sim_fail(err, cap, "out of memory");
+	s->cloudwatch = sim_cloudwatch_new(s->qldb.ledgers);
+	if (!s->cloudwatch)
+		return sim_fail(err, cap, "out of memory");
 	s->s3 = sim_s3_new(wc.data_dir, err, cap);
 	/* ExportJournalToS3 writes into s->s3 once S3 is served (issue 10) */
 	return s->s3 ? start_delivery(s, err, cap) : -1;
@@ -596,6 +608,7 @@ void sim_server_stop(struct sim_server *s)
 		MHD_stop_daemon(s->daemon);
 	stop_delivery(s);
 	sim_s3_free(s->s3);
+	sim_cloudwatch_free(s->cloudwatch);
 	sim_kinesis_free(s->kinesis);
 	sim_world_close(s->world);
 	/* scrub the secret before the memory is reused */
