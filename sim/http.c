@@ -31,6 +31,8 @@ static const struct {
 	[SIM_ERR_RESOURCE_EXISTS] = { "ResourceAlreadyExistsException", 409 },
 	[SIM_ERR_RESOURCE_IN_USE] = { "ResourceInUseException", 409 },
 	[SIM_ERR_LIMIT_EXCEEDED] = { "LimitExceededException", 400 },
+	[SIM_ERR_THROTTLING] = { "ThrottlingException", 400 },
+	[SIM_ERR_SERVICE_UNAVAILABLE] = { "ServiceUnavailableException", 503 },
 };
 
 const char *sim_error_code(enum sim_error e)

@@ -66,6 +66,8 @@ enum sim_error {
 	SIM_ERR_RESOURCE_EXISTS,       /* 409 ResourceAlreadyExistsException */
 	SIM_ERR_RESOURCE_IN_USE,       /* 409 ResourceInUseException */
 	SIM_ERR_LIMIT_EXCEEDED,	       /* 400 LimitExceededException */
+	SIM_ERR_THROTTLING,	       /* 400 ThrottlingException (a scenario's throttle) */
+	SIM_ERR_SERVICE_UNAVAILABLE,   /* 503 ServiceUnavailableException */
 	SIM_ERR_COUNT
 };
 const char *sim_error_code(enum sim_error e);

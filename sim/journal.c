@@ -911,3 +911,48 @@ char *sim_journal_block_text(struct sim_journal *j, int64_t seq, size_t *len)
 	pthread_mutex_unlock(&j->mu);
 	return copy;
 }
+
+int sim_journal_tamper(struct sim_journal *j, int64_t seq, char *err, size_t cap)
+{
+	int rc = -1;
+	pthread_mutex_lock(&j->mu);
+	if (seq < 0 || (size_t)seq >= j->n) {
+		sim_fail(err, cap, "journal: no block %lld to tamper with", (long long)seq);
+	} else {
+		char *t = j->blocks[seq].text;
+		char *at = strstr(t, ",data:{");
+		at = at ? at : strstr(t, "statements:[");
+		/* a digit inside the value: still valid Ion, another value */
+		for (char *p = at; p && *p; p++)
+			if (*p >= '0' && *p <= '9') {
+				*p = *p == '9' ? '1' : (char)(*p + 1);
+				rc = 0;
+				break;
+			}
+		if (rc)
+			sim_fail(err, cap, "journal: block %lld has nothing to tamper with",
+				 (long long)seq);
+	}
+	pthread_mutex_unlock(&j->mu);
+	return rc;
+}
+
+int sim_journal_fork(struct sim_journal *j, int64_t seq, char *err, size_t cap)
+{
+	int rc = -1;
+	pthread_mutex_lock(&j->mu);
+	if (j->log)
+		sim_fail(err, cap, "journal: a durable journal is not forked");
+	else if (seq < 0 || (size_t)seq >= j->n)
+		sim_fail(err, cap, "journal: no block %lld to fork at", (long long)seq);
+	else {
+		for (size_t i = (size_t)seq + 1; i < j->n; i++)
+			free(j->blocks[i].text);
+		j->n = (size_t)seq + 1;
+		sim_merkle_truncate(&j->tree, j->n);
+		j->rng.state ^= 0x5ca1ab1e0ddba11ull; /* another history from here */
+		rc = 0;
+	}
+	pthread_mutex_unlock(&j->mu);
+	return rc;
+}

@@ -145,6 +145,15 @@ int sim_journal_block_proof(struct sim_journal *j, int64_t seq, int64_t tip, str
  * of memory). */
 int sim_journal_revision(struct sim_journal *j, int64_t seq, int64_t tip, const char *doc_id,
 			 char **text, struct qldb_hash *path, size_t max, size_t *count);
+/* Scenario tampering (sim/scenario.h), in memory only (a durable log keeps
+ * the true bytes): tamper changes one digit of block seq's stored text (a
+ * revision's data, else a statement) and keeps its hashes, so the block no
+ * longer proves; fork drops every block after seq and perturbs the
+ * generator, so the history written from there differs and new digests do
+ * not contain the old tip (refused for a durable journal). 0 or -1 with
+ * err. */
+int sim_journal_tamper(struct sim_journal *j, int64_t seq, char *err, size_t cap);
+int sim_journal_fork(struct sim_journal *j, int64_t seq, char *err, size_t cap);
 /* Copy of block seq's Ion text (NUL-terminated, malloc'd); NULL if absent. */
 char *sim_journal_block_text(struct sim_journal *j, int64_t seq, size_t *len);
 

@@ -447,8 +447,15 @@ const char *sim_ledger_state(const struct sim_ledger *l, int64_t now)
 
 const char *sim_ledger_encryption_status(const struct sim_ledger *l, int64_t now)
 {
+	if (l->kms_inaccessible_ms)
+		return "KMS_KEY_INACCESSIBLE";
 	return l->kms_changed_ms && now < l->kms_changed_ms + SIM_KMS_UPDATE_MS ? "UPDATING"
 										: "ENABLED";
+}
+
+const char *sim_stream_error_cause(const struct sim_stream *s)
+{
+	return s->forced_cause ? s->forced_cause : s->error_cause;
 }
 
 enum sim_stream_status sim_stream_status(const struct sim_stream *s, int64_t now)
@@ -457,7 +464,7 @@ enum sim_stream_status sim_stream_status(const struct sim_stream *s, int64_t now
 		return SIM_STREAM_CANCELED;
 	if (s->has_end && now >= s->end_ms)
 		return SIM_STREAM_COMPLETED;
-	return s->error_cause ? SIM_STREAM_IMPAIRED : SIM_STREAM_ACTIVE;
+	return sim_stream_error_cause(s) ? SIM_STREAM_IMPAIRED : SIM_STREAM_ACTIVE;
 }
 
 enum sim_export_status sim_export_status(const struct sim_ledgers *ls, const struct sim_export *e,

@@ -126,9 +126,10 @@ struct sim_stream {
 	struct sim_tags tags;
 	/* delivery (not in snapshots: after a restart the stream starts again
 	 * from its first block, and records repeat, as QLDB's could) */
-	int64_t next_seq;	 /* the next block to deliver */
-	bool control_sent;	 /* the CREATED control record is out */
-	const char *error_cause; /* IMPAIRED: KINESIS_STREAM_NOT_FOUND, ...; NULL otherwise */
+	int64_t next_seq;	  /* the next block to deliver */
+	bool control_sent;	  /* the CREATED control record is out */
+	const char *error_cause;  /* IMPAIRED: KINESIS_STREAM_NOT_FOUND, ...; NULL otherwise */
+	const char *forced_cause; /* a scenario's impair-stream (static); NULL otherwise */
 };
 
 /* A journal export to S3 (ExportJournalToS3). No objects are written yet. */
@@ -156,7 +157,10 @@ struct sim_ledger {
 	 * key id (ARNs of the latter two are written at response time, in the
 	 * request's region). malloc'd. */
 	char *kms_key;
-	int64_t kms_changed_ms;	     /* EncryptionStatus UPDATING until + SIM_KMS_UPDATE_MS */
+	int64_t kms_changed_ms; /* EncryptionStatus UPDATING until + SIM_KMS_UPDATE_MS */
+	/* scenario events (sim/scenario.h; not in snapshots) */
+	int64_t kms_inaccessible_ms; /* KMS_KEY_INACCESSIBLE since; 0: accessible */
+	bool fail_next_export;	     /* the next export is CANCELLED */
 	struct sim_journal *journal; /* owned */
 	struct sim_tags tags;
 	struct sim_stream **streams; /* in creation order */
@@ -230,9 +234,12 @@ struct sim_export *sim_ledger_export_find(const struct sim_ledger *l, const char
 
 /* States at now: "CREATING", "ACTIVE", "DELETING" (static strings). */
 const char *sim_ledger_state(const struct sim_ledger *l, int64_t now);
-/* "ENABLED", or "UPDATING" just after a KMS key change. */
+/* "ENABLED", "UPDATING" just after a KMS key change, or
+ * "KMS_KEY_INACCESSIBLE" (a scenario's kms-inaccessible). */
 const char *sim_ledger_encryption_status(const struct sim_ledger *l, int64_t now);
 enum sim_stream_status sim_stream_status(const struct sim_stream *s, int64_t now);
+/* An IMPAIRED stream's ErrorCause (static), or NULL. */
+const char *sim_stream_error_cause(const struct sim_stream *s);
 enum sim_export_status sim_export_status(const struct sim_ledgers *ls, const struct sim_export *e,
 					 int64_t now);
 /* Replace l's KMS key (strdup); -1 when out of memory. */

@@ -129,6 +129,11 @@ static int write_export(struct sim_s3 *s3, const char *ledger, struct sim_ledger
 					.start_ms = e->start_ms,
 					.end_ms = e->end_ms };
 	char err[SIM_MESSAGE_MAX] = "";
+	if (l->fail_next_export) { /* a scenario's fail-export */
+		l->fail_next_export = false;
+		e->cancelled = true;
+		return 0;
+	}
 	if (!s3)
 		return 0;
 	int rc = sim_export_write(l->journal, s3, &spec, err, sizeof err);

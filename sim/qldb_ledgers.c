@@ -33,6 +33,9 @@ static void add_encryption(cJSON *o, const struct sim_call *call, const struct s
 	cJSON *enc = cJSON_AddObjectToObject(o, "EncryptionDescription");
 	cJSON_AddStringToObject(enc, "KmsKeyArn", kms);
 	cJSON_AddStringToObject(enc, "EncryptionStatus", sim_ledger_encryption_status(l, now));
+	if (l->kms_inaccessible_ms)
+		cJSON_AddItemToObject(enc, "InaccessibleKmsKeyDateTime",
+				      sim_json_timestamp(l->kms_inaccessible_ms));
 }
 
 /* KmsKey member: 1 with *key, 0 absent, -1 after the error. */

@@ -41,7 +41,7 @@ static cJSON *stream_json(const struct sim_call *call, const char *ledger,
 	cJSON_AddBoolToObject(k, "AggregationEnabled", s->aggregation);
 	cJSON_AddStringToObject(o, "StreamName", s->name);
 	if (sim_stream_status(s, now) == SIM_STREAM_IMPAIRED)
-		cJSON_AddStringToObject(o, "ErrorCause", s->error_cause);
+		cJSON_AddStringToObject(o, "ErrorCause", sim_stream_error_cause(s));
 	return o;
 }
 

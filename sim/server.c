@@ -31,9 +31,11 @@
 #include "sim/http.h"
 #include "sim/cloudwatch.h"
 #include "sim/fail.h"
+#include "sim/faults.h"
 #include "sim/kinesis.h"
 #include "sim/ledger.h"
 #include "sim/s3.h"
+#include "sim/scenario_apply.h"
 #include "sim/stream_delivery.h"
 #include "sim/world.h"
 #include "sim/qldb_api.h"
@@ -76,6 +78,7 @@ struct sim_server {
 	struct sim_kinesis *kinesis;
 	struct sim_s3 *s3;
 	struct sim_cloudwatch *cloudwatch;
+	struct sim_faults *faults; /* a running scenario, or NULL */
 	/* the journal streams' delivery thread (sim/stream_delivery.h) */
 	pthread_t delivery;
 	bool delivery_started, delivery_stop;
@@ -92,6 +95,13 @@ struct conn_ctx {
 	bool too_large;
 	bool answered; /* a response was queued early (413) */
 };
+
+static int64_t wall_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_REALTIME, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
 
 /* A UUID-shaped request id, unique per server run. */
 static void request_id(struct sim_server *s, char out[40])
@@ -300,8 +310,37 @@ static enum MHD_Result answer(struct sim_server *s, struct MHD_Connection *c, co
 				   .header = lookup_header,
 				   .header_ctx = c };
 	struct sim_response res = { 0 };
-	svc->handle(s, &req, &res);
+	struct sim_fault_decision d = { 0 };
+	if (s->faults)
+		sim_faults_decide(s->faults, svc->signing_name, wall_ms(), &d);
 	free(q);
+	if (d.latency_ms > 0) /* this worker waits; the event loop does not */
+		nanosleep(&(struct timespec){ .tv_sec = d.latency_ms / 1000,
+					      .tv_nsec = (d.latency_ms % 1000) * 1000000L },
+			  NULL);
+	if (d.drop)
+		return MHD_NO; /* MHD closes the connection without an answer */
+	if (d.throttle || d.status) {
+		enum sim_error e = d.throttle	     ? SIM_ERR_THROTTLING
+				   : d.status == 503 ? SIM_ERR_SERVICE_UNAVAILABLE
+						     : SIM_ERR_INTERNAL;
+		service_error(svc, &res, e,
+			      d.throttle ? "Rate exceeded" : "scripted service error");
+		if (d.status)
+			res.status = d.status;
+		return send_response(s, c, &res);
+	}
+	if (d.malformed) {
+		static const char junk[] = "<html><body>502 Bad Gateway (scripted)</body>";
+		res.status = 200;
+		res.body = strdup(junk);
+		res.body_len = res.body ? strlen(junk) : 0;
+		res.content_type = "text/html";
+		return send_response(s, c, &res);
+	}
+	svc->handle(s, &req, &res);
+	if (d.truncate && res.body_len > 1)
+		res.body_len /= 2; /* the real answer, cut short */
 	return send_response(s, c, &res);
 }
 
@@ -456,8 +495,9 @@ static int copy_key(char *dst, const char *src, const char *what, char *err, siz
 	return 0;
 }
 
-/* Every SERVER_DELIVERY_MS, the journal streams' new records go to
- * Kinesis; a stop wakes the thread at once. */
+/* Every SERVER_DELIVERY_MS, a scenario's due ledger events happen and the
+ * journal streams' new records go to Kinesis; a stop wakes the thread at
+ * once. */
 static void *delivery_main(void *arg)
 {
 	struct sim_server *s = arg;
@@ -472,6 +512,9 @@ static void *delivery_main(void *arg)
 		if (s->delivery_stop)
 			break;
 		pthread_mutex_unlock(&s->delivery_mu);
+		if (s->faults)
+			sim_faults_events(s->faults, wall_ms(), sim_scenario_apply,
+					  s->qldb.ledgers);
 		sim_streams_deliver(s->qldb.ledgers, s->kinesis);
 		pthread_mutex_lock(&s->delivery_mu);
 	}
@@ -542,6 +585,12 @@ struct sim_server *sim_server_start(const struct sim_config *cfg, char *err, siz
 {
 	struct sim_server *s = calloc(1, sizeof *s);
 	if (!s) {
+		sim_scenario_free(cfg ? cfg->scenario : NULL);
+		sim_fail(err, errcap, "out of memory");
+		return NULL;
+	}
+	if (cfg && cfg->scenario && !(s->faults = sim_faults_new(cfg->scenario, wall_ms()))) {
+		free(s);
 		sim_fail(err, errcap, "out of memory");
 		return NULL;
 	}
@@ -607,6 +656,7 @@ void sim_server_stop(struct sim_server *s)
 	if (s->daemon)
 		MHD_stop_daemon(s->daemon);
 	stop_delivery(s);
+	sim_faults_free(s->faults);
 	sim_s3_free(s->s3);
 	sim_cloudwatch_free(s->cloudwatch);
 	sim_kinesis_free(s->kinesis);

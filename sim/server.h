@@ -35,6 +35,9 @@ struct sim_config {
 	 * SIM_DEMO_BLOCKS unless demo_blocks_set (benchmarks use 1 M). */
 	size_t demo_blocks;
 	bool demo_blocks_set;
+	/* Scripted faults and events (sim/scenario.h); taken by the server
+	 * (freed by it, also when the start fails). NULL: none. */
+	struct sim_scenario *scenario;
 };
 
 struct sim_server;

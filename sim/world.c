@@ -22,6 +22,7 @@
 #define WORLD_PATH_MAX 4096
 #define WORLD_SNAPSHOT_REC 1 /* ledgers.log record type: the registry's JSON */
 #define WORLD_LEDGERS_LOG "ledgers.log"
+#define WORLD_FAILURES_MAX 10 /* failed workload steps in a row before it stops */
 
 struct sim_world {
 	struct sim_world_config cfg;
@@ -40,6 +41,7 @@ struct sim_world {
 	pthread_cond_t cv;
 	bool stop;
 	uint64_t committed;
+	unsigned failures; /* consecutive failed steps */
 };
 
 static void note(struct sim_world *w, const char *line)
@@ -229,9 +231,12 @@ static void *workload_main(void *arg)
 		char err[256];
 		int rc = workload_tick(w, err, sizeof err);
 		pthread_mutex_lock(&w->mu);
-		if (rc != 0)
-			break; /* the journal is full or the disk failed: stop writing */
-		w->committed++;
+		/* the journal full or the disk failing: stop after a run of
+		 * failures, not one (a fork can fail a step once) */
+		w->failures = rc != 0 ? w->failures + 1 : 0;
+		if (w->failures >= WORLD_FAILURES_MAX)
+			break;
+		w->committed += rc == 0;
 		add_ns(&next, period);
 		struct timespec now;
 		clock_gettime(CLOCK_MONOTONIC, &now);

@@ -106,6 +106,11 @@ static const struct cli_option SERVE_OPTIONS[SERVE_OPT_N] = {
 				       "benchmarks use 1000000)",
 			       .min = 0,
 			       .max = 1000000 },
+	[SERVE_OPT_SCENARIO] = { .name = "--scenario",
+				 .metavar = "NAME|FILE",
+				 .help = "script faults and tampering: a file, or NAME\n"
+					 "of assets/scenarios/ (demo); format in\n"
+					 "assets/scenarios/README" },
 };
 
 static const struct cli_option VEXPORT_OPTIONS[VEXPORT_OPT_N] = {

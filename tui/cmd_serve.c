@@ -55,7 +55,9 @@
 #include <unistd.h>
 
 #include "sim/ledger.h"
+#include "sim/scenario.h"
 #include "sim/server.h"
+#include "tui/assets.h"
 #include "tui/cli_io.h"
 #include "tui/commands.h"
 
@@ -65,6 +67,7 @@
 #define SERVE_RATE_TEXT_MAX 32	/* characters of a --rate value */
 #define SERVE_HOST_MAX 256
 #define SERVE_ERR_MAX 256
+#define SERVE_PATH_MAX 4096
 #define SERVE_KEY_MAX 256	  /* one half of the key pair (as sim/server.c) */
 #define SERVE_CRED_FILE_MAX 65536 /* a credentials file; more is not one */
 #define SERVE_CRED_LINE_MAX 1024  /* one line of it */
@@ -443,6 +446,18 @@ int cmd_serve(const struct cli_parsed *p)
 		return cli_usage_error(p->cmd, "%s", why);
 	}
 	bool demo_secret = strcmp(k->secret, SIM_DEFAULT_SECRET_ACCESS_KEY) == 0;
+	struct sim_scenario *scenario = NULL;
+	const char *scenario_arg = cli_value(p, SERVE_OPT_SCENARIO);
+	if (scenario_arg) {
+		char dir[SERVE_PATH_MAX];
+		assets_dir("scenarios", dir, sizeof dir);
+		scenario = sim_scenario_load(scenario_arg, dir, why, sizeof why);
+		if (!scenario) {
+			explicit_bzero(k, sizeof *k);
+			free(k);
+			return cli_usage_error(p->cmd, "%s", why);
+		}
+	}
 
 	/* Block the stop signals first: the server threads inherit the mask,
 	 * so only sigwait below ever sees them. */
@@ -467,7 +482,8 @@ int cmd_serve(const struct cli_parsed *p)
 				  .demo_blocks = cli_given(p, SERVE_OPT_BLOCKS)
 							 ? (size_t)cli_num(p, SERVE_OPT_BLOCKS)
 							 : 0,
-				  .demo_blocks_set = cli_given(p, SERVE_OPT_BLOCKS) };
+				  .demo_blocks_set = cli_given(p, SERVE_OPT_BLOCKS),
+				  .scenario = scenario };
 	char err[SERVE_ERR_MAX];
 	struct sim_server *s = sim_server_start(&cfg, err, sizeof err);
 	/* the server holds its own copy now */
