@@ -111,7 +111,7 @@ build-fuzz/%: tests/fuzz/%.c $(VERIFY_SRC) $(wildcard verify/*.h tests/fuzz/*.h)
 	@echo "  FUZZ    $@"
 	$(Q)clang $(FUZZ_CFLAGS) -o $@ $< $(VERIFY_SRC) -lcrypto -lm
 # fuzz_sim_*: the endpoint's request parsing (SigV4, routes, errors) too
-SIM_FUZZ_SRC := sim/sigv4.c sim/http.c sim/datalog.c sim/fail.c
+SIM_FUZZ_SRC := sim/sigv4.c sim/http.c sim/datalog.c sim/fail.c sim/scenario.c
 build-fuzz/fuzz_sim_%: tests/fuzz/fuzz_sim_%.c $(VERIFY_SRC) $(SIM_FUZZ_SRC) $(wildcard verify/*.h sim/*.h tests/fuzz/*.h)
 	@mkdir -p build-fuzz
 	@echo "  FUZZ    $@"
