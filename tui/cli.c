@@ -57,6 +57,10 @@ static const struct cli_option DASH_OPTIONS[DASH_OPT_N] = {
 				.min = OPTIONS_INTERVAL_MIN_S,
 				.max = OPTIONS_INTERVAL_MAX_S },
 	[DASH_OPT_ASCII] = { .name = "--ascii", .help = "draw frames with ASCII characters" },
+	[DASH_OPT_SCENARIO] = { .name = "--scenario",
+				.metavar = "NAME|FILE",
+				.help = "with --demo: the faults the embedded endpoint\n"
+					"scripts (default demo; none for none; see serve)" },
 };
 
 static const struct cli_option SERVE_OPTIONS[SERVE_OPT_N] = {

@@ -108,7 +108,14 @@ struct cli_parsed {
 };
 
 /* Option indexes in the commands' tables (designated initializers there). */
-enum { DASH_OPT_DEMO, DASH_OPT_LEDGER, DASH_OPT_INTERVAL, DASH_OPT_ASCII, DASH_OPT_N };
+enum {
+	DASH_OPT_DEMO,
+	DASH_OPT_LEDGER,
+	DASH_OPT_INTERVAL,
+	DASH_OPT_ASCII,
+	DASH_OPT_SCENARIO,
+	DASH_OPT_N
+};
 enum {
 	SERVE_OPT_LISTEN,
 	SERVE_OPT_ACCESS_KEY_ID,

@@ -33,12 +33,15 @@
 #include "api/http.h"
 #include "api/poller.h"
 #include "api/store.h"
+#include "sim/scenario.h"
 #include "sim/server.h"
+#include "tui/assets.h"
 #include "tui/app.h"
 #include "tui/commands.h"
 #include "tui/options.h"
 
 #define DASH_ERR_MAX 256
+#define DASH_PATH_MAX 4096
 #define DASH_WHERE_MAX (API_URL_MAX + 80)
 
 /* --log FILE: append-only, created 0600, one line per poll error. The
@@ -87,6 +90,20 @@ static int dash_log_open(struct dash_log *l, const char *path, char *err, size_t
 	return 0;
 }
 
+/* The embedded endpoint's scenario: NAME|FILE as given (an error is a
+ * usage error), "none", or by default the demo one when it can be found
+ * (an installed program without its assets runs without). */
+static int dash_scenario(const char *arg, struct sim_scenario **out, char *err, size_t cap)
+{
+	char dir[DASH_PATH_MAX];
+	*out = NULL;
+	if (arg && strcmp(arg, "none") == 0)
+		return 0;
+	assets_dir("scenarios", dir, sizeof dir);
+	*out = sim_scenario_load(arg ? arg : "demo", dir, err, cap);
+	return *out || !arg ? 0 : -1;
+}
+
 /* Block (or unblock) the signals only the UI thread may take. */
 static void ui_signals_block(int how)
 {
@@ -123,13 +140,22 @@ int cmd_dashboard(const struct cli_parsed *p)
 	memset(&cfg, 0, sizeof cfg);
 	err[0] = '\0';
 
+	const char *scenario_arg = cli_value(p, DASH_OPT_SCENARIO);
+	if (scenario_arg && !opt.demo)
+		return cli_usage_error(p->cmd, "--scenario needs --demo (it scripts the embedded "
+					       "endpoint)");
+	struct sim_scenario *scenario = NULL;
+	if (opt.demo && dash_scenario(scenario_arg, &scenario, err, sizeof err) != 0)
+		return cli_usage_error(p->cmd, "%s", err);
+
 	if (opt.demo) {
 		struct sim_config sc = { .host = "127.0.0.1",
 					 .port = 0,
 					 .access_key_id = SIM_DEFAULT_ACCESS_KEY_ID,
 					 .secret_access_key = SIM_DEFAULT_SECRET_ACCESS_KEY,
-					 /* the demo ledger moves */
-					 .rate = SIM_DEFAULT_RATE };
+					 /* the demo ledger moves, and meets the demo's faults */
+					 .rate = SIM_DEFAULT_RATE,
+					 .scenario = scenario };
 		char serr[DASH_ERR_MAX];
 		sim = sim_server_start(&sc, serr, sizeof serr);
 		if (!sim) {
