@@ -34,6 +34,7 @@
 #include "sim/faults.h"
 #include "sim/kinesis.h"
 #include "sim/ledger.h"
+#include "sim/recipe.h"
 #include "sim/s3.h"
 #include "sim/scenario_apply.h"
 #include "sim/stream_delivery.h"
@@ -572,6 +573,9 @@ static int open_world(struct sim_server *s, const struct sim_config *cfg, int64_
 	if (!s->cloudwatch)
 		return sim_fail(err, cap, "out of memory");
 	s->s3 = sim_s3_new(wc.data_dir, err, cap);
+	if (s->s3 && cfg && cfg->recipe &&
+	    sim_recipe_setup(&s->qldb, s->kinesis, s->s3, SIM_DEFAULT_REGION, err, cap) != 0)
+		return -1;
 	/* ExportJournalToS3 writes into s->s3 once S3 is served (issue 10) */
 	return s->s3 ? start_delivery(s, err, cap) : -1;
 }

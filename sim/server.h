@@ -38,6 +38,9 @@ struct sim_config {
 	/* Scripted faults and events (sim/scenario.h); taken by the server
 	 * (freed by it, also when the start fails). NULL: none. */
 	struct sim_scenario *scenario;
+	/* --recipe: the recipe's Kinesis stream, export bucket and journal
+	 * stream are made at start (sim/recipe.h) */
+	bool recipe;
 };
 
 struct sim_server;

@@ -115,6 +115,11 @@ static const struct cli_option SERVE_OPTIONS[SERVE_OPT_N] = {
 				 .help = "script faults and tampering: a file, or NAME\n"
 					 "of assets/scenarios/ (demo); format in\n"
 					 "assets/scenarios/README" },
+	[SERVE_OPT_RECIPE] = { .name = "--recipe",
+			       .help = "also make what the recipe's stack deploys: a\n"
+				       "Kinesis stream, the ledger's journal stream into it\n"
+				       "and an export bucket (names printed at start); for\n"
+				       "assets/recipe/validate.sh" },
 };
 
 static const struct cli_option VEXPORT_OPTIONS[VEXPORT_OPT_N] = {

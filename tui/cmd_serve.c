@@ -55,6 +55,7 @@
 #include <unistd.h>
 
 #include "sim/ledger.h"
+#include "sim/recipe.h"
 #include "sim/scenario.h"
 #include "sim/server.h"
 #include "tui/assets.h"
@@ -483,7 +484,8 @@ int cmd_serve(const struct cli_parsed *p)
 							 ? (size_t)cli_num(p, SERVE_OPT_BLOCKS)
 							 : 0,
 				  .demo_blocks_set = cli_given(p, SERVE_OPT_BLOCKS),
-				  .scenario = scenario };
+				  .scenario = scenario,
+				  .recipe = cli_given(p, SERVE_OPT_RECIPE) };
 	char err[SERVE_ERR_MAX];
 	struct sim_server *s = sim_server_start(&cfg, err, sizeof err);
 	/* the server holds its own copy now */
@@ -509,6 +511,12 @@ int cmd_serve(const struct cli_parsed *p)
 	printf("secret access key: %s\n",
 	       demo_secret ? SIM_DEFAULT_SECRET_ACCESS_KEY : "<redacted>");
 	printf("key source: %s\n", k->source);
+	if (cfg.recipe)
+		printf("recipe: kinesis stream %s, journal stream %s, export bucket %s, stream "
+		       "role "
+		       "%s, export role %s\n",
+		       SIM_RECIPE_KINESIS_STREAM, SIM_RECIPE_JOURNAL_STREAM, SIM_RECIPE_BUCKET,
+		       SIM_RECIPE_STREAM_ROLE, SIM_RECIPE_EXPORT_ROLE);
 	printf("example: AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s AWS_DEFAULT_REGION=%s "
 	       "aws qldb get-digest --name %s --endpoint-url %s\n",
 	       k->key_id, demo_secret ? SIM_DEFAULT_SECRET_ACCESS_KEY : "'<your secret>'",
