@@ -208,8 +208,13 @@ check "stream-journal-to-kinesis: a 22-character StreamId" \
 run_aws -- describe-journal-kinesis-stream --ledger-name ops-ledger --stream-id "$SID" --query \
 	'Stream.[LedgerName,StreamId,Status,StreamName,RoleArn,KinesisConfiguration.StreamArn,KinesisConfiguration.AggregationEnabled,Arn]' \
 	--output text
-check "describe-journal-kinesis-stream: ACTIVE, every member, the stream ARN" \
-	out_is "$(printf 'ops-ledger\t%s\tACTIVE\tops-stream\t%s\t%s\tFalse\tarn:aws:qldb:us-east-1:%s:stream/ops-ledger/%s' "$SID" "$ROLE" "$KINESIS" $ACCOUNT "$SID")"
+# (the Kinesis target does not exist here: once the delivery thread has
+# tried it, the stream is IMPAIRED; tests/integration/serve_streams.sh
+# covers delivery into a real target)
+status_is() { out_is "$(printf 'ops-ledger\t%s\t%s\tops-stream\t%s\t%s\tFalse\tarn:aws:qldb:us-east-1:%s:stream/ops-ledger/%s' "$SID" "$1" "$ROLE" "$KINESIS" $ACCOUNT "$SID")"; }
+active_or_impaired() { status_is ACTIVE || status_is IMPAIRED; }
+check "describe-journal-kinesis-stream: every member, the stream ARN, ACTIVE or IMPAIRED (no target)" \
+	active_or_impaired
 run_aws -- list-tags-for-resource --resource-arn "arn:aws:qldb:us-east-1:$ACCOUNT:stream/ops-ledger/$SID" \
 	--query Tags.kind --output text
 check "list-tags-for-resource of the stream's ARN: its create-time tag" out_is stream
