@@ -178,7 +178,7 @@ expect2 "dashboard: a directory as --log" --log "$SCRATCH/dir"
 expect2 "dashboard: too many arguments" extra
 expect2 "dashboard: options that did nothing are gone (--profile)" --profile p
 expect2 "dashboard: options that did nothing are gone (--theme)" --theme t
-expect2 "dashboard: options that did nothing are gone (--scenario)" --demo --scenario s
+expect2 "dashboard: a --scenario that is neither a name nor a file" --demo --scenario s
 
 # --- no usage error exits 1, whatever the words ----------------------------
 bad=0
