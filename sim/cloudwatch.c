@@ -125,17 +125,6 @@ static void format_double(double v, char out[40])
 		strcat(out, ".0");
 }
 
-/* Hand b to res as its body (b is emptied). */
-static void respond(struct sim_response *res, unsigned status, const char *type, struct buf *b)
-{
-	sim_response_clear(res);
-	res->status = status;
-	res->content_type = type;
-	res->body = (char *)b->data;
-	res->body_len = b->len;
-	memset(b, 0, sizeof *b);
-}
-
 static void respond_internal(struct sim_response *res)
 {
 	static const char body[] = "<ErrorResponse xmlns=\"" CW_XMLNS "\"><Error><Type>Receiver</"
@@ -147,6 +136,23 @@ static void respond_internal(struct sim_response *res)
 	res->content_type = "text/xml";
 	res->body = strdup(body);
 	res->body_len = res->body ? strlen(body) : 0;
+}
+
+/* Hand b to res as its body, NUL-terminated (b is emptied). */
+static void respond(struct sim_response *res, unsigned status, const char *type, struct buf *b)
+{
+	if (buf_append_byte(b, 0) != 0) {
+		buf_free(b);
+		respond_internal(res);
+		return;
+	}
+	b->len--;
+	sim_response_clear(res);
+	res->status = status;
+	res->content_type = type;
+	res->body = (char *)b->data;
+	res->body_len = b->len;
+	memset(b, 0, sizeof *b);
 }
 
 /* The error e in protocol proto. */

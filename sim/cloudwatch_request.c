@@ -265,6 +265,7 @@ static int check_get(const struct sim_cw_request *r, enum sim_cw_error *e, char 
 	if (r->max_datapoints <= 0)
 		return fail(e, SIM_CW_ERR_INVALID_PARAMETER_VALUE, msg, cap,
 			    "The parameter MaxDatapoints must be greater than 0.");
+	/* Ids first: a duplicate is reported whatever else is wrong */
 	for (size_t i = 0; i < r->n_queries; i++) {
 		const struct sim_cw_query *q = &r->queries[i];
 		char where[96];
@@ -284,6 +285,12 @@ static int check_get(const struct sim_cw_request *r, enum sim_cw_error *e, char 
 					    "The value %s for field Id in MetricDataQueries must "
 					    "be unique.",
 					    q->id);
+	}
+	/* then each query's members */
+	for (size_t i = 0; i < r->n_queries; i++) {
+		const struct sim_cw_query *q = &r->queries[i];
+		char where[96];
+		snprintf(where, sizeof where, "MetricDataQueries.member.%zu.", i + 1);
 		if (q->label && strlen(q->label) > SIM_CW_LABEL_MAX)
 			return fail(e, SIM_CW_ERR_INVALID_PARAMETER_VALUE, msg, cap,
 				    "The parameter %sLabel must be at most %d characters.", where,
