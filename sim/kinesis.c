@@ -315,7 +315,10 @@ static int get_string(struct call *c, const cJSON *obj, const char *member, cons
 static int get_text(struct call *c, const cJSON *obj, const char *member, bool required, size_t min,
 		    size_t max, const char *pattern_chars, const char **out)
 {
-	int rc = get_string(c, obj, member, out);
+	/* a dotted member ("Records.1.Data") is looked up by its last part
+	 * and named in full in messages */
+	const char *dot = strrchr(member, '.');
+	int rc = get_string(c, obj, dot ? dot + 1 : member, out);
 	if (rc == 0 && required) {
 		not_null(c, member);
 		return -1;
