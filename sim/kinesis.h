@@ -38,8 +38,10 @@ void sim_kinesis_handle(struct sim_kinesis *k, const struct sim_request *req,
 /* Pre-dispatch errors (signature, size) in Kinesis's error shape. */
 void sim_kinesis_error(struct sim_response *res, enum sim_error e, const char *msg);
 /* Delivery: put one record on the stream named by its ARN or name.
- * Returns 0; 1 when no such stream exists (a journal stream becomes
- * IMPAIRED with KINESIS_STREAM_NOT_FOUND); -1 with err otherwise. */
+ * Returns 0; 1 when no such stream exists or it is not ACTIVE (CREATING,
+ * DELETING: a journal stream becomes IMPAIRED with KINESIS_STREAM_NOT_FOUND);
+ * -1 with err otherwise (partition key not 1..256 bytes, data + key over
+ * 1 MiB, out of memory). err may be NULL. */
 int sim_kinesis_put(struct sim_kinesis *k, const char *stream, const char *partition_key,
 		    const void *data, size_t len, char *err, size_t cap);
 /* Whether the stream named by ARN or name exists and is ACTIVE. */
