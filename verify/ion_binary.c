@@ -31,6 +31,13 @@
  * hot path does not call the allocator for every value. */
 #define BIN_POOL_MIN 16
 #define BIN_POOL_MAX 256
+/* A fraction exponent below this is refused (ION_ERR_LIMIT): its text
+ * form would hold that many digits, and a few bytes of binary would become
+ * a value larger than the reader's own limit for one value (fuzz finding:
+ * 10^-2^31 read back as 2 GB of zeros). A million digits is far beyond any
+ * real timestamp and still reads back. */
+#define BIN_MIN_FRACTION_EXPONENT (-1000000)
+
 /* A fraction coefficient longer than this (about 150 decimal digits) is
  * rejected: no clock is that precise, and it keeps the "< 1" check cheap. */
 #define BIN_MAX_FRACTION_BYTES 64
@@ -456,10 +463,10 @@ static int bin_timestamp(struct bin *b, const struct bin_hdr *h, struct ion_time
 						"timestamp fraction is not less than 1");
 			/* 0d0 and the like: no fraction at all */
 		} else {
-			if (fexp < INT32_MIN)
+			if (fexp < BIN_MIN_FRACTION_EXPONENT)
 				return bin_fail(b, at, ION_ERR_LIMIT,
-						"timestamp fraction exponent %lld is out of range",
-						(long long)fexp);
+						"timestamp fraction exponent %lld is below %d",
+						(long long)fexp, BIN_MIN_FRACTION_EXPONENT);
 			if (!bin_fraction_below_one(coef.mag, coef.len, fexp))
 				return bin_fail(b, at, ION_ERR_SYNTAX,
 						"timestamp fraction is not less than 1");

@@ -668,9 +668,37 @@ static void test_value_over_the_size_limit_is_rejected_early(void **state)
 	ion_symtab_free(st);
 }
 
+/* A few bytes must not become gigabytes: a timestamp fraction exponent of
+ * -1000001 is refused (its text would hold a million zeros; a fuzz finding
+ * read back 10^-2^31), while -1000000 still reads. */
+static void test_huge_fraction_exponent_is_a_limit(void **state)
+{
+	(void)state;
+	/* IVM, timestamp: offset 0, 2026-01-01T00:00:00, exponent, coefficient 1 */
+	static const uint8_t too_small[] = { 0xe0, 0x01, 0x00, 0xea, 0x6c, 0x80, 0x0f, 0xea, 0x81,
+					     0x81, 0x80, 0x80, 0x80, 0x7d, 0x04, 0xc1, 0x01 };
+	static const uint8_t at_limit[] = { 0xe0, 0x01, 0x00, 0xea, 0x6c, 0x80, 0x0f, 0xea, 0x81,
+					    0x81, 0x80, 0x80, 0x80, 0x7d, 0x04, 0xc0, 0x01 };
+	struct ion_arena *a = NULL;
+	const struct ion_value *v;
+	char why[200];
+	assert_int_equal(
+		ion_parse_one_alloc(too_small, sizeof too_small, NULL, &a, &v, why, sizeof why),
+		-1);
+	assert_non_null(strstr(why, "fraction exponent"));
+	ion_arena_free(a);
+	a = NULL;
+	assert_int_equal(
+		ion_parse_one_alloc(at_limit, sizeof at_limit, NULL, &a, &v, why, sizeof why), 0);
+	assert_int_equal(v->type, ION_TYPE_TIMESTAMP);
+	assert_int_equal(v->u.ts.frac_exp, -1000000);
+	ion_arena_free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_huge_fraction_exponent_is_a_limit),
 		cmocka_unit_test(test_every_good_binary_file_reads_to_the_end),
 		cmocka_unit_test(test_every_bad_binary_file_is_rejected),
 		cmocka_unit_test(test_binary_equivs_groups_compare_equal),
