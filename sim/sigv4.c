@@ -297,13 +297,49 @@ static int append_canonical_uri(struct buf *b, const char *raw)
 	return rc;
 }
 
-/* Canonical request into b (AWS non-S3 rules). -1 if a signed header is
- * absent or memory ran out. */
-static int canonical_request(struct buf *b, const struct sim_sigv4_request *r,
+/* The canonical URI by S3's rules: the path as the client meant it,
+ * encoded exactly once and never normalised (a key may hold "//" or
+ * ".."). The wire path is decoded byte by byte and encoded again, so a
+ * raw '$' and a sent "%24" sign alike, while an encoded "%2F" stays
+ * "%2F" (it is part of a segment, not a separator). An empty path is "/". */
+static int append_s3_canonical_uri(struct buf *b, const char *raw)
+{
+	static const char HEX[] = "0123456789ABCDEF";
+	int rc = raw[0] ? 0 : buf_append_byte(b, '/');
+	for (const char *p = raw; !rc && *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c == '%') {
+			char dec[2];
+			if (!p[1] || !p[2] || sim_percent_decode(p, 3, dec, sizeof dec) != 1)
+				return -1;
+			c = (unsigned char)dec[0];
+			p += 2;
+			if (c == '/') {
+				rc = buf_append(b, "%2F", 3);
+				continue;
+			}
+		}
+		if (c == '/')
+			rc = buf_append_byte(b, '/');
+		else if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+			 (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == '~')
+			rc = buf_append_byte(b, c);
+		else
+			rc = buf_append(b, (char[3]){ '%', HEX[c >> 4], HEX[c & 15] }, 3);
+	}
+	return rc;
+}
+
+/* Canonical request into b (the S3 rules for the URI when s3, else the
+ * non-S3 ones). -1 if a signed header is absent, the path or query does
+ * not decode, or memory ran out. */
+static int canonical_request(struct buf *b, const struct sim_sigv4_request *r, int s3,
 			     const char *signed_headers, const char *payload_hex)
 {
 	int rc = buf_printf(b, "%s\n", r->method);
-	rc = rc ? rc : append_canonical_uri(b, r->raw_path);
+	rc = rc	  ? rc
+	     : s3 ? append_s3_canonical_uri(b, r->raw_path)
+		  : append_canonical_uri(b, r->raw_path);
 	rc = rc ? rc : buf_append_byte(b, '\n');
 	rc = rc ? rc : append_canonical_query(b, r);
 	rc = rc ? rc : buf_append_byte(b, '\n');
@@ -336,25 +372,165 @@ static int hmac(const void *key, size_t klen, const char *msg, uint8_t out[32])
 		       : -1;
 }
 
-/* Hex signature of string_to_sign under secret and the scope parts. */
-static int signature_hex(const char *secret, const struct sigv4_auth *a, const char *sts,
-			 char out[65])
+/* The signing key of secret and the scope parts (HMAC chain). */
+static int signing_key(const char *secret, const struct sigv4_auth *a, uint8_t key[32])
 {
 	char ksecret[SIGV4_SECRET_MAX + 5];
-	uint8_t k[32], k2[32];
+	uint8_t k[32];
 	int n = snprintf(ksecret, sizeof ksecret, "AWS4%s", secret);
 	int rc = (n < 0 || (size_t)n >= sizeof ksecret) ? -1 : 0;
-	rc = rc ? rc : hmac(ksecret, (size_t)n, a->date, k);
-	rc = rc ? rc : hmac(k, 32, a->region, k2);
-	rc = rc ? rc : hmac(k2, 32, a->service, k);
-	rc = rc ? rc : hmac(k, 32, a->terminator, k2);
-	rc = rc ? rc : hmac(k2, 32, sts, k);
+	rc = rc ? rc : hmac(ksecret, (size_t)n, a->date, key);
+	rc = rc ? rc : hmac(key, 32, a->region, k);
+	rc = rc ? rc : hmac(k, 32, a->service, key);
+	rc = rc ? rc : hmac(key, 32, a->terminator, k);
+	memcpy(key, k, 32);
 	OPENSSL_cleanse(ksecret, sizeof ksecret);
-	OPENSSL_cleanse(k2, sizeof k2);
+	OPENSSL_cleanse(k, sizeof k);
+	return rc;
+}
+
+/* Hex HMAC of a string to sign under the signing key. */
+static int sign_hex(const uint8_t key[32], const char *sts, char out[65])
+{
+	uint8_t k[32];
+	int rc = hmac(key, 32, sts, k);
 	for (int i = 0; !rc && i < 32; i++)
 		snprintf(out + 2 * i, 3, "%02x", k[i]);
 	OPENSSL_cleanse(k, sizeof k);
 	return rc;
+}
+
+#define S3_UNSIGNED "UNSIGNED-PAYLOAD"
+#define S3_STREAMING "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"
+#define S3_HASH_MISMATCH                                                                           \
+	"The provided 'x-amz-content-sha256' header does not match what was computed."
+#define CHUNK_SIZE_DIGITS 16 /* hex digits of one aws-chunked size: 64 bits */
+
+/* What an S3 request's x-amz-content-sha256 says the payload is. */
+enum payload_kind {
+	PAYLOAD_BODY,	   /* not S3: the body's hash is signed */
+	PAYLOAD_HEX,	   /* a hex SHA-256 that the body must match */
+	PAYLOAD_UNSIGNED,  /* UNSIGNED-PAYLOAD */
+	PAYLOAD_STREAMING, /* aws-chunked, each chunk signed */
+	PAYLOAD_BAD,	   /* missing or none of these */
+};
+
+static enum payload_kind payload_kind_of(const char *v)
+{
+	if (!v)
+		return PAYLOAD_BAD;
+	if (strcmp(v, S3_UNSIGNED) == 0)
+		return PAYLOAD_UNSIGNED;
+	if (strcmp(v, S3_STREAMING) == 0)
+		return PAYLOAD_STREAMING;
+	return is_hex64(v) ? PAYLOAD_HEX : PAYLOAD_BAD;
+}
+
+/* The state of an aws-chunked decode: each chunk's signature chains from
+ * the previous one, the first from the seed (the header's) signature. */
+struct chunk_ctx {
+	const uint8_t *key;
+	const char *amz_date, *scope;
+	char prev[65];
+	struct sha256 *sha;
+};
+
+/* The hex chunk size at the start of p[0..n): its value and digit count. */
+static int parse_chunk_size(const uint8_t *p, size_t n, uint64_t *size, size_t *used)
+{
+	size_t i = 0;
+	uint64_t v = 0;
+	for (; i < n && i < CHUNK_SIZE_DIGITS; i++) {
+		uint8_t c = p[i];
+		int d = c >= '0' && c <= '9'   ? c - '0'
+			: c >= 'a' && c <= 'f' ? c - 'a' + 10
+			: c >= 'A' && c <= 'F' ? c - 'A' + 10
+					       : -1;
+		if (d < 0)
+			break;
+		v = v * 16 + (uint64_t)d;
+	}
+	if (i == 0)
+		return -1;
+	*size = v;
+	*used = i;
+	return 0;
+}
+
+/*
+ * Decode an aws-chunked body ("SIZE;chunk-signature=SIG\r\nDATA\r\n"
+ * repeated, ending with a 0-size chunk) into r->decoded, checking each
+ * chunk's signature: HMAC(key, "AWS4-HMAC-SHA256-PAYLOAD\n" date "\n" scope
+ * "\n" previous signature "\n" SHA-256("") "\n" SHA-256(DATA)). A missing
+ * final chunk, bytes after it, or a length other than
+ * x-amz-decoded-content-length is refused.
+ */
+static int decode_chunks(const struct sim_sigv4_request *r, struct chunk_ctx *cc,
+			 enum sim_error *err, char *msg, size_t cap)
+{
+	static const char SIG[] = ";chunk-signature=";
+	static const char EMPTY_SHA256[] =
+		"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+	const uint8_t *p = r->body;
+	size_t n = r->body ? r->body_len : 0, at = 0;
+	struct buf *out = &r->decoded->body;
+	buf_clear(out);
+	for (unsigned chunk = 1;; chunk++) {
+		uint64_t size;
+		size_t used;
+		if (parse_chunk_size(p + at, n - at, &size, &used) != 0 ||
+		    n - at - used < sizeof SIG - 1 + 64 + 2 ||
+		    memcmp(p + at + used, SIG, sizeof SIG - 1) != 0)
+			return deny(err, SIM_ERR_INVALID_PARAMETER, msg, cap,
+				    "malformed aws-chunked body: chunk %u header at byte %zu",
+				    chunk, at);
+		const char *sig = (const char *)p + at + used + sizeof SIG - 1;
+		size_t data_at = at + used + sizeof SIG - 1 + 64 + 2;
+		char given[65], data_hex[65], want[65];
+		memcpy(given, sig, 64);
+		given[64] = '\0';
+		if (!is_hex64(given) || memcmp(sig + 64, "\r\n", 2) != 0 || size > n - data_at ||
+		    n - data_at - size < 2 || memcmp(p + data_at + size, "\r\n", 2) != 0)
+			return deny(err, SIM_ERR_INVALID_PARAMETER, msg, cap,
+				    "malformed aws-chunked body: chunk %u at byte %zu is cut short "
+				    "or not framed by CRLF",
+				    chunk, at);
+		for (char *q = given; *q; q++)
+			if (*q >= 'A' && *q <= 'F')
+				*q = (char)(*q - 'A' + 'a');
+		struct buf sts = { 0 };
+		int rc = hex_sha256(cc->sha, p + data_at, (size_t)size, data_hex);
+		rc = rc ? rc
+			: buf_printf(&sts, SIGV4_ALGORITHM "-PAYLOAD\n%s\n%s\n%s\n%s\n%s",
+				     cc->amz_date, cc->scope, cc->prev, EMPTY_SHA256, data_hex);
+		rc = rc ? rc : buf_append_byte(&sts, '\0');
+		rc = rc ? rc : sign_hex(cc->key, (const char *)sts.data, want);
+		buf_free(&sts);
+		if (rc)
+			return deny(err, SIM_ERR_INTERNAL, msg, cap, "chunk signature failed");
+		if (CRYPTO_memcmp(want, given, 64) != 0)
+			return deny(err, SIM_ERR_INVALID_SIGNATURE, msg, cap,
+				    "The request signature we calculated does not match the "
+				    "signature you provided (aws-chunked chunk %u)",
+				    chunk);
+		memcpy(cc->prev, given, sizeof cc->prev);
+		if (size && buf_append(out, p + data_at, (size_t)size) != 0)
+			return deny(err, SIM_ERR_INTERNAL, msg, cap, "out of memory");
+		at = data_at + (size_t)size + 2;
+		if (size == 0)
+			break;
+	}
+	if (at != n)
+		return deny(err, SIM_ERR_INVALID_PARAMETER, msg, cap,
+			    "malformed aws-chunked body: %zu bytes after the final chunk", n - at);
+	const char *dl = r->header(r->header_ctx, "x-amz-decoded-content-length");
+	if (dl && (strspn(dl, "0123456789") != strlen(dl) || strtoull(dl, NULL, 10) != out->len))
+		return deny(err, SIM_ERR_INVALID_PARAMETER, msg, cap,
+			    "aws-chunked body decodes to %zu bytes, not "
+			    "x-amz-decoded-content-length %.24s",
+			    out->len, dl);
+	r->decoded->used = true;
+	return 0;
 }
 
 int sim_sigv4_check(const struct sim_sigv4_request *r, const char *key_id, const char *secret,
@@ -418,42 +594,95 @@ int sim_sigv4_check(const struct sim_sigv4_request *r, const char *key_id, const
 	if (strlen(secret) > SIGV4_SECRET_MAX)
 		return deny(err, SIM_ERR_INTERNAL, msg, cap, "configured secret is too long");
 
+	/* S3 signs the x-amz-content-sha256 header's value, which the client
+	 * must send; the other services sign the body's hash. */
+	int s3 = strcmp(service, "s3") == 0;
+	enum payload_kind kind = PAYLOAD_BODY;
+	const char *claimed = s3 ? r->header(r->header_ctx, "x-amz-content-sha256") : NULL;
+	if (s3 && (kind = payload_kind_of(claimed)) == PAYLOAD_BAD)
+		return deny(err, SIM_ERR_INVALID_PARAMETER, msg, cap,
+			    claimed ? "x-amz-content-sha256 must be a hex SHA-256, " S3_UNSIGNED
+				      " or " S3_STREAMING
+				    : "Missing required header for this request: "
+				      "x-amz-content-sha256");
+	if (kind == PAYLOAD_STREAMING && !r->decoded)
+		return deny(err, SIM_ERR_INVALID_PARAMETER, msg, cap,
+			    "aws-chunked bodies (" S3_STREAMING ") are not accepted here");
+
 	struct sha256 *sha = sha256_new();
 	struct buf creq = { 0 }, sts = { 0 };
 	char payload[65], creq_hex[65], want[65];
+	uint8_t key[32];
 	int rc = sha ? 0 : -1;
-	rc = rc ? rc : hex_sha256(sha, r->body ? r->body : "", r->body_len, payload);
-	if (!rc && canonical_request(&creq, r, a.signed_headers, payload) != 0) {
+	if (s3) {
+		snprintf(payload, sizeof payload, "%s", claimed);
+		if (kind == PAYLOAD_HEX)
+			for (char *p = payload; *p; p++)
+				if (*p >= 'A' && *p <= 'F')
+					*p = (char)(*p - 'A' + 'a');
+	} else {
+		rc = rc ? rc : hex_sha256(sha, r->body ? r->body : "", r->body_len, payload);
+	}
+	if (!rc && canonical_request(&creq, r, s3, a.signed_headers, s3 ? claimed : payload) != 0) {
 		sha256_free(sha);
 		buf_free(&creq);
 		return deny(err, SIM_ERR_INVALID_SIGNATURE, msg, cap,
-			    "a signed header is missing from the request, or the query is "
-			    "malformed");
+			    "a signed header is missing from the request, or the path or query "
+			    "is malformed");
 	}
 	rc = rc ? rc : hex_sha256(sha, creq.data, creq.len, creq_hex);
 	rc = rc ? rc
 		: buf_printf(&sts, SIGV4_ALGORITHM "\n%s\n%s\n%s", amz_date, a.scope, creq_hex);
 	rc = rc ? rc : buf_append_byte(&sts, '\0');
-	rc = rc ? rc : signature_hex(secret, &a, (const char *)sts.data, want);
-	sha256_free(sha);
+	rc = rc ? rc : signing_key(secret, &a, key);
+	rc = rc ? rc : sign_hex(key, (const char *)sts.data, want);
 	buf_free(&creq);
 	buf_free(&sts);
-	if (rc)
+	if (rc) {
+		sha256_free(sha);
+		OPENSSL_cleanse(key, sizeof key);
 		return deny(err, SIM_ERR_INTERNAL, msg, cap, "signature computation failed");
+	}
 	for (char *p = a.signature; *p; p++)
 		if (*p >= 'A' && *p <= 'F')
 			*p = (char)(*p - 'A' + 'a');
-	if (CRYPTO_memcmp(want, a.signature, 64) != 0)
+	if (CRYPTO_memcmp(want, a.signature, 64) != 0) {
+		sha256_free(sha);
+		OPENSSL_cleanse(key, sizeof key);
 		return deny(err, SIM_ERR_INVALID_SIGNATURE, msg, cap,
 			    "The request signature we calculated does not match the signature "
 			    "you provided. Check your AWS Secret Access Key and signing method.");
+	}
 	size_t rl = strlen(a.region);
 	if (rl < 1 || rl > SIM_SIGV4_REGION_MAX ||
-	    strspn(a.region, "abcdefghijklmnopqrstuvwxyz0123456789-") != rl)
+	    strspn(a.region, "abcdefghijklmnopqrstuvwxyz0123456789-") != rl) {
+		sha256_free(sha);
+		OPENSSL_cleanse(key, sizeof key);
 		return deny(err, SIM_ERR_INVALID_SIGNATURE, msg, cap,
 			    "Credential should be scoped to a valid region (1..%d of [a-z0-9-]), "
 			    "not '%.40s'",
 			    SIM_SIGV4_REGION_MAX, a.region);
+	}
+	/* The signature covers the claimed hash; now the body must match it. */
+	if (kind == PAYLOAD_HEX) {
+		char actual[65];
+		rc = hex_sha256(sha, r->body ? r->body : "", r->body_len, actual);
+		if (!rc && strcmp(actual, payload) != 0)
+			rc = deny(err, SIM_ERR_INVALID_PARAMETER, msg, cap,
+				  S3_HASH_MISMATCH " (computed %s)", actual);
+		else if (rc)
+			rc = deny(err, SIM_ERR_INTERNAL, msg, cap, "payload hash failed");
+	} else if (kind == PAYLOAD_STREAMING) {
+		struct chunk_ctx cc = {
+			.key = key, .amz_date = amz_date, .scope = a.scope, .sha = sha
+		};
+		memcpy(cc.prev, a.signature, sizeof cc.prev);
+		rc = decode_chunks(r, &cc, err, msg, cap);
+	}
+	sha256_free(sha);
+	OPENSSL_cleanse(key, sizeof key);
+	if (rc)
+		return rc;
 	if (r->region_out && r->region_cap > rl)
 		memcpy(r->region_out, a.region, rl + 1);
 	return 0;

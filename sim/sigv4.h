@@ -20,11 +20,22 @@
  * signature so the whole scope is always signed). The secret never appears in messages, and
  * messages are one printable line (sim_message_clean).
  *
+ * S3 (service "s3") signs by its own rules (shared/docs/aws-api.md §6): the
+ * canonical URI is the path encoded exactly once, never normalised; the
+ * payload hash is the x-amz-content-sha256 header's value, which must be
+ * present: a hex SHA-256 that the body must match (else 400, "does not
+ * match what was computed"), UNSIGNED-PAYLOAD, or
+ * STREAMING-AWS4-HMAC-SHA256-PAYLOAD: an aws-chunked body whose chunks are
+ * each signed, chained from the header's (seed) signature; it is decoded
+ * into r->decoded, and the handler must be given that body instead of the
+ * wire bytes.
+ *
  * Pure apart from OpenSSL HMAC; thread-safe. All inputs are borrowed.
  */
 #ifndef QLDBTOP_SIM_SIGV4_H
 #define QLDBTOP_SIM_SIGV4_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -57,6 +68,17 @@ struct sim_sigv4_request {
 	 * least SIM_SIGV4_REGION_MAX + 1. */
 	char *region_out;
 	size_t region_cap;
+	/* Output for S3 aws-chunked bodies; NULL refuses them. */
+	struct sim_sigv4_decoded *decoded;
+};
+
+/* The decoded body of an aws-chunked S3 request. The caller zeroes it,
+ * points sim_sigv4_request.decoded at it, and after the check hands the
+ * handler body.data/body.len when used is true (the wire body otherwise);
+ * it releases body with buf_free in every case. */
+struct sim_sigv4_decoded {
+	struct buf body;
+	bool used;
 };
 
 /* Returns 0 when the request is signed by key_id/secret for service, or -1
