@@ -901,11 +901,10 @@ enum s3_status s3_store_upload_complete(struct s3_store *st, const char *bucket,
 	if (!s && !use)
 		s = S3_NOMEM;
 	uint64_t total = 0;
-	for (size_t i = 0; !s && i < n; i++) {
-		if (i && parts[i].number <= parts[i - 1].number) {
+	for (size_t i = 1; !s && i < n; i++)
+		if (parts[i].number <= parts[i - 1].number)
 			s = S3_INVALID_ORDER;
-			break;
-		}
+	for (size_t i = 0; !s && i < n; i++) {
 		const struct s3_part *p = NULL;
 		for (size_t j = 0; j < u->n && !p; j++)
 			if (u->parts[j].number == parts[i].number)
