@@ -170,6 +170,7 @@ static const struct {
 } PRE_ERRORS[] = {
 	{ SIM_ERR_INVALID_PARAMETER, "does not match what was computed", 400,
 	  "XAmzContentSHA256Mismatch" },
+	{ SIM_ERR_INVALID_PARAMETER, "not accepted here", 501, "NotImplemented" },
 	{ SIM_ERR_INVALID_PARAMETER, "aws-chunked", 400, "IncompleteBody" },
 	{ SIM_ERR_INVALID_PARAMETER, "x-amz-content-sha256", 400, "InvalidRequest" },
 	{ SIM_ERR_INVALID_PARAMETER, NULL, 400, "InvalidArgument" },

@@ -167,6 +167,71 @@ if command -v curl >/dev/null; then
 	check "no x-amz-content-sha256: 400" test "$status" = 400
 fi
 
+# an aws-chunked upload (STREAMING-AWS4-HMAC-SHA256-PAYLOAD), signed by a
+# few lines of Python with hashlib only. The CLI never sends one over
+# http, SDKs do. server.c must hand sigv4 a decoded-body buffer
+# (sim_sigv4_request.decoded); until it does the endpoint answers 501 and
+# these checks are skipped.
+if command -v python3 >/dev/null; then
+	cat >"$SCRATCH/chunked.py" <<'PY'
+# An aws-chunked PUT (STREAMING-AWS4-HMAC-SHA256-PAYLOAD), signed here with
+# hashlib/hmac only: seed signature over the headers, then each chunk
+# chained from it. argv: endpoint key secret bucket/key [tamper]
+import sys, hashlib, hmac, datetime, urllib.request, urllib.error
+url, key, secret, path = sys.argv[1:5]
+tamper = len(sys.argv) > 5 and sys.argv[5] == 'tamper'
+data = bytes(range(256)) * 300
+now = datetime.datetime.now(datetime.timezone.utc).strftime('%Y%m%dT%H%M%SZ')
+parts = [data[i:i + 65536] for i in range(0, len(data), 65536)] + [b'']
+enc_len = sum(len('%x;chunk-signature=' % len(p)) + 64 + 4 + len(p) for p in parts)
+host = url.split('//', 1)[1]
+h = {'content-encoding': 'aws-chunked', 'content-length': str(enc_len), 'host': host,
+     'x-amz-content-sha256': 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD', 'x-amz-date': now,
+     'x-amz-decoded-content-length': str(len(data))}
+signed = ';'.join(sorted(h))
+creq = '\n'.join(['PUT', '/' + path, '', ''.join('%s:%s\n' % (k, h[k]) for k in sorted(h)), signed,
+                  h['x-amz-content-sha256']])
+scope = now[:8] + '/us-east-1/s3/aws4_request'
+k = ('AWS4' + secret).encode()
+for m in (now[:8], 'us-east-1', 's3', 'aws4_request'):
+    k = hmac.new(k, m.encode(), hashlib.sha256).digest()
+sign = lambda s: hmac.new(k, s.encode(), hashlib.sha256).hexdigest()
+prev = sign('\n'.join(['AWS4-HMAC-SHA256', now, scope, hashlib.sha256(creq.encode()).hexdigest()]))
+auth = 'AWS4-HMAC-SHA256 Credential=%s/%s, SignedHeaders=%s, Signature=%s' % (key, scope, signed, prev)
+body = b''
+for p in parts:
+    prev = sign('\n'.join(['AWS4-HMAC-SHA256-PAYLOAD', now, scope, prev,
+                           hashlib.sha256(b'').hexdigest(), hashlib.sha256(p).hexdigest()]))
+    body += b'%x;chunk-signature=%s\r\n' % (len(p), prev.encode()) + (p[::-1] if tamper else p) + b'\r\n'
+hdrs = {k2: v for k2, v in h.items() if k2 not in ('host', 'content-length')}
+hdrs['Authorization'] = auth
+r = urllib.request.Request(url + '/' + path, data=body, method='PUT', headers=hdrs)
+try:
+    print(urllib.request.urlopen(r).status)
+except urllib.error.HTTPError as e:
+    print(e.code, e.read().decode().replace('\n', ' '))
+if len(sys.argv) > 6:
+    open(sys.argv[6], 'wb').write(data)
+PY
+	run_aws -- s3 mb s3://chunked-bucket
+	python3 "$SCRATCH/chunked.py" "$URL" "$KEY" "$SECRET" chunked-bucket/obj.bin - \
+		"$SCRATCH/chunked.want" >"$SCRATCH/chunked.out" 2>&1
+	sed 's/^/# /' "$SCRATCH/chunked.out"
+	if grep -q 'not accepted here' "$SCRATCH/chunked.out"; then
+		ok "aws-chunked upload # SKIP server.c does not pass a decoded-body buffer yet"
+	else
+		check "aws-chunked upload: 200" test "$(cat "$SCRATCH/chunked.out")" = 200
+		run_aws -- s3 cp s3://chunked-bucket/obj.bin "$SCRATCH/chunked.got" --no-progress
+		check "aws-chunked upload: the decoded bytes are stored" \
+			cmp "$SCRATCH/chunked.want" "$SCRATCH/chunked.got"
+		python3 "$SCRATCH/chunked.py" "$URL" "$KEY" "$SECRET" chunked-bucket/bad.bin tamper \
+			>"$SCRATCH/chunked.out" 2>&1
+		check "aws-chunked upload with a changed chunk: 403 SignatureDoesNotMatch" \
+			grep -q '^403 .*SignatureDoesNotMatch.*chunk 1' "$SCRATCH/chunked.out"
+	fi
+	run_aws -- s3 rb --force s3://chunked-bucket
+fi
+
 # removal
 run_aws -- s3 rm s3://cli-bucket/exports/small.txt
 check "s3 rm: exit 0" test "$rc" -eq 0
