@@ -290,6 +290,8 @@ static enum MHD_Result answer(struct sim_server *s, struct MHD_Connection *c, co
 					.body = ctx->body.data,
 					.body_len = ctx->body.len,
 					.now = time(NULL) };
+	struct sim_sigv4_decoded decoded = { 0 };
+	sr.decoded = &decoded;
 	char region[SIM_SIGV4_REGION_MAX + 1] = "";
 	sr.region_out = region;
 	sr.region_cap = sizeof region;
@@ -299,7 +301,15 @@ static enum MHD_Result answer(struct sim_server *s, struct MHD_Connection *c, co
 	if (sim_sigv4_check(&sr, s->key_id, s->secret, svc->signing_name, &e, msg, sizeof msg) !=
 	    0) {
 		free(q);
+		buf_free(&decoded.body);
 		return send_error(s, c, e, msg);
+	}
+	/* An aws-chunked upload: the handler sees the decoded payload. */
+	if (decoded.used) {
+		buf_free(&ctx->body);
+		ctx->body = decoded.body;
+	} else {
+		buf_free(&decoded.body);
 	}
 	struct sim_request req = { .method = method,
 				   .path = url,
@@ -576,7 +586,7 @@ static int open_world(struct sim_server *s, const struct sim_config *cfg, int64_
 	if (s->s3 && cfg && cfg->recipe &&
 	    sim_recipe_setup(&s->qldb, s->kinesis, s->s3, SIM_DEFAULT_REGION, err, cap) != 0)
 		return -1;
-	/* ExportJournalToS3 writes into s->s3 once S3 is served (issue 10) */
+	s->qldb.s3 = s->s3; /* ExportJournalToS3 writes into the served store */
 	return s->s3 ? start_delivery(s, err, cap) : -1;
 }
 

@@ -169,9 +169,7 @@ fi
 
 # an aws-chunked upload (STREAMING-AWS4-HMAC-SHA256-PAYLOAD), signed by a
 # few lines of Python with hashlib only. The CLI never sends one over
-# http, SDKs do. server.c must hand sigv4 a decoded-body buffer
-# (sim_sigv4_request.decoded); until it does the endpoint answers 501 and
-# these checks are skipped.
+# http, SDKs do.
 if command -v python3 >/dev/null; then
 	cat >"$SCRATCH/chunked.py" <<'PY'
 # An aws-chunked PUT (STREAMING-AWS4-HMAC-SHA256-PAYLOAD), signed here with
@@ -217,18 +215,14 @@ PY
 	python3 "$SCRATCH/chunked.py" "$URL" "$KEY" "$SECRET" chunked-bucket/obj.bin - \
 		"$SCRATCH/chunked.want" >"$SCRATCH/chunked.out" 2>&1
 	sed 's/^/# /' "$SCRATCH/chunked.out"
-	if grep -q 'not accepted here' "$SCRATCH/chunked.out"; then
-		ok "aws-chunked upload # SKIP server.c does not pass a decoded-body buffer yet"
-	else
-		check "aws-chunked upload: 200" test "$(cat "$SCRATCH/chunked.out")" = 200
-		run_aws -- s3 cp s3://chunked-bucket/obj.bin "$SCRATCH/chunked.got" --no-progress
-		check "aws-chunked upload: the decoded bytes are stored" \
-			cmp "$SCRATCH/chunked.want" "$SCRATCH/chunked.got"
-		python3 "$SCRATCH/chunked.py" "$URL" "$KEY" "$SECRET" chunked-bucket/bad.bin tamper \
-			>"$SCRATCH/chunked.out" 2>&1
-		check "aws-chunked upload with a changed chunk: 403 SignatureDoesNotMatch" \
-			grep -q '^403 .*SignatureDoesNotMatch.*chunk 1' "$SCRATCH/chunked.out"
-	fi
+	check "aws-chunked upload: 200" test "$(cat "$SCRATCH/chunked.out")" = 200
+	run_aws -- s3 cp s3://chunked-bucket/obj.bin "$SCRATCH/chunked.got" --no-progress
+	check "aws-chunked upload: the decoded bytes are stored" \
+		cmp "$SCRATCH/chunked.want" "$SCRATCH/chunked.got"
+	python3 "$SCRATCH/chunked.py" "$URL" "$KEY" "$SECRET" chunked-bucket/bad.bin tamper \
+		>"$SCRATCH/chunked.out" 2>&1
+	check "aws-chunked upload with a changed chunk: 403 SignatureDoesNotMatch" \
+		grep -q '^403 .*SignatureDoesNotMatch.*chunk 1' "$SCRATCH/chunked.out"
 	run_aws -- s3 rb --force s3://chunked-bucket
 fi
 
