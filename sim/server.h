@@ -41,6 +41,9 @@ struct sim_config {
 	/* --recipe: the recipe's Kinesis stream, export bucket and journal
 	 * stream are made at start (sim/recipe.h) */
 	bool recipe;
+	/* How long a journal export is IN_PROGRESS, in ms: 0 picks
+	 * SIM_DEFAULT_EXPORT_MS; a negative value completes it at once. */
+	int64_t export_ms;
 };
 
 struct sim_server;

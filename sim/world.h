@@ -42,6 +42,7 @@ struct sim_world_config {
 	const char *data_dir; /* NULL: in memory */
 	int64_t now_ms;	      /* the wall clock at start */
 	size_t demo_blocks;   /* workload blocks a new demo journal starts with */
+	int64_t export_ms;    /* sim_ledgers_config.export_ms */
 };
 
 struct sim_world;

@@ -120,6 +120,13 @@ static const struct cli_option SERVE_OPTIONS[SERVE_OPT_N] = {
 				       "Kinesis stream, the ledger's journal stream into it\n"
 				       "and an export bucket (names printed at start); for\n"
 				       "assets/recipe/validate.sh" },
+	[SERVE_OPT_EXPORT_SECONDS] = { .name = "--export-seconds",
+				       .metavar = "N",
+				       .help = "a journal export stays IN_PROGRESS for N seconds\n"
+					       "before COMPLETED, 0..86400 (default 10; 0:\n"
+					       "completed at once)",
+				       .min = 0,
+				       .max = 86400 },
 };
 
 static const struct cli_option VEXPORT_OPTIONS[VEXPORT_OPT_N] = {

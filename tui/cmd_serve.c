@@ -472,6 +472,12 @@ int cmd_serve(const struct cli_parsed *p)
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	nofile_raise();
 
+	/* 0 s: completed at once, which the registry spells as negative */
+	int64_t export_ms = 0;
+	if (cli_given(p, SERVE_OPT_EXPORT_SECONDS))
+		export_ms = cli_num(p, SERVE_OPT_EXPORT_SECONDS) > 0
+				    ? (int64_t)cli_num(p, SERVE_OPT_EXPORT_SECONDS) * 1000
+				    : -1;
 	struct sim_config cfg = { .host = host,
 				  .port = (uint16_t)port,
 				  .access_key_id = k->key_id,
@@ -485,7 +491,8 @@ int cmd_serve(const struct cli_parsed *p)
 							 : 0,
 				  .demo_blocks_set = cli_given(p, SERVE_OPT_BLOCKS),
 				  .scenario = scenario,
-				  .recipe = cli_given(p, SERVE_OPT_RECIPE) };
+				  .recipe = cli_given(p, SERVE_OPT_RECIPE),
+				  .export_ms = export_ms };
 	char err[SERVE_ERR_MAX];
 	struct sim_server *s = sim_server_start(&cfg, err, sizeof err);
 	/* the server holds its own copy now */
