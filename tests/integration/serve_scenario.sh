@@ -58,8 +58,8 @@ at 6s     malformed qldb 1 for 1s
 at 7500ms truncate qldb 1 for 1s
 at 9s     kms-inaccessible financial-ledger
 at 9s     tamper-block financial-ledger 5
-at 12s    impair-stream financial-ledger IAM_PERMISSION_REVOKED
-at 12s    fail-export financial-ledger
+at 14s    impair-stream financial-ledger IAM_PERMISSION_REVOKED
+at 14s    fail-export financial-ledger
 SCN
 start f "$SCRATCH/faults.scn" --rate 0
 until_ms 200; digest
@@ -84,10 +84,15 @@ if [ -n "$AWS" ]; then
 		--role-arn arn:aws:iam::123456789012:role/r --inclusive-start-time 2020-01-01T00:00:00Z \
 		--kinesis-configuration StreamArn=arn:aws:kinesis:us-east-1:123456789012:stream/k1 --query StreamId --output text
 	sid=$(cat "$SCRATCH/out")
-	until_ms 12500
-	aws_ qldb describe-journal-kinesis-stream --ledger-name financial-ledger --stream-id "$sid" \
-		--query '[Stream.Status, Stream.ErrorCause]' --output text
-	check "impair-stream: IMPAIRED with ErrorCause IAM_PERMISSION_REVOKED" test "$(cat "$SCRATCH/out")" = "$(printf 'IMPAIRED\tIAM_PERMISSION_REVOKED')"
+	# the bucket exists: only the scripted event can cancel the export
+	aws_ s3 mb s3://bucket-one
+	until_ms 14200
+	revoked() {
+		aws_ qldb describe-journal-kinesis-stream --ledger-name financial-ledger --stream-id "$sid" \
+			--query '[Stream.Status, Stream.ErrorCause]' --output text &&
+			[ "$(cat "$SCRATCH/out")" = "$(printf 'IMPAIRED\tIAM_PERMISSION_REVOKED')" ]
+	}
+	check "impair-stream: IMPAIRED with ErrorCause IAM_PERMISSION_REVOKED" wait_for 3 revoked
 	printf '{"Bucket":"bucket-one","Prefix":"p/","EncryptionConfiguration":{"ObjectEncryptionType":"SSE_S3"}}\n' >"$SCRATCH/cfg.json"
 	aws_ qldb export-journal-to-s3 --name financial-ledger --inclusive-start-time 2020-01-01T00:00:00Z \
 		--exclusive-end-time "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --role-arn arn:aws:iam::123456789012:role/r \
@@ -96,6 +101,12 @@ if [ -n "$AWS" ]; then
 	sed 's/^/# /' "$SCRATCH/err"
 	aws_ qldb describe-journal-s3-export --name financial-ledger --export-id "$eid" --query ExportDescription.Status --output text
 	check "fail-export: the next export is CANCELLED" test "$(cat "$SCRATCH/out")" = CANCELLED
+	aws_ qldb export-journal-to-s3 --name financial-ledger --inclusive-start-time 2020-01-01T00:00:00Z \
+		--exclusive-end-time "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --role-arn arn:aws:iam::123456789012:role/r \
+		--s3-export-configuration "file://$SCRATCH/cfg.json" --query ExportId --output text
+	eid=$(cat "$SCRATCH/out")
+	aws_ qldb describe-journal-s3-export --name financial-ledger --export-id "$eid" --query ExportDescription.Status --output text
+	check "fail-export: only the next one; the export after it runs (IN_PROGRESS)" test "$(cat "$SCRATCH/out")" = IN_PROGRESS
 else
 	not_ok "the Debian AWS CLI is installed (make deps)"
 fi
