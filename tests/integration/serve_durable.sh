@@ -35,7 +35,12 @@ start() {
 	i=0
 	while ! grep -q '^endpoint: ' "$SCRATCH/$name.out" 2>/dev/null; do
 		i=$((i + 1))
-		if [ $i -gt 100 ] || ! kill -0 "$PID" 2>/dev/null; then URL=; return 1; fi
+		if [ $i -gt 400 ] || ! kill -0 "$PID" 2>/dev/null; then
+			URL=
+			not_ok "serve $name starts within 20 s"
+			sed 's/^/# /' "$SCRATCH/$name.err"
+			return 1
+		fi
 		sleep 0.05
 	done
 	URL=$(sed -n 's/^endpoint: //p' "$SCRATCH/$name.out")
