@@ -556,7 +556,7 @@ static enum s3_status put_locked(struct s3_store *st, struct s3_bucket *b, const
 		copy = malloc(len ? len : 1);
 		if (!copy)
 			s = S3_NOMEM;
-		else
+		else if (len) /* an empty body may come as NULL */
 			memcpy(copy, data, len);
 	}
 	if (!s && st->dir) {
@@ -861,7 +861,8 @@ enum s3_status s3_store_upload_part(struct s3_store *st, const char *bucket, con
 		if (s) {
 			free(copy);
 		} else {
-			memcpy(copy, data, len);
+			if (len) /* an empty part may come as NULL */
+				memcpy(copy, data, len);
 			if (replace) {
 				free(u->parts[i].data);
 			} else {
@@ -935,7 +936,8 @@ enum s3_status s3_store_upload_complete(struct s3_store *st, const char *bucket,
 		snprintf(hex, sizeof hex, "%.32s", use[i]->etag + 1);
 		if (unhex(hex, bin, 16) != 0 || EVP_DigestUpdate(md, bin, 16) != 1)
 			s = S3_NOMEM;
-		memcpy(joined + at, use[i]->data, use[i]->len);
+		if (use[i]->len)
+			memcpy(joined + at, use[i]->data, use[i]->len);
 		at += use[i]->len;
 	}
 	char etag[S3_ETAG_MAX];

@@ -263,6 +263,10 @@ static const struct service *service_of(struct MHD_Connection *c)
 	return &SERVICES[0];
 }
 
+static enum MHD_Result reply(struct sim_server *s, struct MHD_Connection *c,
+			     const struct service *svc, const struct sim_request *req,
+			     struct sim_response *res, const struct sim_fault_decision *d);
+
 /* The whole request is in: authenticate, route, answer. */
 static enum MHD_Result answer(struct sim_server *s, struct MHD_Connection *c, const char *url,
 			      const char *method, struct conn_ctx *ctx)
@@ -324,35 +328,44 @@ static enum MHD_Result answer(struct sim_server *s, struct MHD_Connection *c, co
 	struct sim_fault_decision d = { 0 };
 	if (s->faults)
 		sim_faults_decide(s->faults, svc->signing_name, wall_ms(), &d);
-	free(q);
-	if (d.latency_ms > 0) /* this worker waits; the event loop does not */
-		nanosleep(&(struct timespec){ .tv_sec = d.latency_ms / 1000,
-					      .tv_nsec = (d.latency_ms % 1000) * 1000000L },
+	enum MHD_Result sent = reply(s, c, svc, &req, &res, &d);
+	free(q); /* req.query points into it until the answer is built */
+	return sent;
+}
+
+/* The answer to a signed request: a scripted fault's, or the service's. */
+static enum MHD_Result reply(struct sim_server *s, struct MHD_Connection *c,
+			     const struct service *svc, const struct sim_request *req,
+			     struct sim_response *res, const struct sim_fault_decision *d)
+{
+	if (d->latency_ms > 0) /* this worker waits; the event loop does not */
+		nanosleep(&(struct timespec){ .tv_sec = d->latency_ms / 1000,
+					      .tv_nsec = (d->latency_ms % 1000) * 1000000L },
 			  NULL);
-	if (d.drop)
+	if (d->drop)
 		return MHD_NO; /* MHD closes the connection without an answer */
-	if (d.throttle || d.status) {
-		enum sim_error e = d.throttle	     ? SIM_ERR_THROTTLING
-				   : d.status == 503 ? SIM_ERR_SERVICE_UNAVAILABLE
-						     : SIM_ERR_INTERNAL;
-		service_error(svc, &res, e,
-			      d.throttle ? "Rate exceeded" : "scripted service error");
-		if (d.status)
-			res.status = d.status;
-		return send_response(s, c, &res);
+	if (d->throttle || d->status) {
+		enum sim_error e = d->throttle	      ? SIM_ERR_THROTTLING
+				   : d->status == 503 ? SIM_ERR_SERVICE_UNAVAILABLE
+						      : SIM_ERR_INTERNAL;
+		service_error(svc, res, e,
+			      d->throttle ? "Rate exceeded" : "scripted service error");
+		if (d->status)
+			res->status = d->status;
+		return send_response(s, c, res);
 	}
-	if (d.malformed) {
+	if (d->malformed) {
 		static const char junk[] = "<html><body>502 Bad Gateway (scripted)</body>";
-		res.status = 200;
-		res.body = strdup(junk);
-		res.body_len = res.body ? strlen(junk) : 0;
-		res.content_type = "text/html";
-		return send_response(s, c, &res);
+		res->status = 200;
+		res->body = strdup(junk);
+		res->body_len = res->body ? strlen(junk) : 0;
+		res->content_type = "text/html";
+		return send_response(s, c, res);
 	}
-	svc->handle(s, &req, &res);
-	if (d.truncate && res.body_len > 1)
-		res.body_len /= 2; /* the real answer, cut short */
-	return send_response(s, c, &res);
+	svc->handle(s, req, res);
+	if (d->truncate && res->body_len > 1)
+		res->body_len /= 2; /* the real answer, cut short */
+	return send_response(s, c, res);
 }
 
 /* The framing headers seen in one request. */
