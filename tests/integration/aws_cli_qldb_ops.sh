@@ -16,7 +16,9 @@ if [ -z "$AWS" ]; then
 fi
 
 OUT=$SCRATCH/serve.out
-"$QLDBTOP_BIN" serve --listen 127.0.0.1:0 >"$OUT" 2>"$SCRATCH/serve.err" &
+# exports stay IN_PROGRESS for 60 s: the limit checks below must not race a
+# slow machine
+"$QLDBTOP_BIN" serve --listen 127.0.0.1:0 --export-seconds 60 >"$OUT" 2>"$SCRATCH/serve.err" &
 PID=$!
 trap 'kill "$PID" 2>/dev/null; rm -rf "$SCRATCH"' EXIT
 
@@ -278,6 +280,11 @@ export_once() {
 		--exclusive-end-time "$NOW" --role-arn "$ROLE" --s3-export-configuration "$S3CFG" \
 		--output-format JSON --query ExportId --output text
 }
+# the bucket must exist: an export to a missing one is CANCELLED (as QLDB's failed)
+env AWS_ACCESS_KEY_ID="$KEY" AWS_SECRET_ACCESS_KEY="$SECRET" AWS_DEFAULT_REGION=us-east-1 \
+	AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null \
+	"$AWS" s3 mb s3://qldb-exports --endpoint-url "$URL" >/dev/null 2>"$SCRATCH/err"
+check "s3 mb s3://qldb-exports (the export target)" test $? -eq 0
 export_once
 EID=$(cat "$SCRATCH/out")
 check "export-journal-to-s3: a 22-character ExportId" \
@@ -322,15 +329,16 @@ fails_with ResourcePreconditionNotMetException "delete-ledger of a protected led
 run_aws -- update-ledger --name protected-ledger --no-deletion-protection \
 	--query DeletionProtection --output text
 check "update-ledger --no-deletion-protection: off" out_is False
-# DELETING lasts 10 s (SIM_DEFAULT_DELETE_DELAY_MS): time for three CLI calls
+# DELETING lasts 10 s (SIM_DEFAULT_DELETE_DELAY_MS): the state is read first,
+# then the two calls it refuses
 run_aws -- delete-ledger --name protected-ledger
 check "delete-ledger once protection is off: exit 0" test "$rc" -eq 0
+run_aws -- describe-ledger --name protected-ledger --query State --output text
+check "describe-ledger right after delete-ledger: DELETING" out_is DELETING
 run_aws -- create-ledger --name protected-ledger --permissions-mode STANDARD
 fails_with ResourceInUseException "create-ledger of the name of a ledger being deleted"
 run_aws -- delete-ledger --name protected-ledger
 fails_with ResourceInUseException "delete-ledger of a ledger being deleted"
-run_aws -- describe-ledger --name protected-ledger --query State --output text
-check "describe-ledger right after delete-ledger: DELETING" out_is DELETING
 check "the deleted ledger is gone (404) within 20 s" wait_for 20 gone protected-ledger
 run_aws -- list-ledgers --query 'Ledgers[?Name==`protected-ledger`] | length(@)' --output text
 check "list-ledgers no longer lists it" out_is 0
