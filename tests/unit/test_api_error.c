@@ -212,8 +212,8 @@ static void test_xml_that_is_not_an_error_shape_gives_nothing(void **state)
 		"<Error><Code>A</Error>",
 		"<html><body><h1>502 Bad Gateway</h1></body></html>",
 		/* entity declarations are refused outright (no expansion attack) */
-		"<!DOCTYPE Error [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;\">]>"
-		"<Error><Code>&b;</Code></Error>",
+		("<!DOCTYPE Error [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;\">]>"
+		 "<Error><Code>&b;</Code></Error>"),
 		/* no Code */
 		"<Error><Message>only</Message></Error>",
 	};
