@@ -715,19 +715,18 @@ int http_request_perform(struct http_client *c, const struct http_request *req,
 	retry_state_init(&rs, c->retry, c->quota,
 			 req->max_attempts ? req->max_attempts : c->max_attempts,
 			 !req->not_idempotent);
-	bool force_refresh = false;
 	for (;;) {
 		if (c->stop && atomic_load(c->stop))
 			return api_error_set(err, API_ERR_STOPPED, "%s: stopped", req->op);
 		struct api_creds keys;
 		struct api_error cerr;
 		api_error_clear(&cerr);
-		if (api_creds_get(c->creds, force_refresh, &keys, &cerr)) {
+		/* after a refresh below, the provider hands out the new keys */
+		if (api_creds_get(c->creds, false, &keys, &cerr)) {
 			api_creds_wipe(&keys);
 			return api_error_set(err, cerr.status ? cerr.status : API_ERR_CONFIG,
 					     "%s: %s", req->op, cerr.msg);
 		}
-		force_refresh = false;
 		retry_state_attempt(&rs);
 		resp->attempts = rs.attempts;
 		enum retry_net net;

@@ -55,7 +55,8 @@ static char endpoint[64];
 static void script(const struct answer *a, size_t n)
 {
 	pthread_mutex_lock(&srv.lock);
-	memcpy(srv.script, a, n * sizeof *a);
+	if (n)
+		memcpy(srv.script, a, n * sizeof *a);
 	srv.n = n;
 	srv.next = srv.nseen = 0;
 	pthread_mutex_unlock(&srv.lock);
