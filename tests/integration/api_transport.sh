@@ -44,7 +44,7 @@ stop() { kill "$PID" 2>/dev/null; wait "$PID" 2>/dev/null; }
 probe() {
 	name=$1; shift
 	t0=$(date +%s%N)
-	env AWS_ACCESS_KEY_ID="$KEY" AWS_SECRET_ACCESS_KEY="${PROBE_SECRET:-$SECRET}" \
+	env AWS_ACCESS_KEY_ID="$KEY" AWS_SESSION_TOKEN="${PROBE_TOKEN:-}" AWS_SECRET_ACCESS_KEY="${PROBE_SECRET:-$SECRET}" \
 		timeout 30 "$PROBE" --endpoint "$URL" --region us-east-1 "$@" \
 		>"$SCRATCH/$name.out" 2>"$SCRATCH/$name.stderr"
 	rc=$?
@@ -136,6 +136,11 @@ verdict bad "a wrong secret: 403, one line with the code, no secret, not retried
 PROBE_SECRET=wrong-secret-0123456789 probe bads3 --service s3 GET /transport-bkt
 expect bads3 service 1 SignatureDoesNotMatch && ! grep -q 'wrong-secret' "$SCRATCH/bads3.out"
 verdict bads3 "S3 with a wrong secret: SignatureDoesNotMatch, one line, no secret"
+
+PROBE_TOKEN=tok-SECRET-0123456789 probe tok --service qldb GET /ledgers
+expect tok service 1 UnrecognizedClientException &&
+	! grep -q 'tok-SECRET' "$SCRATCH/tok.out" "$SCRATCH/tok.stderr"
+verdict tok "a session token the endpoint does not know: one line, no token, retried only if a refresh gave new keys"
 
 probe big --service qldb --max-response 16 GET /ledgers
 expect big limit 1 && grep -q '^error: Probe: response exceeds 16 bytes$' "$SCRATCH/big.out"
