@@ -317,7 +317,9 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *ud)
 		unsigned long long v = strtoull(cl, &end, 10);
 		if (errno == 0 && end != cl && *end == '\0') {
 			r->content_length = v > (unsigned long long)INT64_MAX ? -1 : (long long)v;
-			if (status_ok(s->status) && v > s->max) {
+			/* HEAD: the length is the object's, no body follows */
+			if (status_ok(s->status) && v > s->max &&
+			    strcmp(s->req->method, "HEAD") != 0) {
 				s->too_big = true;
 				return 0;
 			}

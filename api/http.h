@@ -116,7 +116,7 @@ struct http_request {
 	const char *query;  /* encoded query string, or NULL (see params) */
 	const char *body;   /* NULL for none; POST with NULL sends an empty body */
 	size_t body_len;
-	const char *content_type; /* sent and signed when the method has a body */
+	const char *content_type; /* sent and signed with a body; NULL: application/json */
 	size_t max_response;	  /* 0 = HTTP_DEFAULT_MAX_RESPONSE (sink: _MAX_STREAM) */
 	long timeout_ms;	  /* per attempt; 0 = HTTP_DEFAULT_TIMEOUT_MS */
 	/* Added with the own signer: */

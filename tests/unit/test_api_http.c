@@ -389,6 +389,14 @@ static void test_response_cap_is_a_limit_error(void **state)
 	assert_int_equal(http_request_perform(c, &req, &r, &e), API_ERR_LIMIT);
 	assert_int_equal(r.attempts, 1);
 	assert_string_equal(e.msg, "ListLedgers: response exceeds 1000 bytes");
+	/* HEAD: a Content-Length beyond the cap describes the object, not a body */
+	struct http_request head = req;
+	head.method = "HEAD";
+	head.op = "HeadObject";
+	script(a, 1);
+	assert_int_equal(http_request_perform(c, &head, &r, &e), 0);
+	assert_int_equal(r.content_length, (long long)sizeof big - 1);
+	assert_null(r.body);
 	/* exactly at the cap is fine */
 	req.max_response = sizeof big - 1;
 	assert_int_equal(http_request_perform(c, &req, &r, &e), 0);
