@@ -7,7 +7,7 @@
 
 CC      ?= cc
 BUILD   ?= build
-PKGS    := ncursesw libcurl libcjson libmicrohttpd libcrypto
+PKGS    := ncursesw libcurl libcjson libmicrohttpd libcrypto expat
 VERSION := 0.1.0
 OPT     ?= -O2 -g
 CFLAGS_EXTRA ?=

@@ -4,7 +4,10 @@
  */
 #include "api/error.h"
 
+#include "api/aws_xml_error.h"
+
 #include <cjson/cJSON.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -96,4 +99,61 @@ void api_error_parse_aws(const char *error_type, const char *body, size_t body_l
 	if (cJSON_IsString(m) && m->valuestring)
 		copy_bounded(msg, msg_cap, m->valuestring, strlen(m->valuestring));
 	cJSON_Delete(root);
+}
+
+void api_error_parse_response(const struct api_error_response *r, char *code, size_t code_cap,
+			      char *msg, size_t msg_cap)
+{
+	if (code_cap)
+		code[0] = '\0';
+	if (msg_cap)
+		msg[0] = '\0';
+	const char *b = r->body;
+	size_t n = b ? r->body_len : 0, i = 0;
+	while (i < n && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n'))
+		i++;
+	if (i < n && b[i] == '<') {
+		char c[API_ERROR_CODE_MAX];
+		if (aws_xml_error_parse(b, n, c, sizeof c, msg, msg_cap) == 0)
+			copy_bounded(code, code_cap, c, code_span(c, strlen(c)));
+		if (code_cap && !code[0] && msg_cap)
+			msg[0] = '\0';
+		if (r->error_type && code_cap && !code[0]) {
+			const char *t = r->error_type;
+			while (*t == ' ')
+				t++;
+			copy_bounded(code, code_cap, t, code_span(t, strlen(t)));
+		}
+	} else {
+		api_error_parse_aws(r->error_type, b, n, code, code_cap, msg, msg_cap);
+	}
+	if (r->query_error && *r->query_error && code_cap) {
+		/* "InvalidParameterValue;Sender" */
+		const char *q = r->query_error;
+		while (*q == ' ')
+			q++;
+		size_t k = code_span(q, strlen(q));
+		if (k > 0)
+			copy_bounded(code, code_cap, q, k);
+	}
+}
+
+void api_error_excerpt(const char *body, size_t len, size_t max, char *out, size_t cap)
+{
+	if (cap == 0)
+		return;
+	size_t o = 0;
+	bool space = false;
+	for (size_t i = 0; body && i < len && o < max && o + 1 < cap; i++) {
+		unsigned char c = (unsigned char)body[i];
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+			space = o > 0;
+			continue;
+		}
+		if (space && o + 2 < cap && o + 1 < max)
+			out[o++] = ' ';
+		space = false;
+		out[o++] = c < 0x20 || c >= 0x7f ? '?' : (char)c;
+	}
+	out[o] = '\0';
 }

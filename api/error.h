@@ -54,4 +54,30 @@ int api_error_set(struct api_error *e, int status, const char *fmt, ...)
 void api_error_parse_aws(const char *error_type, const char *body, size_t body_len, char *code,
 			 size_t code_cap, char *msg, size_t msg_cap);
 
+/* Everything an error response carries, as the transport captured it.
+ * Borrowed pointers; body has a NUL at body[body_len] (or is NULL). */
+struct api_error_response {
+	long http_status;
+	const char *error_type;	  /* x-amzn-ErrorType, or NULL */
+	const char *query_error;  /* x-amzn-query-error ("Code;Sender"), or NULL */
+	const char *content_type; /* or NULL */
+	const char *body;
+	size_t body_len;
+};
+
+/* Code and message from any AWS error shape, in this order: the
+ * x-amzn-query-error code (CloudWatch's JSON answers carry the query-style
+ * code there, as the AWS CLI reads it), then the JSON rules of
+ * api_error_parse_aws; a body that starts with '<' is read as XML:
+ * <Error><Code/><Message/></Error> (S3) or <ErrorResponse><Error>..
+ * </Error></ErrorResponse> (query protocol, CloudWatch). A code keeps only
+ * identifier characters. HTML or garbage gives "" and "". Pure. */
+void api_error_parse_response(const struct api_error_response *r, char *code, size_t code_cap,
+			      char *msg, size_t msg_cap);
+
+/* A printable excerpt of a body no rule could read, for a one-line
+ * message: at most max bytes, whitespace runs collapsed, control
+ * characters and non-ASCII bytes replaced with '?'; "" for an empty body. */
+void api_error_excerpt(const char *body, size_t len, size_t max, char *out, size_t cap);
+
 #endif

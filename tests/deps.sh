@@ -19,6 +19,7 @@ probe libcurl4-openssl-dev pc libcurl
 probe libcjson-dev pc libcjson
 probe libmicrohttpd-dev pc libmicrohttpd
 probe libssl-dev pc libcrypto
+probe libexpat1-dev pc expat
 probe libcmocka-dev pc cmocka
 probe tmux have tmux
 probe awscli test -x /usr/bin/aws

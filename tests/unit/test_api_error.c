@@ -161,6 +161,107 @@ static void test_config_rejects_bad_region_and_endpoint(void **state)
 	}
 }
 
+/* api_error_parse_response over a body and headers. */
+static void parse_resp(const char *hdr, const char *qerr, const char *body, char *code, char *msg)
+{
+	struct api_error_response r = { .http_status = 400,
+					.error_type = hdr,
+					.query_error = qerr,
+					.body = body,
+					.body_len = body ? strlen(body) : 0 };
+	api_error_parse_response(&r, code, API_ERROR_CODE_MAX, msg, API_ERROR_MSG_MAX);
+}
+
+static void test_s3_and_query_xml_errors_are_read_with_a_parser(void **state)
+{
+	(void)state;
+	char code[API_ERROR_CODE_MAX], msg[API_ERROR_MSG_MAX];
+	parse_resp(NULL, NULL,
+		   "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>NoSuchKey</Code>"
+		   "<Message>The specified key does not exist.</Message><Key>a b</Key>"
+		   "<RequestId>R</RequestId></Error>",
+		   code, msg);
+	assert_string_equal(code, "NoSuchKey");
+	assert_string_equal(msg, "The specified key does not exist.");
+	parse_resp(NULL, NULL,
+		   "<ErrorResponse xmlns=\"http://monitoring.amazonaws.com/doc/2010-08-01/\">"
+		   "<Error><Type>Sender</Type><Code>InvalidParameterValue</Code><Message>a &amp; "
+		   "b &lt;c&gt;</Message></Error><RequestId>r</RequestId></ErrorResponse>",
+		   code, msg);
+	assert_string_equal(code, "InvalidParameterValue");
+	assert_string_equal(msg, "a & b <c>"); /* entities decoded by the parser */
+	/* CDATA and a namespace prefix */
+	parse_resp(NULL, NULL,
+		   "<s3:Error xmlns:s3=\"u\"><s3:Code>SlowDown</s3:Code><s3:Message>"
+		   "<![CDATA[wait]]></s3:Message></s3:Error>",
+		   code, msg);
+	assert_string_equal(code, "SlowDown");
+	assert_string_equal(msg, "wait");
+}
+
+static void test_xml_that_is_not_an_error_shape_gives_nothing(void **state)
+{
+	(void)state;
+	char code[API_ERROR_CODE_MAX], msg[API_ERROR_MSG_MAX];
+	const char *bad[] = {
+		/* a Code at the wrong depth, or under another root */
+		"<Error><Details><Code>Deep</Code></Details></Error>",
+		"<ListBucketResult><Error><Code>X</Code></Error></ListBucketResult>",
+		/* truncated, malformed, HTML */
+		"<Error><Code>NoSuchKey</Code><Message>cut",
+		"<Error><Code>A</Error>",
+		"<html><body><h1>502 Bad Gateway</h1></body></html>",
+		/* entity declarations are refused outright (no expansion attack) */
+		("<!DOCTYPE Error [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;\">]>"
+		 "<Error><Code>&b;</Code></Error>"),
+		/* no Code */
+		"<Error><Message>only</Message></Error>",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		parse_resp(NULL, NULL, bad[i], code, msg);
+		if (code[0] || msg[0])
+			fail_msg("case %zu gave code '%s' msg '%s'", i, code, msg);
+	}
+	/* the header still names the code when the body is unreadable XML */
+	parse_resp("ServiceUnavailableException", NULL, "<html>busy</html>", code, msg);
+	assert_string_equal(code, "ServiceUnavailableException");
+	assert_string_equal(msg, "");
+	/* a code with hostile bytes stops at the first non-identifier byte */
+	parse_resp(NULL, NULL, "<Error><Code>Bad Code\nX</Code><Message>m</Message></Error>", code,
+		   msg);
+	assert_string_equal(code, "Bad");
+}
+
+static void test_query_error_header_names_the_code(void **state)
+{
+	(void)state;
+	char code[API_ERROR_CODE_MAX], msg[API_ERROR_MSG_MAX];
+	parse_resp(NULL, "InvalidParameterValue;Sender",
+		   "{\"__type\":\"x#InvalidParameterValueException\",\"message\":\"m\"}", code,
+		   msg);
+	assert_string_equal(code, "InvalidParameterValue");
+	assert_string_equal(msg, "m");
+	/* an empty or junk header changes nothing */
+	parse_resp(NULL, ";Sender", "{\"__type\":\"T\"}", code, msg);
+	assert_string_equal(code, "T");
+}
+
+static void test_excerpt_is_printable_collapsed_and_capped(void **state)
+{
+	(void)state;
+	char out[32];
+	const char body[] = "  <html>\r\n\t<b>\x1b[2J\xc3\xa9</b>  tail";
+	api_error_excerpt(body, sizeof body - 1, 20, out, sizeof out);
+	assert_string_equal(out, "<html> <b>?[2J?"
+				 "?</b>");
+	api_error_excerpt(body, sizeof body - 1, 100, out, 8);
+	assert_int_equal(strlen(out), 7);
+	api_error_excerpt(NULL, 0, 10, out, sizeof out);
+	assert_string_equal(out, "");
+	api_error_excerpt("\n\n \t", 4, 10, out, sizeof out);
+	assert_string_equal(out, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -171,6 +272,10 @@ int main(void)
 		cmocka_unit_test(test_config_resolution_order_follows_the_aws_cli),
 		cmocka_unit_test(test_config_defaults_and_missing_credentials),
 		cmocka_unit_test(test_config_rejects_bad_region_and_endpoint),
+		cmocka_unit_test(test_s3_and_query_xml_errors_are_read_with_a_parser),
+		cmocka_unit_test(test_xml_that_is_not_an_error_shape_gives_nothing),
+		cmocka_unit_test(test_query_error_header_names_the_code),
+		cmocka_unit_test(test_excerpt_is_printable_collapsed_and_capped),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
