@@ -419,11 +419,11 @@ int api_config_resolve(struct api_config *cfg, const struct api_config_overrides
 
 void api_config_describe(const struct api_config *cfg, char *buf, size_t cap)
 {
-	snprintf(buf, cap, "endpoint %s, region %s, %s%s%skey %.4s%s%s", cfg->endpoint, cfg->region,
+	char key[16];
+	snprintf(key, sizeof key, "%.4s...", cfg->access_key_id);
+	snprintf(buf, cap, "endpoint %s, region %s, %s%s%skey %s%s", cfg->endpoint, cfg->region,
 		 cfg->profile_named ? "profile " : "", cfg->profile_named ? cfg->profile : "",
-		 cfg->profile_named ? ", " : "",
-		 cfg->have_credentials ? cfg->access_key_id : "(none)",
-		 cfg->have_credentials ? "..." : "",
+		 cfg->profile_named ? ", " : "", cfg->have_credentials ? key : "(none)",
 		 cfg->session_token[0] ? ", session token" : "");
 }
 
