@@ -46,8 +46,8 @@ static void test_sections_keys_and_case_rules(void **state)
 	assert_string_equal(get(&f, "default", "region"), "eu-west-1"); /* keys lower-cased */
 	assert_null(get(&f, "default", "Region"));
 	assert_string_equal(get(&f, "default", "aws_access_key_id"), "AKID"); /* stripped */
-	assert_string_equal(get(&f, "default", "output"), "json"); /* ':' splits too */
-	assert_non_null(ini_section(&f, "Dev"));		   /* names keep their case */
+	assert_string_equal(get(&f, "default", "output"), "json");	      /* ':' splits too */
+	assert_non_null(ini_section(&f, "Dev")); /* names keep their case */
 	assert_null(ini_section(&f, "dev"));
 	ini_free(&f);
 }
@@ -138,7 +138,8 @@ static void test_default_section_is_seen_by_every_section(void **state)
 	(void)state;
 	struct ini_file f;
 	struct api_error e;
-	assert_int_equal(parse("[DEFAULT]\nregion = eu-north-1\n[a]\n[b]\nregion = x\n", &f, &e), 0);
+	assert_int_equal(parse("[DEFAULT]\nregion = eu-north-1\n[a]\n[b]\nregion = x\n", &f, &e),
+			 0);
 	assert_int_equal(f.n, 2); /* DEFAULT is not a section of its own */
 	assert_string_equal(get(&f, "a", "region"), "eu-north-1");
 	assert_string_equal(get(&f, "b", "region"), "x");
@@ -154,11 +155,12 @@ static void test_malformed_files_name_file_and_line(void **state)
 		{ "region = x\n", "line 1", "before any [section]" },
 		{ "# c\n[a]\nx = 1\njunk line\n", "line 4", "expected 'key = value'" },
 		{ "[a]\n= v\n", "line 2", "without a key" },
-		{ "[a]\nx = 1\ny = 2\nX = 3\n", "line 4", "'x'" }, /* python: DuplicateOptionError */
+		{ "[a]\nx = 1\ny = 2\nX = 3\n", "line 4",
+		  "'x'" }, /* python: DuplicateOptionError */
 		{ "[a]\n[b]\n[a]\n", "line 3", "section repeated" }, /* DuplicateSectionError */
 		{ "[a]\ns3 =\n  no equals here\n", "line 3", "sub-setting" },
 		{ "[a]\nx = 1\n  \ny = a\0b\n", "line 4", "NUL" },
-		{ "[a]\n[]\n", "line 2", "expected" }, /* python: ParsingError */
+		{ "[a]\n[]\n", "line 2", "expected" },	      /* python: ParsingError */
 		{ "  [a]\n  x = 1\n   [b]\n", "line 3", "" }, /* deeper: continues x, fine */
 	};
 	for (size_t i = 0; i < sizeof BAD / sizeof BAD[0]; i++) {
