@@ -91,7 +91,9 @@ int cred_http_call(const char *what, const char *method, const char *url, const 
 	/* credential endpoints are local; a proxy would see the token */
 	curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
 	CURLcode rc = curl_easy_perform(h);
+	long os_errno = 0;
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, status);
+	curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &os_errno);
 	curl_slist_free_all(list);
 	curl_easy_cleanup(h);
 	*len = s.len;
@@ -105,9 +107,8 @@ int cred_http_call(const char *what, const char *method, const char *url, const 
 	if (rc != CURLE_OK) {
 		/* the OS reason ("Connection refused") is the useful part */
 		const char *reason = errbuf[0] ? errbuf : curl_easy_strerror(rc);
-		const char *colon = strrchr(reason, ':');
-		if (rc == CURLE_COULDNT_CONNECT && colon && colon[1] == ' ')
-			reason = colon + 2;
+		if (rc == CURLE_COULDNT_CONNECT && os_errno)
+			reason = strerror((int)os_errno);
 		return api_error_set(err, API_ERR_TRANSPORT, "%s: %s: %.100s", what, shown, reason);
 	}
 	return 0;

@@ -184,6 +184,7 @@ static int collect(pid_t pid, int *ofd, int *efd, long deadline, char *out, size
 int cred_process_run(const char *command, const char *profile, int timeout_ms,
 		     struct api_creds *out, struct api_error *err)
 {
+	memset(out, 0, sizeof *out);
 	char words[4096];
 	char *argv[INI_WORDS_MAX + 1];
 	size_t argc;
