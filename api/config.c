@@ -263,6 +263,11 @@ static int services_endpoint(struct resolve *r, const struct service_row *s, cha
 	if (!set(name))
 		return 0;
 	const struct ini_section *sec = cred_profile_services(&r->prof, name);
+	if (!sec) /* botocore: InvalidConfigError */
+		return api_error_set(r->err, API_ERR_CONFIG,
+				     "profile %.60s: services section '%.60s' does not exist in "
+				     "%.100s",
+				     r->cfg->profile, name, r->cfg->config_file);
 	const char *v = ini_value(&r->prof.config, sec, s->key);
 	if (v && ini_nested_value(v, "endpoint_url", buf, cap))
 		*out = buf;
@@ -283,15 +288,13 @@ static int resolve_endpoint(struct resolve *r, enum api_service svc, bool ignore
 		if (set(r->env(env_name))) {
 			ep = r->env(env_name);
 			src = env_name;
-		}
-		if (!ep) {
+		} else if (set(r->env("AWS_ENDPOINT_URL"))) {
+			ep = r->env("AWS_ENDPOINT_URL");
+			src = "AWS_ENDPOINT_URL";
+		} else {
 			if (services_endpoint(r, s, nested, sizeof nested, &ep))
 				return r->err->status;
 			src = "profile services section";
-		}
-		if (!set(ep) && set(r->env("AWS_ENDPOINT_URL"))) {
-			ep = r->env("AWS_ENDPOINT_URL");
-			src = "AWS_ENDPOINT_URL";
 		}
 		if (!set(ep)) {
 			if (profile_value(r, "endpoint_url", &ep))
@@ -397,6 +400,8 @@ int api_config_resolve(struct api_config *cfg, const struct api_config_overrides
 	cfg->profile_from_flag = set(profile);
 	if (!set(profile))
 		profile = r.env("AWS_PROFILE");
+	if (!set(profile)) /* the AWS CLI v2 reads this old name second */
+		profile = r.env("AWS_DEFAULT_PROFILE");
 	cfg->profile_named = set(profile);
 	if (copy_field(cfg->profile, sizeof cfg->profile, set(profile) ? profile : "default",
 		       "profile", err))

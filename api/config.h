@@ -6,8 +6,9 @@
  * which starts from the struct resolved here.
  *
  * Resolution order (first set wins):
- *   profile    --profile, AWS_PROFILE, else "default". A profile named by
- *              either must exist in the config or credentials file.
+ *   profile    --profile, AWS_PROFILE, AWS_DEFAULT_PROFILE, else "default".
+ *              A profile named by any of them must exist in the config or
+ *              credentials file.
  *   files      AWS_CONFIG_FILE (default ~/.aws/config) and
  *              AWS_SHARED_CREDENTIALS_FILE (default ~/.aws/credentials);
  *              $VAR and a leading ~ are expanded, as botocore does. A
@@ -20,9 +21,10 @@
  *              service), then unless AWS_IGNORE_CONFIGURED_ENDPOINT_URLS or
  *              the profile's ignore_configured_endpoint_urls is "true":
  *              AWS_ENDPOINT_URL_<SERVICE> (QLDB, KINESIS, S3, CLOUDWATCH,
- *              STS), the `endpoint_url` under the service's key in the
- *              profile's `services = NAME` section `[services NAME]`,
- *              AWS_ENDPOINT_URL, the profile's `endpoint_url`; else
+ *              STS), AWS_ENDPOINT_URL, the `endpoint_url` under the
+ *              service's key in the profile's `services = NAME` section
+ *              `[services NAME]` (which must exist), the profile's
+ *              `endpoint_url` (botocore ConfiguredEndpointProvider); else
  *              https://<prefix>.REGION.amazonaws.com (prefixes qldb,
  *              kinesis, s3, monitoring, sts; .amazonaws.com.cn in cn-*).
  *   keys       the command line's explicit keys (the demo), else

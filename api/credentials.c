@@ -170,7 +170,8 @@ static int file_keys(struct api_creds_provider *p, const struct ini_file *f,
 
 /* The sources the profile names that we do not implement: refusing them
  * beats silently using other keys than the AWS CLI would. */
-static int unsupported(const struct cred_profile *prof, api_getenv_fn env, struct api_error *err)
+static int unsupported(const struct cred_profile *prof, api_getenv_fn env, bool env_off,
+		       struct api_error *err)
 {
 	static const char HINT[] = "use credential_process = aws configure export-credentials "
 				   "--format process";
@@ -178,7 +179,7 @@ static int unsupported(const struct cred_profile *prof, api_getenv_fn env, struc
 	if (cred_profile_value(prof, "role_arn"))
 		what = "role_arn (assume role)";
 	else if (cred_profile_value(prof, "web_identity_token_file") ||
-		 (set(env("AWS_WEB_IDENTITY_TOKEN_FILE")) && set(env("AWS_ROLE_ARN"))))
+		 (!env_off && set(env("AWS_WEB_IDENTITY_TOKEN_FILE")) && set(env("AWS_ROLE_ARN"))))
 		what = "web identity";
 	else if (cred_profile_value(prof, "sso_start_url") ||
 		 cred_profile_value(prof, "sso_session"))
@@ -220,7 +221,7 @@ static int chain(struct api_creds_provider *p, const struct api_config *cfg, api
 				   cpath, kpath);
 		goto out;
 	}
-	if ((rc = unsupported(&prof, env, err)))
+	if ((rc = unsupported(&prof, env, cfg->profile_from_flag, err)))
 		goto out;
 	if ((rc = file_keys(p, &prof.creds, prof.in_creds, "shared credentials file", &found,
 			    err)) ||

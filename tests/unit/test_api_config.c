@@ -5,7 +5,9 @@
  * region, endpoints and static keys out. Expected values are written by
  * hand from botocore's documented behaviour (docs/reliability-perf.md §2
  * and the SDK reference guide's "service-specific endpoints" page), never
- * taken from the code.
+ * taken from the code. The endpoint order was checked against botocore
+ * 1.43's ConfiguredEndpointProvider._ENDPOINT_URL_LOOKUP_ORDER, the
+ * profile variables against the AWS CLI 2.9 configprovider.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -194,15 +196,32 @@ static const struct config_case CASES[] = {
 	  .qldb = "http://generic:3",
 	  .monitoring = "http://cw:2",
 	  .kinesis = "http://generic:3" },
-	{ .name = "the services section: below the service's env, above AWS_ENDPOINT_URL",
-	  .env = { "AWS_ENDPOINT_URL", "http://generic:3", "AWS_ENDPOINT_URL_QLDB",
-		   "http://env-qldb:4" },
-	  .config = "[default]\nservices = loc\n"
+	{ .name = "the services section: below both variables, above endpoint_url",
+	  .env = { "AWS_ENDPOINT_URL_QLDB", "http://env-qldb:4" },
+	  .config = "[default]\nservices = loc\nendpoint_url = http://prof:5\n"
 		    "[services loc]\nqldb =\n  endpoint_url = http://svc-qldb:1\n"
 		    "cloudwatch =\n  endpoint_url = http://svc-cw:2\n",
 	  .qldb = "http://env-qldb:4",
 	  .monitoring = "http://svc-cw:2",
-	  .kinesis = "http://generic:3" },
+	  .kinesis = "http://prof:5" },
+	{ .name = "AWS_ENDPOINT_URL over the services section",
+	  .env = { "AWS_ENDPOINT_URL", "http://generic:3" },
+	  .config = "[default]\nservices = loc\n"
+		    "[services loc]\ncloudwatch =\n  endpoint_url = http://svc-cw:2\n",
+	  .monitoring = "http://generic:3" },
+	{ .name = "a services name without its section is an error",
+	  .config = "[default]\nservices = gone\n",
+	  .error = "profile default: services section 'gone' does not exist" },
+	{ .name = "AWS_DEFAULT_PROFILE after AWS_PROFILE (AWS CLI v2)",
+	  .env = { "AWS_DEFAULT_PROFILE", "old" },
+	  .config = "[profile old]\nregion = eu-south-1\n",
+	  .profile = "old",
+	  .region = "eu-south-1" },
+	{ .name = "AWS_PROFILE over AWS_DEFAULT_PROFILE",
+	  .env = { "AWS_DEFAULT_PROFILE", "old", "AWS_PROFILE", "new" },
+	  .config = "[profile old]\nregion = eu-south-1\n[profile new]\nregion = eu-south-2\n",
+	  .profile = "new",
+	  .region = "eu-south-2" },
 	{ .name = "the profile's endpoint_url comes last",
 	  .config = "[default]\nendpoint_url = http://prof:5\n",
 	  .qldb = "http://prof:5",
