@@ -23,7 +23,9 @@ POST /_control?key=value&... (same keys as the flags, without dashes):
   --slow SECONDS       sleep before every answer (timeouts)
   --expire-in SECONDS  Expiration this far from now (default 3600)
   --bad-json           answer credentials that are not JSON
-GET /_stats answers JSON counters of the requests served, by kind.
+GET /_stats answers JSON counters of the requests served, by kind
+(token, role, creds, container) and of those refused for a missing or
+wrong token (refused: IMDS; container_refused).
 The keys served are fixed (tests look for them):
   AccessKeyId ASIAMETADATATEST0001, SecretAccessKey
   metadata-secret-never-printed, Token metadata-token-never-printed.
@@ -46,7 +48,8 @@ ROLE_PATH = "/latest/meta-data/iam/security-credentials/"
 
 STATE = {"fail": {}, "slow": 0.0, "expire_in": 3600.0, "bad_json": False,
          "container_token": None}
-STATS = {"token": 0, "role": 0, "creds": 0, "container": 0, "refused": 0}
+STATS = {"token": 0, "role": 0, "creds": 0, "container": 0, "refused": 0,
+         "container_refused": 0}
 TOKENS = set()
 LOCK = threading.Lock()
 
@@ -149,7 +152,7 @@ class Handler(BaseHTTPRequestHandler):
                 return
             if want is not None and self.headers.get("Authorization") != want:
                 with LOCK:
-                    STATS["refused"] += 1
+                    STATS["container_refused"] += 1
                 return self.answer(401, b"bad authorization")
             return self.answer(200, creds_body(), "application/json")
         if path.startswith(ROLE_PATH):
