@@ -100,6 +100,8 @@ static int spawn(char **argv, pid_t *pid, int *out_fd, int *err_fd, const char *
 	sigset_t none, all;
 	sigemptyset(&none);
 	sigfillset(&all);
+	sigdelset(&all, SIGKILL); /* their dispositions cannot be set */
+	sigdelset(&all, SIGSTOP);
 	posix_spawnattr_setsigmask(&at, &none);
 	posix_spawnattr_setsigdefault(&at, &all);
 	posix_spawnattr_setpgroup(&at, 0);

@@ -80,6 +80,7 @@ struct ini_state {
 	const char *what;
 	struct ini_section *cur; /* NULL before the first header */
 	struct ini_entry *opt;	 /* the key continuation lines extend */
+	size_t opt_len, opt_cap; /* its value's length and allocation */
 	size_t indent_level;	 /* indent of the line that set cur/opt */
 	bool opt_nested;	 /* opt's first line was empty: sub-settings follow */
 	struct api_error *err;
@@ -97,19 +98,28 @@ static int nomem(struct ini_state *st)
 	return api_error_set(st->err, API_ERR_NOMEM, "%s: out of memory", st->what);
 }
 
-/* Append "\n" + text to the current key's value. */
+/* Append "\n" + text to the current key's value; the allocation grows
+ * geometrically so a long run of continuation lines stays linear. */
 static int opt_append(struct ini_state *st, const char *b, const char *e)
 {
-	size_t old = strlen(st->opt->value), add = (size_t)(e - b);
-	char *v = malloc(old + 1 + add + 1);
-	if (!v)
-		return nomem(st);
-	memcpy(v, st->opt->value, old);
+	size_t old = st->opt_len, add = (size_t)(e - b), need = old + 1 + add + 1;
+	if (need > INI_VALUE_MAX)
+		return fail(st, "a value over " INI_VALUE_MAX_TEXT " bytes under", st->opt->key);
+	if (need > st->opt_cap) {
+		size_t cap = st->opt_cap * 2 > need ? st->opt_cap * 2 : need;
+		char *v = malloc(cap);
+		if (!v)
+			return nomem(st);
+		memcpy(v, st->opt->value, old + 1);
+		wipe_free(st->opt->value);
+		st->opt->value = v;
+		st->opt_cap = cap;
+	}
+	char *v = st->opt->value;
 	v[old] = '\n';
 	memcpy(v + old + 1, b, add);
 	v[old + 1 + add] = '\0';
-	wipe_free(st->opt->value);
-	st->opt->value = v;
+	st->opt_len = old + 1 + add;
 	return 0;
 }
 
@@ -143,6 +153,10 @@ static int on_header(struct ini_state *st, const char *b, const char *e)
 		}
 		st->cur = f->defaults;
 		return 0;
+	}
+	if (f->n >= INI_SECTIONS_MAX) {
+		free(name);
+		return fail(st, "more than " INI_SECTIONS_MAX_TEXT " sections", NULL);
 	}
 	if (section_find(f, name)) {
 		int rc = fail(st, "section repeated in this file:", name);
@@ -185,6 +199,10 @@ static int on_option(struct ini_state *st, const char *b, const char *e)
 		if (*p >= 'A' && *p <= 'Z')
 			*p = (char)(*p - 'A' + 'a');
 	struct ini_section *s = st->cur;
+	if (s->n >= INI_KEYS_MAX) {
+		free(key);
+		return fail(st, "more than " INI_KEYS_MAX_TEXT " keys in a section", NULL);
+	}
 	for (size_t i = 0; i < s->n; i++)
 		if (strcmp(s->entries[i].key, key) == 0) {
 			int rc = fail(st, "key repeated in this section:", key);
@@ -211,6 +229,8 @@ static int on_option(struct ini_state *st, const char *b, const char *e)
 	st->opt->key = key;
 	st->opt->value = value;
 	st->opt->line = st->line;
+	st->opt_len = strlen(value);
+	st->opt_cap = st->opt_len + 1;
 	st->opt_nested = value[0] == '\0';
 	return 0;
 }

@@ -19,7 +19,8 @@
  *     section, a line that is neither section, key nor comment, an empty
  *     key, a key repeated in a section, a section repeated in a file
  *     (configparser is strict: it refuses these too), a NUL byte, a file
- *     over INI_FILE_MAX bytes.
+ *     over INI_FILE_MAX bytes, more than INI_SECTIONS_MAX sections,
+ *     INI_KEYS_MAX keys in a section or INI_VALUE_MAX bytes in a value.
  *
  * ini_shell_split is the word splitting botocore applies to
  * `credential_process` and to `[profile NAME]` headers (Python's
@@ -38,6 +39,14 @@
 
 #define INI_FILE_MAX (1024 * 1024) /* real config files are a few KB */
 #define INI_WORDS_MAX 64	   /* arguments of a credential_process */
+/* Bounds that keep a hostile file linear (duplicate checks are O(n^2)
+ * within their bound); real files have a few dozen of each. */
+#define INI_SECTIONS_MAX 4096
+#define INI_SECTIONS_MAX_TEXT "4096"
+#define INI_KEYS_MAX 1024 /* per section */
+#define INI_KEYS_MAX_TEXT "1024"
+#define INI_VALUE_MAX (64 * 1024) /* a value with its continuation lines */
+#define INI_VALUE_MAX_TEXT "65536"
 
 struct ini_entry {
 	char *key;   /* lower-cased */

@@ -754,12 +754,13 @@ static void test_container_hosts_and_relative_uri(void **state)
 		const char *url;
 		bool ok;
 	} HOSTS[] = {
-		{ "http://127.0.0.1:80/x", true },     { "http://127.1.2.3/x", true },
-		{ "http://localhost:9/x", true },      { "http://[::1]:9/x", true },
-		{ "http://169.254.170.23/x", true },   { "http://[fd00:ec2::23]/x", true },
-		{ "https://example.com/creds", true }, { "http://example.com/creds", false },
-		{ "http://10.0.0.1/x", false },	       { "http://127.0.0.1@evil.com/", false },
-		{ "ftp://127.0.0.1/", false },	       { "http://169.254.169.254/", false },
+		{ "http://127.0.0.1:80/x", true },	 { "http://127.1.2.3/x", true },
+		{ "http://localhost:9/x", true },	 { "http://[::1]:9/x", true },
+		{ "http://169.254.170.23/x", true },	 { "http://[fd00:ec2::23]/x", true },
+		{ "https://example.com/creds", true },	 { "http://example.com/creds", false },
+		{ "http://10.0.0.1/x", false },		 { "http://localhost.evil.com/", false },
+		{ "http://127.0.0.1@evil.com/", false }, { "ftp://127.0.0.1/", false },
+		{ "http://169.254.169.254/", false },
 	};
 	for (size_t i = 0; i < sizeof HOSTS / sizeof HOSTS[0]; i++) {
 		env_set((const char *const[]){ "AWS_CONTAINER_CREDENTIALS_FULL_URI", HOSTS[i].url,

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "api/cred_profile.h"
@@ -187,6 +188,48 @@ static void test_malformed_files_name_file_and_line(void **state)
 	}
 }
 
+/* A hostile 1 MB file must be refused or read quickly, never quadratic. */
+static void test_big_hostile_files_stay_linear(void **state)
+{
+	(void)state;
+	size_t cap = INI_FILE_MAX;
+	char *t = malloc(cap + 1);
+	assert_non_null(t);
+	struct ini_file f;
+	struct api_error e;
+	clock_t c0 = clock();
+	/* unique sections: [0] [1] ... */
+	size_t n = 0;
+	for (unsigned i = 0; n + 16 < cap; i++)
+		n += (size_t)sprintf(t + n, "[%u]\n", i);
+	assert_int_equal(ini_parse(t, n, "big", &f, &e), API_ERR_CONFIG);
+	assert_non_null(strstr(e.msg, "more than 4096 sections"));
+	ini_free(&f);
+	/* unique keys in one section */
+	n = (size_t)sprintf(t, "[a]\n");
+	for (unsigned i = 0; n + 24 < cap; i++)
+		n += (size_t)sprintf(t + n, "k%u = v\n", i);
+	assert_int_equal(ini_parse(t, n, "big", &f, &e), API_ERR_CONFIG);
+	assert_non_null(strstr(e.msg, "more than 1024 keys"));
+	ini_free(&f);
+	/* one key continued by half a million short lines */
+	n = (size_t)sprintf(t, "[a]\nk = v\n");
+	while (n + 3 < cap)
+		n += (size_t)sprintf(t + n, " x\n");
+	assert_int_equal(ini_parse(t, n, "big", &f, &e), API_ERR_CONFIG);
+	assert_non_null(strstr(e.msg, "a value over 65536 bytes under 'k'"));
+	ini_free(&f);
+	/* just under the value limit: read whole */
+	n = (size_t)sprintf(t, "[a]\nk = v\n");
+	for (int i = 0; i < 20000; i++)
+		n += (size_t)sprintf(t + n, " x\n");
+	assert_int_equal(ini_parse(t, n, "big", &f, &e), 0);
+	assert_int_equal(strlen(get(&f, "a", "k")), 1 + 20000 * 2);
+	ini_free(&f);
+	free(t);
+	assert_true((double)(clock() - c0) / CLOCKS_PER_SEC < 2.0);
+}
+
 static void test_values_are_not_echoed_in_errors(void **state)
 {
 	(void)state;
@@ -355,6 +398,7 @@ int main(void)
 		cmocka_unit_test(test_continuation_and_nested_settings),
 		cmocka_unit_test(test_default_section_is_seen_by_every_section),
 		cmocka_unit_test(test_malformed_files_name_file_and_line),
+		cmocka_unit_test(test_big_hostile_files_stay_linear),
 		cmocka_unit_test(test_values_are_not_echoed_in_errors),
 		cmocka_unit_test(test_load_missing_directory_and_unreadable),
 		cmocka_unit_test(test_shell_split_follows_shlex),
