@@ -135,6 +135,10 @@ static int collect(pid_t pid, int *ofd, int *efd, long deadline, char *out, size
 		if (!exited) {
 			pid_t r = waitpid(pid, wstatus, WNOHANG);
 			exited = r == pid;
+			if (r < 0 && errno == ECHILD) { /* SIGCHLD ignored: reaped for us */
+				exited = true;
+				*wstatus = 0;
+			}
 		}
 		if (exited && fds[0].fd < 0 && fds[1].fd < 0)
 			return 0;

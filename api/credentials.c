@@ -351,7 +351,9 @@ int api_creds_get(struct api_creds_provider *p, bool force_refresh, struct api_c
 		}
 		bool due = !p->have || force_refresh ||
 			   (p->cur.expires != 0 && p->cur.expires - t < API_CREDS_REFRESH_AHEAD_S);
-		if (p->kind == SRC_STATIC || !due || (force_refresh && p->gen != seen)) {
+		/* forced, but someone refreshed meanwhile: take theirs */
+		bool theirs = force_refresh && p->gen != seen && p->have;
+		if (p->kind == SRC_STATIC || !due || theirs) {
 			rc = hand_out(p, out);
 			break;
 		}

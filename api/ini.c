@@ -315,13 +315,9 @@ int ini_parse(const char *text, size_t len, const char *what, struct ini_file *f
 		finish_values(&f->sections[i]);
 	finish_values(f->defaults);
 	return 0;
-bad:;
-	int status = err->status;
-	char *path = f->path;
-	f->path = NULL;
-	ini_free(f);
-	f->path = path;
-	return status;
+bad:
+	ini_free(f); /* err already names the file */
+	return err->status;
 }
 
 int ini_load(const char *path, struct ini_file *f, struct api_error *err)
