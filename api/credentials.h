@@ -77,14 +77,17 @@ struct api_creds_provider;
  * for profile dev exited 1: ..."). A chain with no source at all is not an
  * error here: api_creds_get then fails naming every source tried ("no
  * credentials: tried environment, profile default (shared files), ...").
- * Blocks for at most the source's timeout (10 s for a process). */
+ * Blocks for at most the source's budget: 10 s for a process, 3 attempts
+ * of 2 s 1 s apart for container credentials, 3 calls of 1 s for IMDS. */
 struct api_creds_provider *api_creds_provider_new(const struct api_config *cfg,
 						  api_getenv_fn getenv_fn, struct api_error *err);
 void api_creds_provider_free(struct api_creds_provider *p);
 
 /* Current keys into out (refreshed first when they expire within 5
- * minutes, or when force_refresh after the service refused them).
- * 0, or a negative api_status with err one line naming the source. */
+ * minutes, or when force_refresh after the service refused them; static
+ * keys ignore force_refresh). out->warning says when a refresh failed and
+ * older keys, still valid, are handed out. 0, or a negative api_status
+ * with err one line naming the source. */
 int api_creds_get(struct api_creds_provider *p, bool force_refresh, struct api_creds *out,
 		  struct api_error *err);
 
