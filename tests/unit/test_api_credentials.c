@@ -414,7 +414,7 @@ static void test_process_that_hangs_is_stopped_with_its_children(void **state)
 	double t0 = now_s();
 	assert_int_equal(cred_process_run(cmd, "p", 700, &k, &e), API_ERR_TRANSPORT);
 	double took = now_s() - t0;
-	assert_true(took >= 0.6 && took < 2.0);
+	assert_true(took >= 0.6 && took < 5.0); /* not the 30 s it asked for */
 	assert_non_null(strstr(e.msg, "credential_process for profile p: no answer within"));
 	/* the background child held the pipe too: it must be gone */
 	snprintf(child_path, sizeof child_path, "%s.child", count_path);
@@ -833,7 +833,7 @@ static void test_imds_v2(void **state)
 	p = provider(NULL, &e);
 	double took = now_s() - t0;
 	assert_non_null(p);
-	assert_true(took >= 0.9 && took < 2.5);
+	assert_true(took >= 0.9 && took < 3.0); /* one attempt of 1 s */
 	assert_int_not_equal(api_creds_get(p, false, &k, &e), 0);
 	assert_non_null(strstr(e.msg, "no answer within 1000 ms"));
 	api_creds_provider_free(p);
