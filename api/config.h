@@ -90,7 +90,7 @@ struct api_config {
 	/* issue 11 */
 	enum api_keys_origin keys_origin;
 	bool profile_from_flag;		/* --profile: env keys are ignored */
-	bool profile_named;		/* --profile or AWS_PROFILE */
+	bool profile_named;		/* --profile, AWS_PROFILE or AWS_DEFAULT_PROFILE */
 	bool files_read;		/* the shared files were consulted */
 	char config_file[API_PATH_MAX]; /* expanded paths, "" if unread */
 	char credentials_file[API_PATH_MAX];
