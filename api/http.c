@@ -132,7 +132,15 @@ struct http_client *http_client_open(const struct http_client_options *o, struct
 	c->cfg = o->cfg;
 	c->stop = o->stop;
 	snprintf(c->service, sizeof c->service, "%s", o->service);
-	if (endpoint_split(c, o->endpoint ? o->endpoint : o->cfg->endpoint, err)) {
+	/* the service's own endpoint (AWS_ENDPOINT_URL_KINESIS, ...) unless
+	 * the caller names one */
+	char ep[API_URL_MAX];
+	if (!o->endpoint && api_config_service(o->service) >= 0 &&
+	    o->cfg->endpoints[api_config_service(o->service)][0])
+		snprintf(ep, sizeof ep, "%s", o->cfg->endpoints[api_config_service(o->service)]);
+	else
+		snprintf(ep, sizeof ep, "%s", o->endpoint ? o->endpoint : o->cfg->endpoint);
+	if (endpoint_split(c, ep, err)) {
 		free(c);
 		return NULL;
 	}
