@@ -46,6 +46,14 @@ start() {
 	URL=$(sed -n 's/^endpoint: //p' "$SCRATCH/$name.out")
 }
 stop() { kill "$1" 2>/dev/null; wait "$1" 2>/dev/null; }
+# settles PID OUT: wait up to 30 s until PID has exited or printed an endpoint
+settles() {
+	i=0
+	while kill -0 "$1" 2>/dev/null && ! grep -q '^endpoint:' "$2" 2>/dev/null && [ $i -lt 300 ]; do
+		i=$((i + 1))
+		sleep 0.1
+	done
+}
 
 # qldb URL PATH BODY OUT: a signed POST; the body goes to OUT
 qldb() {
@@ -205,7 +213,9 @@ cp "$LOG" "$SCRATCH/log.flipped"
 "$QLDBTOP_BIN" serve --listen 127.0.0.1:0 --data-dir "$K" --rate 0 >"$SCRATCH/t4.out" 2>"$SCRATCH/t4.err" &
 P4=$!
 PIDS="$PIDS $P4"
-sleep 1
+# it must exit (recovery reads the whole log first: seconds under ASan), and
+# must never print an endpoint
+settles "$P4" "$SCRATCH/t4.out"
 if kill -0 "$P4" 2>/dev/null; then
 	not_ok "a corrupted block in the middle refuses the start"
 	kill -9 "$P4"
@@ -223,7 +233,7 @@ refuses() { # NAME DIR: serve exits 2 at once with one line naming what is missi
 	"$QLDBTOP_BIN" serve --listen 127.0.0.1:0 --data-dir "$2" --rate 0 >"$SCRATCH/$1.out" 2>"$SCRATCH/$1.err" &
 	p=$!
 	PIDS="$PIDS $p"
-	sleep 1
+	settles "$p" "$SCRATCH/$1.out"
 	if kill -0 "$p" 2>/dev/null; then kill -9 "$p"; return 1; fi
 	wait "$p"
 	[ $? -eq 2 ] && [ "$(wc -l <"$SCRATCH/$1.err")" -eq 1 ] && ! grep -q '^endpoint:' "$SCRATCH/$1.out"

@@ -86,7 +86,7 @@ verify() {
 	fi
 }
 
-serve_up plain --export-seconds 8
+serve_up plain --export-seconds 30
 aws_ s3 mb s3://ledger-exports
 check "aws s3 mb creates the export bucket" test "$rc" -eq 0
 aws_ qldb get-digest --name financial-ledger
@@ -103,8 +103,8 @@ check "a fresh export is IN_PROGRESS" test "$(cat "$SCRATCH/out")" = IN_PROGRESS
 export_ JSON ledger-exports JSON/
 check "a third export while two are IN_PROGRESS: LimitExceededException" \
 	sh -c '[ -z "$1" ] && grep -q "LimitExceededException" "$2"' - "$id" "$SCRATCH/err"
-check "the ION_TEXT export is COMPLETED within 20 s" wait_for 20 is_completed "$text_id"
-check "the ION_BINARY export is COMPLETED within 20 s" wait_for 20 is_completed "$binary_id"
+check "the ION_TEXT export is COMPLETED within 60 s" wait_for 60 is_completed "$text_id"
+check "the ION_BINARY export is COMPLETED within 60 s" wait_for 60 is_completed "$binary_id"
 export_ JSON ledger-exports JSON/
 check "export-journal-to-s3 JSON once one finished: an export id" is_export_id "$id"
 
