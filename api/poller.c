@@ -1,180 +1,425 @@
 /*
- * poller.c - the QLDB polling worker (see poller.h).
+ * poller.c - the scheduler (pure: times come in as arguments), the token
+ * bucket, the worker pool around them, and the one-shot poll (see
+ * poller.h).
  */
 #include "api/poller.h"
 
 #include <errno.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "api/http.h"
+#include "api/log.h"
+
+/* ---- the pure scheduler -------------------------------------------------- */
+
+double poller_interval(const struct resource_desc *d, double scale)
+{
+	double v = d->base_interval_s * scale;
+	return v < POLLER_INTERVAL_MIN_S ? POLLER_INTERVAL_MIN_S : v;
+}
+
+double poller_backoff(double interval_s, double scale, unsigned failures)
+{
+	if (failures == 0)
+		return interval_s;
+	if (failures <= POLLER_RETRY_MAX) {
+		double w = POLLER_RETRY_BASE_S * scale * ldexp(1.0, (int)failures - 1);
+		return w < interval_s ? w : interval_s;
+	}
+	double cap = interval_s > POLLER_BACKOFF_MAX_S ? interval_s : POLLER_BACKOFF_MAX_S;
+	unsigned extra = failures - POLLER_RETRY_MAX;
+	double w = ldexp(interval_s, extra > 30 ? 30 : (int)extra); /* 2^30 x: far past cap */
+	return w < cap ? w : cap;
+}
+
+double poller_jitter(double wait, double r01)
+{
+	return wait * (1.0 + POLLER_JITTER * (2.0 * r01 - 1.0));
+}
+
+bool poller_error_transient(const struct api_error *e)
+{
+	if (e->status == API_ERR_TRANSPORT)
+		return true;
+	if (e->status != API_ERR_SERVICE)
+		return false;
+	return e->http_status >= 500 || e->http_status == 429 ||
+	       strncasecmp(e->code, "Throttl", 7) == 0 ||
+	       strcmp(e->code, "LimitExceededException") == 0;
+}
+
+void poller_budget_init(struct poller_budget *b, double rate, double burst, double now)
+{
+	b->rate = rate;
+	b->burst = burst < 1 ? 1 : burst;
+	b->tokens = b->burst;
+	b->last = now;
+}
+
+double poller_budget_take(struct poller_budget *b, double now)
+{
+	if (b->rate <= 0)
+		return 0;
+	if (now > b->last) {
+		b->tokens += (now - b->last) * b->rate;
+		if (b->tokens > b->burst)
+			b->tokens = b->burst;
+		b->last = now;
+	}
+	if (b->tokens >= 1) {
+		b->tokens -= 1;
+		return 0;
+	}
+	return (1 - b->tokens) / b->rate;
+}
+
+int poller_sched_init(struct poller_sched *s, size_t cap, double scale)
+{
+	s->tasks = calloc(cap, sizeof *s->tasks);
+	s->cap = s->tasks ? cap : 0;
+	s->scale = scale;
+	return s->tasks ? 0 : -1;
+}
+
+void poller_sched_free(struct poller_sched *s)
+{
+	free(s->tasks);
+	memset(s, 0, sizeof *s);
+}
+
+static long sched_find(const struct poller_sched *s, const struct resource_desc *desc,
+		       const char *key)
+{
+	for (size_t i = 0; i < s->cap; i++)
+		if (s->tasks[i].desc == desc && !s->tasks[i].gone &&
+		    strcmp(s->tasks[i].key, key) == 0)
+			return (long)i;
+	return -1;
+}
+
+int poller_sched_add(struct poller_sched *s, const struct resource_desc *desc, const char *key,
+		     double due)
+{
+	if (strlen(key) >= STORE_KEY_MAX)
+		return -1;
+	if (sched_find(s, desc, key) >= 0)
+		return 0;
+	for (size_t i = 0; i < s->cap; i++)
+		if (!s->tasks[i].desc) {
+			struct poller_task *t = &s->tasks[i];
+			memset(t, 0, sizeof *t);
+			t->desc = desc;
+			snprintf(t->key, sizeof t->key, "%s", key);
+			t->due = due;
+			return 0;
+		}
+	return -1;
+}
+
+size_t poller_sched_count(const struct poller_sched *s)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < s->cap; i++)
+		n += s->tasks[i].desc && !s->tasks[i].gone;
+	return n;
+}
+
+long poller_sched_pick(struct poller_sched *s, double now, double *wait)
+{
+	long best = -1;
+	for (size_t i = 0; i < s->cap; i++) {
+		const struct poller_task *t = &s->tasks[i];
+		if (t->desc && !t->busy && !t->gone && (best < 0 || t->due < s->tasks[best].due))
+			best = (long)i;
+	}
+	if (best < 0) {
+		*wait = -1;
+		return -1;
+	}
+	if (s->tasks[best].due > now) {
+		*wait = s->tasks[best].due - now;
+		return -1;
+	}
+	*wait = 0;
+	s->tasks[best].busy = true;
+	return best;
+}
+
+double poller_sched_done(struct poller_sched *s, long idx, bool ok, double now, double r01)
+{
+	struct poller_task *t = &s->tasks[idx];
+	t->busy = false;
+	if (t->gone) {
+		memset(t, 0, sizeof *t);
+		return 0;
+	}
+	t->failures = ok ? 0 : t->failures + 1;
+	double interval = poller_interval(t->desc, s->scale);
+	double wait = poller_jitter(poller_backoff(interval, s->scale, t->failures), r01);
+	t->due = now + wait;
+	return wait;
+}
+
+void poller_sched_refresh(struct poller_sched *s, double now)
+{
+	for (size_t i = 0; i < s->cap; i++)
+		if (s->tasks[i].desc && !s->tasks[i].busy)
+			s->tasks[i].due = now;
+}
+
+int poller_sched_sync(struct poller_sched *s, const struct resource_desc *const *table,
+		      size_t n_table, const char *const *names, size_t n_names, double now)
+{
+	for (size_t i = 0; i < s->cap; i++) {
+		struct poller_task *t = &s->tasks[i];
+		if (!t->desc || t->gone || t->desc->scope != RESOURCE_SCOPE_LEDGER)
+			continue;
+		bool listed = false;
+		for (size_t k = 0; k < n_names && !listed; k++)
+			listed = strcmp(names[k], t->key) == 0;
+		if (listed)
+			continue;
+		if (t->busy)
+			t->gone = true;
+		else
+			memset(t, 0, sizeof *t);
+	}
+	int rc = 0;
+	for (size_t k = 0; k < n_names; k++)
+		for (size_t d = 0; d < n_table; d++)
+			if (table[d]->scope == RESOURCE_SCOPE_LEDGER &&
+			    poller_sched_add(s, table[d], names[k], now) != 0)
+				rc = -1;
+	return rc;
+}
+
+/* ---- the worker pool ------------------------------------------------------ */
+
+struct poller;
+
+struct poller_worker {
+	struct poller *p;
+	pthread_t thread;
+	struct http_client *http;
+	bool started;
+};
 
 struct poller {
 	struct poller_config cfg;
-	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t cond; /* CLOCK_MONOTONIC */
-	bool refresh;	     /* under lock */
-	atomic_int stop;     /* read by curl's progress callback too */
-	struct http_client *http;
-	/* ledgers of the last good ListLedgers: still polled when the list
-	 * call fails, so each pane shows its own error and age */
-	char names[POLLER_MAX_LEDGERS][QLDB_NAME_MAX + 1];
-	size_t n_names;
+	struct poller_sched sched;
+	struct poller_budget budget;
+	bool paused;	 /* under lock */
+	uint64_t rng;	 /* xorshift64 state for jitter, under lock */
+	atomic_int stop; /* read by curl's progress callback too */
+	struct poller_worker workers[POLLER_WORKERS];
 };
 
-unsigned poller_backoff_s(unsigned interval_s, unsigned failures)
+/* Uniform [0,1) from xorshift64 (jitter needs no more); lock held. */
+static double poller_rand01(struct poller *p)
 {
-	unsigned wait = interval_s ? interval_s : 1;
-	for (unsigned i = 0; i < failures && wait < POLLER_BACKOFF_MAX_S; i++)
-		wait *= 2;
-	if (wait > POLLER_BACKOFF_MAX_S && interval_s <= POLLER_BACKOFF_MAX_S)
-		wait = POLLER_BACKOFF_MAX_S;
-	return wait < interval_s ? interval_s : wait;
+	uint64_t x = p->rng;
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	p->rng = x;
+	return (double)(x >> 11) / 9007199254740992.0; /* 2^53 */
 }
 
-static void poller_log(struct poller *p, const char *key, const char *msg)
+static double poller_scale(const struct poller_config *cfg)
 {
-	if (p->cfg.log) {
-		char line[API_ERROR_MSG_MAX + 64];
-		snprintf(line, sizeof line, "%s%s%s", key, *key ? ": " : "", msg);
-		p->cfg.log(p->cfg.log_ctx, line);
+	return (double)cfg->interval_s / POLLER_INTERVAL_UNIT_S;
+}
+
+static double poller_budget_rate(const struct poller_config *cfg)
+{
+	return cfg->budget_rps == 0 ? POLLER_BUDGET_RPS : cfg->budget_rps;
+}
+
+/* Publish one fetch result to the store and log it. */
+static void poller_publish(struct store *st, const struct resource_desc *d, const char *key,
+			   void *value, int rc, const struct api_error *err)
+{
+	if (rc == 0) {
+		store_publish(st, key, d->kind, value, d->free_value);
+		log_msg(LOG_DEBUG, "%s %s: ok", d->operation, *key ? key : "(account)");
+	} else if (rc != API_ERR_STOPPED) {
+		store_publish_api_error(st, key, d->kind, err);
+		log_msg(LOG_WARN, "%s", err->msg);
 	}
 }
 
-/* Publish err on (key, kind) unless we were stopped; returns false. */
-static bool poller_fail(struct poller *p, const char *key, enum store_kind kind,
-			const struct api_error *err)
+/* Copy the names of a ledger list (value not yet published) for sync. */
+static const char **ledger_names(const struct resource_ledger_list *l)
 {
-	if (err->status != API_ERR_STOPPED) {
-		store_publish_error(p->cfg.store, key, kind, err->msg);
-		poller_log(p, key, err->msg);
-	}
-	return false;
+	const char **names = malloc((l->n ? l->n : 1) * sizeof *names);
+	for (size_t i = 0; names && i < l->n; i++)
+		names[i] = l->items[i].name;
+	return names;
 }
 
-/* Describe one ledger and fetch its digest; false if either failed. */
-static bool poll_ledger(struct poller *p, const char *name)
+/* Wait on the condition variable for up to `wait` seconds (< 0: until
+ * signalled); lock held. */
+static void poller_wait(struct poller *p, double wait)
 {
-	struct api_error err;
-	bool ok = true;
-	struct qldb_ledger *led = malloc(sizeof *led);
-	if (!led)
-		return false;
-	if (qldb_describe_ledger(p->http, name, led, &err) == 0)
-		store_publish(p->cfg.store, name, STORE_LEDGER, led, free);
-	else {
-		free(led);
-		ok = poller_fail(p, name, STORE_LEDGER, &err);
+	if (wait < 0) {
+		pthread_cond_wait(&p->cond, &p->lock);
+		return;
 	}
-	if (atomic_load(&p->stop))
-		return false;
-	struct qldb_digest *dig = malloc(sizeof *dig);
-	if (!dig)
-		return false;
-	if (qldb_get_digest(p->http, name, dig, &err) == 0)
-		store_publish(p->cfg.store, name, STORE_DIGEST, dig, free);
-	else {
-		free(dig);
-		ok = poller_fail(p, name, STORE_DIGEST, &err);
+	struct timespec dl;
+	clock_gettime(CLOCK_MONOTONIC, &dl);
+	double whole = floor(wait);
+	dl.tv_sec += (time_t)whole;
+	dl.tv_nsec += (long)((wait - whole) * 1e9);
+	if (dl.tv_nsec >= 1000000000L) {
+		dl.tv_sec++;
+		dl.tv_nsec -= 1000000000L;
 	}
-	return ok;
+	pthread_cond_timedwait(&p->cond, &p->lock, &dl);
 }
 
-/* One cycle; true when every call succeeded. */
-static bool poll_cycle(struct poller *p)
+static void *poller_worker_main(void *arg)
 {
-	if (p->cfg.ledger[0])
-		return poll_ledger(p, p->cfg.ledger);
-	struct api_error err;
-	bool ok = true;
-	struct qldb_ledger_list *list = malloc(sizeof *list);
-	if (!list)
-		return false;
-	if (qldb_list_ledgers(p->http, list, &err) != 0) {
-		free(list);
-		ok = poller_fail(p, "", STORE_LEDGER_LIST, &err);
-	} else {
-		/* names copied out before the list is handed to the store */
-		p->n_names = list->n < POLLER_MAX_LEDGERS ? list->n : POLLER_MAX_LEDGERS;
-		for (size_t i = 0; i < p->n_names; i++)
-			memcpy(p->names[i], list->items[i].name, sizeof p->names[i]);
-		store_publish(p->cfg.store, "", STORE_LEDGER_LIST, list, free);
-	}
-	for (size_t i = 0; i < p->n_names && !atomic_load(&p->stop); i++)
-		ok = poll_ledger(p, p->names[i]) && ok;
-	return ok;
-}
-
-static void *poller_main(void *arg)
-{
-	struct poller *p = arg;
-	unsigned failures = 0;
+	struct poller_worker *w = arg;
+	struct poller *p = w->p;
+	pthread_mutex_lock(&p->lock);
 	while (!atomic_load(&p->stop)) {
-		bool ok = poll_cycle(p);
-		failures = ok ? 0 : failures + 1;
-		unsigned wait = poller_backoff_s(p->cfg.interval_s, failures);
-
-		struct timespec deadline;
-		clock_gettime(CLOCK_MONOTONIC, &deadline);
-		deadline.tv_sec += wait;
-		pthread_mutex_lock(&p->lock);
-		while (!atomic_load(&p->stop) && !p->refresh)
-			if (pthread_cond_timedwait(&p->cond, &p->lock, &deadline) == ETIMEDOUT)
-				break;
-		p->refresh = false;
+		if (p->paused) {
+			poller_wait(p, -1);
+			continue;
+		}
+		double now = store_now_mono(), wait;
+		long idx = poller_sched_pick(&p->sched, now, &wait);
+		if (idx < 0) {
+			poller_wait(p, wait);
+			continue;
+		}
+		double later = poller_budget_take(&p->budget, now);
+		if (later > 0) { /* over budget: put it back, wait for a token */
+			p->sched.tasks[idx].busy = false;
+			poller_wait(p, later);
+			continue;
+		}
+		struct poller_task task = p->sched.tasks[idx];
 		pthread_mutex_unlock(&p->lock);
+
+		void *value = NULL;
+		struct api_error err;
+		api_error_clear(&err);
+		int rc = task.desc->fetch(w->http, task.key, &value, &err);
+		const char **names = NULL;
+		if (rc == 0 && task.desc->scope == RESOURCE_SCOPE_ACCOUNT &&
+		    task.desc->kind == STORE_LEDGER_LIST)
+			names = ledger_names(value);
+
+		pthread_mutex_lock(&p->lock);
+		now = store_now_mono();
+		if (names) {
+			const struct resource_ledger_list *l = value;
+			if (poller_sched_sync(&p->sched, RESOURCE_TABLE, RESOURCE_TABLE_N, names,
+					      l->n, now) != 0)
+				log_msg(LOG_WARN, "poller: too many ledgers to poll them all");
+			free(names);
+			pthread_cond_broadcast(&p->cond); /* new tasks are due */
+		}
+		double next = poller_sched_done(&p->sched, idx, rc == 0, now, poller_rand01(p));
+		pthread_mutex_unlock(&p->lock);
+
+		if (rc == API_ERR_STOPPED) {
+			task.desc->free_value(value);
+			pthread_mutex_lock(&p->lock);
+			break;
+		}
+		store_schedule(p->cfg.store, task.key, task.desc->kind, now + next,
+			       POLLER_RETRY_MAX);
+		poller_publish(p->cfg.store, task.desc, task.key, value, rc, &err);
+		pthread_mutex_lock(&p->lock);
 	}
+	pthread_mutex_unlock(&p->lock);
 	return NULL;
+}
+
+static void poller_free(struct poller *p)
+{
+	for (int i = 0; i < POLLER_WORKERS; i++)
+		http_client_free(p->workers[i].http);
+	poller_sched_free(&p->sched);
+	pthread_cond_destroy(&p->cond);
+	pthread_mutex_destroy(&p->lock);
+	api_config_wipe(&p->cfg.api);
+	free(p);
 }
 
 struct poller *poller_start(const struct poller_config *cfg, struct api_error *err)
 {
 	api_error_clear(err);
-	if (!cfg->store || cfg->interval_s < 1 || cfg->interval_s > POLLER_INTERVAL_MAX_S) {
-		api_error_set(err, API_ERR_CONFIG, "poller: interval must be 1..%d seconds",
-			      POLLER_INTERVAL_MAX_S);
-		return NULL;
-	}
+	if (!cfg->store || cfg->interval_s < 1 || cfg->interval_s > POLLER_INTERVAL_MAX_S)
+		return api_error_set(err, API_ERR_CONFIG, "poller: interval must be 1..%d seconds",
+				     POLLER_INTERVAL_MAX_S),
+		       NULL;
 	struct poller *p = calloc(1, sizeof *p);
-	if (!p) {
-		api_error_set(err, API_ERR_NOMEM, "poller: out of memory");
-		return NULL;
-	}
+	if (!p)
+		return api_error_set(err, API_ERR_NOMEM, "poller: out of memory"), NULL;
 	p->cfg = *cfg;
 	atomic_init(&p->stop, 0);
-	p->http = http_client_new(&p->cfg.api, "qldb", &p->stop, err);
-	if (!p->http) {
-		api_config_wipe(&p->cfg.api);
-		free(p);
-		return NULL;
-	}
 	pthread_condattr_t ca;
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&p->cond, &ca);
 	pthread_condattr_destroy(&ca);
 	pthread_mutex_init(&p->lock, NULL);
+	double now = store_now_mono();
+	p->rng = (uint64_t)getpid() * 0x9E3779B97F4A7C15ull ^ (uint64_t)(now * 1e9) ^ 1;
+	poller_budget_init(&p->budget, poller_budget_rate(cfg), POLLER_BUDGET_BURST, now);
 
+	size_t cap = 1 + (size_t)RESOURCE_LEDGERS_MAX * RESOURCE_TABLE_N;
+	if (poller_sched_init(&p->sched, cap, poller_scale(cfg)) != 0) {
+		api_error_set(err, API_ERR_NOMEM, "poller: out of memory");
+		poller_free(p);
+		return NULL;
+	}
+	if (p->cfg.ledger[0]) {
+		const char *one[] = { p->cfg.ledger };
+		poller_sched_sync(&p->sched, RESOURCE_TABLE, RESOURCE_TABLE_N, one, 1, now);
+	} else {
+		for (size_t d = 0; d < RESOURCE_TABLE_N; d++)
+			if (RESOURCE_TABLE[d]->scope == RESOURCE_SCOPE_ACCOUNT)
+				poller_sched_add(&p->sched, RESOURCE_TABLE[d], "", now);
+	}
+	for (int i = 0; i < POLLER_WORKERS; i++) {
+		p->workers[i].p = p;
+		p->workers[i].http = http_client_new(&p->cfg.api, "qldb", &p->stop, err);
+		if (!p->workers[i].http) {
+			poller_free(p);
+			return NULL;
+		}
+	}
 	pthread_attr_t attr;
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, POLLER_STACK_BYTES);
-	int rc = pthread_create(&p->thread, &attr, poller_main, p);
-	pthread_attr_destroy(&attr);
-	if (rc != 0) {
-		api_error_set(err, API_ERR_NOMEM, "poller: cannot start thread: %s", strerror(rc));
-		http_client_free(p->http);
-		pthread_cond_destroy(&p->cond);
-		pthread_mutex_destroy(&p->lock);
-		api_config_wipe(&p->cfg.api);
-		free(p);
-		return NULL;
+	for (int i = 0; i < POLLER_WORKERS; i++) {
+		int rc = pthread_create(&p->workers[i].thread, &attr, poller_worker_main,
+					&p->workers[i]);
+		if (rc != 0) {
+			api_error_set(err, API_ERR_NOMEM, "poller: cannot start thread: %s",
+				      strerror(rc));
+			pthread_attr_destroy(&attr);
+			poller_stop(p);
+			return NULL;
+		}
+		p->workers[i].started = true;
 	}
+	pthread_attr_destroy(&attr);
 	return p;
 }
 
@@ -183,9 +428,30 @@ void poller_refresh(struct poller *p)
 	if (!p)
 		return;
 	pthread_mutex_lock(&p->lock);
-	p->refresh = true;
-	pthread_cond_signal(&p->cond);
+	poller_sched_refresh(&p->sched, store_now_mono());
+	p->paused = false;
+	pthread_cond_broadcast(&p->cond);
 	pthread_mutex_unlock(&p->lock);
+}
+
+void poller_pause(struct poller *p, bool paused)
+{
+	if (!p)
+		return;
+	pthread_mutex_lock(&p->lock);
+	p->paused = paused;
+	pthread_cond_broadcast(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+}
+
+bool poller_paused(struct poller *p)
+{
+	if (!p)
+		return false;
+	pthread_mutex_lock(&p->lock);
+	bool v = p->paused;
+	pthread_mutex_unlock(&p->lock);
+	return v;
 }
 
 void poller_stop(struct poller *p)
@@ -194,12 +460,97 @@ void poller_stop(struct poller *p)
 		return;
 	pthread_mutex_lock(&p->lock);
 	atomic_store(&p->stop, 1);
-	pthread_cond_signal(&p->cond);
+	pthread_cond_broadcast(&p->cond);
 	pthread_mutex_unlock(&p->lock);
-	pthread_join(p->thread, NULL);
-	http_client_free(p->http);
-	pthread_cond_destroy(&p->cond);
-	pthread_mutex_destroy(&p->lock);
-	api_config_wipe(&p->cfg.api);
-	free(p);
+	for (int i = 0; i < POLLER_WORKERS; i++)
+		if (p->workers[i].started)
+			pthread_join(p->workers[i].thread, NULL);
+	poller_free(p);
+}
+
+/* ---- one full poll ---------------------------------------------------------- */
+
+static void sleep_s(double s)
+{
+	if (s <= 0)
+		return;
+	struct timespec ts = { .tv_sec = (time_t)s, .tv_nsec = (long)((s - floor(s)) * 1e9) };
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+/* Fetch with the budget and quick retries of transient failures. */
+static int once_fetch(struct http_client *c, struct poller_budget *b, const struct resource_desc *d,
+		      const char *key, void **value, struct api_error *err)
+{
+	int rc = 0;
+	for (unsigned attempt = 1; attempt <= POLLER_ONCE_ATTEMPTS; attempt++) {
+		double later;
+		while ((later = poller_budget_take(b, store_now_mono())) > 0)
+			sleep_s(later);
+		rc = d->fetch(c, key, value, err);
+		if (rc == 0 || !poller_error_transient(err) || attempt == POLLER_ONCE_ATTEMPTS)
+			break;
+		log_msg(LOG_INFO, "%s (attempt %u of %d)", err->msg, attempt, POLLER_ONCE_ATTEMPTS);
+		sleep_s(POLLER_ONCE_RETRY_S * ldexp(1.0, (int)attempt - 1));
+	}
+	return rc;
+}
+
+int poller_poll_once(const struct poller_config *cfg, struct api_error *err)
+{
+	api_error_clear(err);
+	if (!cfg->store)
+		return api_error_set(err, API_ERR_CONFIG, "poller: no store");
+	struct poller_budget budget;
+	poller_budget_init(&budget, poller_budget_rate(cfg), POLLER_BUDGET_BURST, store_now_mono());
+	struct http_client *c = http_client_new(&cfg->api, "qldb", NULL, err);
+	if (!c)
+		return err->status ? err->status : API_ERR_CONFIG;
+
+	const char *one[1] = { cfg->ledger };
+	const char **names = one;
+	size_t n_names = 1;
+	void *list_value = NULL;
+	if (!cfg->ledger[0]) {
+		names = NULL;
+		n_names = 0;
+		for (size_t d = 0; d < RESOURCE_TABLE_N; d++) {
+			const struct resource_desc *desc = RESOURCE_TABLE[d];
+			if (desc->scope != RESOURCE_SCOPE_ACCOUNT)
+				continue;
+			void *value = NULL;
+			struct api_error e;
+			api_error_clear(&e);
+			int rc = once_fetch(c, &budget, desc, "", &value, &e);
+			if (rc == 0 && desc->kind == STORE_LEDGER_LIST) {
+				/* a counted reference keeps the names valid after publish */
+				list_value = value;
+			}
+			poller_publish(cfg->store, desc, "", value, rc, &e);
+		}
+	}
+	struct store_entry list_entry = { 0 };
+	if (list_value) {
+		store_read(cfg->store, "", STORE_LEDGER_LIST, &list_entry);
+		const struct resource_ledger_list *l = list_entry.data;
+		if (l && (names = ledger_names(l)))
+			n_names = l->n;
+	}
+	for (size_t k = 0; k < n_names; k++)
+		for (size_t d = 0; d < RESOURCE_TABLE_N; d++) {
+			const struct resource_desc *desc = RESOURCE_TABLE[d];
+			if (desc->scope != RESOURCE_SCOPE_LEDGER)
+				continue;
+			void *value = NULL;
+			struct api_error e;
+			api_error_clear(&e);
+			int rc = once_fetch(c, &budget, desc, names[k], &value, &e);
+			poller_publish(cfg->store, desc, names[k], value, rc, &e);
+		}
+	if (names != one)
+		free(names);
+	store_entry_release(&list_entry);
+	http_client_free(c);
+	return 0;
 }

@@ -4,6 +4,8 @@
  */
 #include "api/store.h"
 
+#include "api/log.h"
+
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -28,6 +30,11 @@ struct store_slot {
 	unsigned failures;
 	char error[API_ERROR_MSG_MAX];
 	uint64_t generation;
+	unsigned retry_max;
+	double next_attempt_mono;
+	int error_status;
+	long error_http;
+	char error_code[API_ERROR_CODE_MAX];
 };
 
 struct store {
@@ -36,7 +43,32 @@ struct store {
 	size_t n;
 	uint64_t generation;
 	int wake_fd;
+	struct store_audit_event audit[STORE_AUDIT_MAX]; /* ring: seq % MAX */
+	uint64_t audit_seq;				 /* last assigned */
 };
+
+static const char *const STORE_KIND_NAMES[STORE_KIND_COUNT] = {
+	[STORE_LEDGER_LIST] = "ledgers", [STORE_LEDGER] = "ledger",   [STORE_DIGEST] = "digest",
+	[STORE_TAGS] = "tags",		 [STORE_STREAMS] = "streams", [STORE_EXPORTS] = "exports",
+	[STORE_KINESIS] = "kinesis",	 [STORE_METRICS] = "metrics", [STORE_AUDIT] = "audit",
+};
+
+const char *store_kind_name(enum store_kind kind)
+{
+	return (unsigned)kind < STORE_KIND_COUNT ? STORE_KIND_NAMES[kind] : "?";
+}
+
+const char *store_status_name(enum store_status st)
+{
+	static const char *const names[] = { "none", "ok", "retrying", "failed" };
+	return (unsigned)st < sizeof names / sizeof names[0] ? names[st] : "?";
+}
+
+const char *store_audit_result_name(enum store_audit_result r)
+{
+	static const char *const names[] = { "VERIFIED", "FAILED", "UNVERIFIED" };
+	return (unsigned)r < sizeof names / sizeof names[0] ? names[r] : "?";
+}
 
 double store_now_mono(void)
 {
@@ -142,6 +174,9 @@ int store_publish(struct store *s, const char *key, enum store_kind kind, void *
 		sl->fetched_mono = mono;
 		sl->failures = 0;
 		sl->error[0] = '\0';
+		sl->error_status = 0;
+		sl->error_http = 0;
+		sl->error_code[0] = '\0';
 		sl->generation = ++s->generation;
 	}
 	pthread_mutex_unlock(&s->lock);
@@ -157,13 +192,27 @@ int store_publish(struct store *s, const char *key, enum store_kind kind, void *
 
 int store_publish_error(struct store *s, const char *key, enum store_kind kind, const char *msg)
 {
+	struct api_error e = { .status = API_ERR_SERVICE };
+	snprintf(e.msg, sizeof e.msg, "%s", msg ? msg : "");
+	return store_publish_api_error(s, key, kind, &e);
+}
+
+int store_publish_api_error(struct store *s, const char *key, enum store_kind kind,
+			    const struct api_error *e)
+{
+	const char *msg = e->msg;
 	if (strlen(key) >= STORE_KEY_MAX || (unsigned)kind >= STORE_KIND_COUNT)
 		return -1;
 	double mono = store_now_mono();
+	char clean[API_ERROR_MSG_MAX];
+	log_redact(msg && *msg ? msg : "unknown error", clean, sizeof clean);
 	pthread_mutex_lock(&s->lock);
 	struct store_slot *sl = slot_get(s, key, kind, true);
 	if (sl) {
-		snprintf(sl->error, sizeof sl->error, "%s", msg && *msg ? msg : "unknown error");
+		memcpy(sl->error, clean, sizeof sl->error);
+		sl->error_status = e->status ? e->status : API_ERR_SERVICE;
+		sl->error_http = e->http_status;
+		snprintf(sl->error_code, sizeof sl->error_code, "%s", e->code);
 		sl->error_mono = mono;
 		sl->failures++;
 		sl->generation = ++s->generation;
@@ -180,6 +229,7 @@ bool store_read(struct store *s, const char *key, enum store_kind kind, struct s
 	memset(out, 0, sizeof *out);
 	pthread_mutex_lock(&s->lock);
 	struct store_slot *sl = slot_get(s, key, kind, false);
+	out->kind = kind;
 	if (sl) {
 		out->present = true;
 		out->ref = sl->value;
@@ -193,6 +243,16 @@ bool store_read(struct store *s, const char *key, enum store_kind kind, struct s
 		out->failures = sl->failures;
 		memcpy(out->error, sl->error, sizeof out->error);
 		out->generation = sl->generation;
+		out->retry_max = sl->retry_max;
+		out->error_status = sl->error_status;
+		out->error_http = sl->error_http;
+		memcpy(out->error_code, sl->error_code, sizeof out->error_code);
+		out->next_attempt_mono = sl->next_attempt_mono;
+		if (sl->failures == 0)
+			out->status = sl->value ? STORE_STATUS_OK : STORE_STATUS_NONE;
+		else
+			out->status = sl->failures <= sl->retry_max ? STORE_STATUS_RETRYING
+								    : STORE_STATUS_FAILED;
 	}
 	pthread_mutex_unlock(&s->lock);
 	return out->present;
@@ -205,6 +265,64 @@ void store_entry_release(struct store_entry *e)
 	value_unref(e->ref);
 	e->ref = NULL;
 	e->data = NULL;
+}
+
+int store_schedule(struct store *s, const char *key, enum store_kind kind, double next_mono,
+		   unsigned retry_max)
+{
+	if (strlen(key) >= STORE_KEY_MAX || (unsigned)kind >= STORE_KIND_COUNT)
+		return -1;
+	pthread_mutex_lock(&s->lock);
+	struct store_slot *sl = slot_get(s, key, kind, true);
+	if (sl) {
+		sl->next_attempt_mono = next_mono;
+		sl->retry_max = retry_max;
+	}
+	pthread_mutex_unlock(&s->lock);
+	return sl ? 0 : -1;
+}
+
+int store_audit_append(struct store *s, const struct store_audit_event *ev)
+{
+	struct store_audit_event copy = *ev;
+	/* every string ends inside its buffer, whatever the caller sent */
+	copy.ledger[sizeof copy.ledger - 1] = '\0';
+	copy.kind[sizeof copy.kind - 1] = '\0';
+	copy.block_address[sizeof copy.block_address - 1] = '\0';
+	copy.expected_b64[sizeof copy.expected_b64 - 1] = '\0';
+	copy.computed_b64[sizeof copy.computed_b64 - 1] = '\0';
+	copy.message[sizeof copy.message - 1] = '\0';
+	char clean[API_ERROR_MSG_MAX];
+	log_redact(copy.message, clean, sizeof clean);
+	memcpy(copy.message, clean, sizeof copy.message);
+	pthread_mutex_lock(&s->lock);
+	copy.seq = ++s->audit_seq;
+	s->audit[copy.seq % STORE_AUDIT_MAX] = copy;
+	++s->generation;
+	pthread_mutex_unlock(&s->lock);
+	store_wake(s);
+	return 0;
+}
+
+size_t store_audit_read(struct store *s, uint64_t *cursor, struct store_audit_event *out,
+			size_t cap, uint64_t *missed)
+{
+	size_t n = 0;
+	pthread_mutex_lock(&s->lock);
+	uint64_t first = s->audit_seq > STORE_AUDIT_MAX ? s->audit_seq - STORE_AUDIT_MAX + 1 : 1;
+	uint64_t from = *cursor + 1;
+	if (missed)
+		*missed = from < first ? first - from : 0;
+	if (from < first)
+		from = first;
+	for (uint64_t q = from; q <= s->audit_seq && n < cap; q++)
+		out[n++] = s->audit[q % STORE_AUDIT_MAX];
+	if (n)
+		*cursor = out[n - 1].seq;
+	else if (*cursor < first - 1)
+		*cursor = first - 1;
+	pthread_mutex_unlock(&s->lock);
+	return n;
 }
 
 uint64_t store_generation(struct store *s)

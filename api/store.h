@@ -14,6 +14,17 @@
  * Whoever drops the last reference frees the value with the free function
  * given at publish time.
  *
+ * Status: each slot also says how its polling goes (store_status):
+ * OK after a good value; RETRYING n of m while the last n attempts failed
+ * and n <= m (m the retry limit the poller set with store_schedule);
+ * FAILED beyond that, or on any failure of a slot without a limit. The
+ * last error is one line, redacted (api/log.h) when it is stored; the
+ * poller records the next attempt's time with store_schedule.
+ *
+ * Audit log: a ring of STORE_AUDIT_MAX plain-value events (the auditor
+ * appends, readers copy with a cursor); when full, the oldest go and the
+ * reader is told how many it missed.
+ *
  * Ownership:
  *   store_publish        takes data (also on failure: it is freed)
  *   store_read           fills a struct store_entry holding one reference
@@ -31,19 +42,40 @@
 
 #include "api/error.h"
 
-#define STORE_MAX_SLOTS 512 /* 100 ledgers x a few kinds, with room */
-#define STORE_KEY_MAX 64    /* ledger names are at most 32 chars */
+#define STORE_MAX_SLOTS 2048 /* 200 ledgers x 10 kinds */
+#define STORE_KEY_MAX 64     /* ledger names are at most 32 chars */
 
+/* The slot kinds; api/resource.h says which descriptor fills each and
+ * the type of its value. Kinds without a descriptor yet are declared so
+ * the services that fill them plug in as table entries. */
 enum store_kind {
-	STORE_LEDGER_LIST, /* key "" ; struct qldb_ledger_list */
+	STORE_LEDGER_LIST, /* key "" ; struct resource_ledger_list */
 	STORE_LEDGER,	   /* key ledger name; struct qldb_ledger */
 	STORE_DIGEST,	   /* key ledger name; struct qldb_digest */
+	STORE_TAGS,	   /* key ledger name; (not polled yet) */
+	STORE_STREAMS,	   /* key ledger name; (api/qldb_streams.c, later) */
+	STORE_EXPORTS,	   /* key ledger name; (api/qldb_streams.c, later) */
+	STORE_KINESIS,	   /* key ledger name; stream health (api/kinesis.c, later) */
+	STORE_METRICS,	   /* key ledger name; (api/cloudwatch.c, later) */
+	STORE_AUDIT,	   /* key ledger name; auditor state (api/auditor.c, later) */
 	STORE_KIND_COUNT,
 };
+
+/* "ledgers", "ledger", "digest", ... (for messages and JSON). */
+const char *store_kind_name(enum store_kind kind);
+
+enum store_status {
+	STORE_STATUS_NONE,     /* nothing published yet */
+	STORE_STATUS_OK,       /* the last attempt succeeded */
+	STORE_STATUS_RETRYING, /* failures (n) <= retry_max (m) */
+	STORE_STATUS_FAILED,   /* more failures than retries, or no retry limit */
+};
+const char *store_status_name(enum store_status st); /* "ok", "retrying", ... */
 
 struct store_value; /* immutable, reference counted */
 
 struct store_entry {
+	enum store_kind kind;	       /* the slot read */
 	struct store_value *ref;       /* NULL when no good value has arrived yet */
 	const void *data;	       /* the value's data (borrowed from ref) */
 	bool present;		       /* anything (value or error) was published */
@@ -53,6 +85,12 @@ struct store_entry {
 	unsigned failures;	       /* consecutive failed attempts since the last good one */
 	char error[API_ERROR_MSG_MAX]; /* last error if the last attempt failed, else "" */
 	uint64_t generation;	       /* store generation of the slot's last publish */
+	int error_status;	       /* api_status of the last error (0 if none) */
+	long error_http;	       /* its HTTP status (0: no answer) */
+	char error_code[API_ERROR_CODE_MAX]; /* its AWS error code, "" if none */
+	enum store_status status;
+	unsigned retry_max;	  /* m of "retrying n of m" (0: no limit set) */
+	double next_attempt_mono; /* CLOCK_MONOTONIC s; 0 when none is planned */
 };
 
 struct store;
@@ -68,6 +106,16 @@ int store_publish(struct store *s, const char *key, enum store_kind kind, void *
 /* Record a failed attempt: keeps the last good value, sets the error. */
 int store_publish_error(struct store *s, const char *key, enum store_kind kind, const char *msg);
 
+/* The same from an api_error (keeps its status, HTTP status and code so
+ * readers can tell "unreachable" from "refused"). */
+int store_publish_api_error(struct store *s, const char *key, enum store_kind kind,
+			    const struct api_error *e);
+
+/* Record when the slot is next polled and its retry limit (creates the
+ * slot; does not bump the generation, so an idle UI stays idle). */
+int store_schedule(struct store *s, const char *key, enum store_kind kind, double next_mono,
+		   unsigned retry_max);
+
 /* Read a consistent snapshot of one slot into out (always initialised).
  * Returns true when something was ever published there. */
 bool store_read(struct store *s, const char *key, enum store_kind kind, struct store_entry *out);
@@ -79,6 +127,37 @@ uint64_t store_generation(struct store *s);
 /* Readable after any publish; store_wake_drain() empties it. */
 int store_wake_fd(const struct store *s);
 void store_wake_drain(struct store *s);
+
+/* ---- audit log ---- */
+#define STORE_AUDIT_MAX 256	 /* events kept; older ones are dropped */
+#define STORE_AUDIT_KIND_MAX 32	 /* "continuity", "block", "revision" */
+#define STORE_AUDIT_ADDR_MAX 256 /* a block address in Ion text */
+#define STORE_AUDIT_HASH_MAX 48	 /* base64 of 32 bytes is 44 characters */
+
+enum store_audit_result { STORE_AUDIT_VERIFIED, STORE_AUDIT_FAILED, STORE_AUDIT_UNVERIFIED };
+const char *store_audit_result_name(enum store_audit_result r); /* "VERIFIED", ... */
+
+struct store_audit_event {
+	double time; /* wall clock, epoch s */
+	char ledger[STORE_KEY_MAX];
+	char kind[STORE_AUDIT_KIND_MAX];
+	enum store_audit_result result;
+	char block_address[STORE_AUDIT_ADDR_MAX];
+	char expected_b64[STORE_AUDIT_HASH_MAX];
+	char computed_b64[STORE_AUDIT_HASH_MAX];
+	char message[API_ERROR_MSG_MAX]; /* redacted when appended */
+	uint64_t seq;			 /* set by the store: 1, 2, ... */
+};
+
+/* Append a copy of ev (its seq is assigned); bumps the generation and
+ * wakes the UI. Returns 0 (never blocks on readers). */
+int store_audit_append(struct store *s, const struct store_audit_event *ev);
+/* Copy up to cap events with seq > *cursor, oldest first, into out and
+ * advance *cursor; *missed (may be NULL) gets how many events after
+ * *cursor were already dropped by the ring. Start with *cursor = 0.
+ * Returns the number copied. */
+size_t store_audit_read(struct store *s, uint64_t *cursor, struct store_audit_event *out,
+			size_t cap, uint64_t *missed);
 
 /* CLOCK_MONOTONIC in seconds (the clock of fetched_mono). */
 double store_now_mono(void);

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "api/qldb.h"
+#include "api/resource.h"
 #include "tui/cli.h"
 #include "tui/keymap.h"
 #include "tui/theme.h"
@@ -171,7 +172,7 @@ static void app_refresh(struct app *a)
 
 	const char *name = a->cfg->ledger;
 	size_t count = 0;
-	const struct qldb_ledger_list *l = list.data;
+	const struct resource_ledger_list *l = list.data;
 	if (!name && l && l->n > 0) {
 		count = l->n;
 		if (a->sel >= count)
@@ -325,7 +326,7 @@ static unsigned app_key(struct app *a, int ch)
 			bool next = keymap_lookup(ch) == ACTION_NEXT_LEDGER;
 			a->sel =
 				next ? (a->sel + 1) % a->count : (a->sel + a->count - 1) % a->count;
-			const struct qldb_ledger_list *l = a->list.data;
+			const struct resource_ledger_list *l = a->list.data;
 			if (l && a->sel < l->n)
 				snprintf(a->sel_name, sizeof a->sel_name, "%s",
 					 l->items[a->sel].name);

@@ -19,18 +19,16 @@
  * SIGTERM, SIGHUP and SIGWINCH.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "api/config.h"
 #include "api/http.h"
+#include "api/log.h"
 #include "api/poller.h"
 #include "api/store.h"
 #include "sim/scenario.h"
@@ -43,52 +41,6 @@
 #define DASH_ERR_MAX 256
 #define DASH_PATH_MAX 4096
 #define DASH_WHERE_MAX (API_URL_MAX + 80)
-
-/* --log FILE: append-only, created 0600, one line per poll error. The
- * poller calls this from its thread; stdio locks each call. */
-struct dash_log {
-	FILE *f;
-};
-
-static void dash_log_line(void *ctx, const char *line)
-{
-	struct dash_log *l = ctx;
-	if (!l->f)
-		return;
-	char ts[32];
-	time_t t = time(NULL);
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	fprintf(l->f, "%s %s\n", ts, line);
-	fflush(l->f);
-}
-
-/* Open --log FILE: a regular file only (non-blocking open, so a FIFO
- * without a reader fails at once instead of hanging the start). */
-static int dash_log_open(struct dash_log *l, const char *path, char *err, size_t cap)
-{
-	l->f = NULL;
-	if (!path)
-		return 0;
-	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK,
-		      0600);
-	struct stat st;
-	const char *why = NULL;
-	if (fd < 0)
-		why = strerror(errno);
-	else if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
-		why = "not a regular file";
-	else if (fcntl(fd, F_SETFL, O_APPEND) != 0 || !(l->f = fdopen(fd, "a")))
-		why = strerror(errno);
-	if (why) {
-		snprintf(err, cap, "--log %.200s: cannot open for appending: %s", path, why);
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	return 0;
-}
 
 /* The embedded endpoint's scenario: NAME|FILE as given (an error is a
  * usage error), "none", or by default the demo one when it can be found
@@ -135,7 +87,6 @@ int cmd_dashboard(const struct cli_parsed *p)
 	struct sim_server *sim = NULL;
 	struct store *store = NULL;
 	struct poller *poller = NULL;
-	struct dash_log log = { 0 };
 	struct api_config cfg;
 	memset(&cfg, 0, sizeof cfg);
 	err[0] = '\0';
@@ -173,18 +124,17 @@ int cmd_dashboard(const struct cli_parsed *p)
 		status = cli_usage_error(p->cmd, "%s", aerr.msg);
 		goto out;
 	}
-	if (dash_log_open(&log, opt.log_path, err, sizeof err))
+	/* --log: errors and retries of the pollers, never on the terminal */
+	if (log_open(opt.log_path, getenv("QLDBTOP_LOG_LEVEL"), err, sizeof err))
 		goto out;
+	log_add_secret(cfg.secret_access_key);
+	log_add_secret(cfg.session_token);
 	store = store_new();
 	if (!store) {
 		snprintf(err, sizeof err, "cannot create the snapshot store");
 		goto out;
 	}
-	struct poller_config pc = { .api = cfg,
-				    .interval_s = opt.interval_s,
-				    .store = store,
-				    .log = log.f ? dash_log_line : NULL,
-				    .log_ctx = &log };
+	struct poller_config pc = { .api = cfg, .interval_s = opt.interval_s, .store = store };
 	if (opt.ledger)
 		snprintf(pc.ledger, sizeof pc.ledger, "%s", opt.ledger);
 	poller = poller_start(&pc, &aerr);
@@ -209,8 +159,7 @@ out:
 	if (sim)
 		sim_server_stop(sim);
 	store_free(store);
-	if (log.f)
-		fclose(log.f);
+	log_close();
 	api_config_wipe(&cfg);
 	http_global_cleanup();
 	ui_signals_block(SIG_UNBLOCK);

@@ -6,6 +6,9 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "api/poller.h"
+#include "api/resource.h"
+
 void view_format_age(double secs, char *buf, size_t cap)
 {
 	long s = secs < 0 ? 0 : (long)floor(secs);
@@ -43,10 +46,18 @@ void view_freshness(const struct store_entry *e, const struct view_ctx *c, char 
 	}
 	double a = c->now_mono - e->fetched_mono;
 	view_format_age(a, age, sizeof age);
-	if (e->error[0]) {
+	/* each kind has its own interval (api/poller.h): stale after two */
+	const struct resource_desc *d = resource_for_kind(e->kind);
+	double interval = d ? poller_interval(d, (double)c->interval_s / POLLER_INTERVAL_UNIT_S)
+			    : c->interval_s;
+	if (e->error[0] && e->status == STORE_STATUS_RETRYING) {
+		snprintf(buf, cap, "stale %s, retrying %u of %u: %s", age, e->failures,
+			 e->retry_max, e->error);
+		*role = THEME_BAD;
+	} else if (e->error[0]) {
 		snprintf(buf, cap, "stale %s, last error: %s", age, e->error);
 		*role = THEME_BAD;
-	} else if (a > 2.0 * c->interval_s + 1.0) {
+	} else if (a > 2.0 * interval + 1.0) {
 		snprintf(buf, cap, "stale %s (no answer since)", age);
 		*role = THEME_WARN;
 	} else {

@@ -1,0 +1,21 @@
+/*
+ * resource_table.c - the table of resource descriptors the pollers walk
+ * (see resource.h). One line per kind; the integrator adds streams,
+ * exports, Kinesis health, metrics and audit here as their files land.
+ */
+#include "api/resource.h"
+
+const struct resource_desc *const RESOURCE_TABLE[] = {
+	&RESOURCE_LEDGERS,
+	&RESOURCE_LEDGER,
+	&RESOURCE_DIGEST,
+};
+const size_t RESOURCE_TABLE_N = sizeof RESOURCE_TABLE / sizeof RESOURCE_TABLE[0];
+
+const struct resource_desc *resource_for_kind(enum store_kind kind)
+{
+	for (size_t i = 0; i < RESOURCE_TABLE_N; i++)
+		if (RESOURCE_TABLE[i]->kind == kind)
+			return RESOURCE_TABLE[i];
+	return NULL;
+}
