@@ -152,6 +152,27 @@ static const struct cli_option VPROOF_OPTIONS[VPROOF_OPT_N] = {
 				.required = true },
 };
 
+static const struct cli_option SNAP_OPTIONS[SNAP_OPT_N] = {
+	[SNAP_OPT_JSON] = { .name = "--json",
+			    .help = "print exactly one JSON object on stdout (the\n"
+				    "contract is in the description above)" },
+	[SNAP_OPT_LEDGER] = { .name = "--ledger",
+			      .metavar = "NAME",
+			      .help = "only this ledger (no ListLedgers)" },
+};
+
+static const struct cli_option CHECK_OPTIONS[CHECK_OPT_N] = {
+	[CHECK_OPT_LEDGER] = { .name = "--ledger",
+			       .metavar = "NAME",
+			       .help = "check only this ledger (default: every ledger)" },
+	[CHECK_OPT_MAX_DIGEST_AGE] = { .name = "--max-digest-age",
+				       .metavar = "S",
+				       .help = "WARNING when the newest digest held is older\n"
+					       "than S seconds (default 300)",
+				       .min = 0,
+				       .max = 31536000 },
+};
+
 static int cli_help_run(const struct cli_parsed *p);
 
 static const char VERIFY_EXIT[] =
@@ -231,6 +252,58 @@ const struct cli_command CLI_COMMANDS[] = {
 		.min_args = 1,
 		.max_args = 1,
 		.run = cmd_verify_proof,
+	},
+	{
+		.name = "snapshot",
+		.synopsis_args = "[--json] [--ledger NAME]",
+		.summary = "poll everything once and print it (no terminal needed)",
+		.description =
+			"One poll of every resource kind for every ledger (ListLedgers, all\n"
+			"pages; then DescribeLedger and GetDigest per ledger), printed as text\n"
+			"or, with --json, as exactly one JSON object on stdout:\n"
+			"  {\"endpoint\", \"region\", \"fetched_at\" (RFC 3339 UTC),\n"
+			"   \"ledgers\": [{\"name\", \"state\", \"arn\", \"deletion_protection\",\n"
+			"     \"permissions_mode\", \"created\", \"encryption\": {\"status\",\n"
+			"     \"kms_key_arn\", \"inaccessible_since\"}, \"digest\": {\"digest\",\n"
+			"     \"tip\", \"fetched_at\"} or null, \"streams\": [], \"exports\": [],\n"
+			"     \"errors\": [{\"kind\", \"operation\", \"message\"}]}],\n"
+			"   \"errors\": [account-level errors], \"audit\": [],\n"
+			"   \"unavailable\": [\"streams: not polled in this version\", ...]}\n"
+			"A field that was not fetched is null, never a guess; kinds this\n"
+			"version does not poll are listed in \"unavailable\" and their arrays\n"
+			"stay empty.",
+		.exit_status = "0  every call answered\n"
+			       "2  usage error, no credentials, or a call failed (the output\n"
+			       "   still lists what was fetched and the errors; one line on\n"
+			       "   stderr)\n",
+		OPTS(SNAP_OPTIONS),
+		.globals_used = CLI_USES(CLI_GLOBAL_REGION) | CLI_USES(CLI_GLOBAL_ENDPOINT_URL) |
+				CLI_USES(CLI_GLOBAL_LOG),
+		.run = cmd_snapshot,
+	},
+	{
+		.name = "check",
+		.synopsis_args = "[--ledger NAME] [--max-digest-age S]",
+		.summary = "monitoring-plugin check: one status line and exit 0..3",
+		.description =
+			"Polls once (as snapshot) and prints, as Nagios/Icinga plugins do,\n"
+			"one line \"QLDB STATE - summary|perfdata\" then one line per finding.\n"
+			"CRITICAL: a ledger not ACTIVE or not found, its KMS key inaccessible\n"
+			"(integrity failures, IMPAIRED or FAILED streams: when those are\n"
+			"polled). WARNING: the newest digest held is older than\n"
+			"--max-digest-age, or could not be fetched (cancelled exports: when\n"
+			"polled). UNKNOWN: no credentials, the endpoint unreachable or\n"
+			"refusing the keys, no ledger found. The digest's age is the time\n"
+			"since GetDigest answered, so a digest just fetched is fresh unless S\n"
+			"is 0. What this version does not poll is listed as not checked.",
+		.exit_status = "0  OK\n"
+			       "1  WARNING\n"
+			       "2  CRITICAL; also a usage error (bad flag: one line on stderr)\n"
+			       "3  UNKNOWN\n",
+		OPTS(CHECK_OPTIONS),
+		.globals_used = CLI_USES(CLI_GLOBAL_REGION) | CLI_USES(CLI_GLOBAL_ENDPOINT_URL) |
+				CLI_USES(CLI_GLOBAL_LOG),
+		.run = cmd_check,
 	},
 	{
 		.name = "ionhash",

@@ -132,6 +132,8 @@ enum {
 };
 enum { VEXPORT_OPT_DIGEST, VEXPORT_OPT_JOBS, VEXPORT_OPT_JSON, VEXPORT_OPT_N };
 enum { VPROOF_OPT_DIGEST, VPROOF_OPT_N };
+enum { SNAP_OPT_JSON, SNAP_OPT_LEDGER, SNAP_OPT_N };
+enum { CHECK_OPT_LEDGER, CHECK_OPT_MAX_DIGEST_AGE, CHECK_OPT_N };
 
 /* qldbtop's commands, the default (dashboard) first. */
 extern const struct cli_command CLI_COMMANDS[];

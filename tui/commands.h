@@ -15,5 +15,28 @@ int cmd_serve(const struct cli_parsed *p);	   /* qldbtop serve */
 int cmd_ionhash(const struct cli_parsed *p);	   /* qldbtop ionhash [FILE|-] */
 int cmd_verify_proof(const struct cli_parsed *p);  /* qldbtop verify-proof R --digest D */
 int cmd_verify_export(const struct cli_parsed *p); /* qldbtop verify-export PATH... */
+int cmd_snapshot(const struct cli_parsed *p);	   /* qldbtop snapshot [--json] */
+int cmd_check(const struct cli_parsed *p);	   /* qldbtop check [--max-digest-age S] */
+
+/* What snapshot and check share (cmd_snapshot.c): resolve endpoint,
+ * region and keys from the globals, open --log (secrets registered for
+ * redaction), poll every descriptor once into a new store. The caller
+ * owns the result and releases it with headless_release. */
+struct store;
+struct api_config;
+enum headless_status {
+	HEADLESS_OK,	/* polled (per-call errors are in the store) */
+	HEADLESS_USAGE, /* a usage error was printed (exit CLI_EXIT_USAGE) */
+	HEADLESS_ENV,	/* err holds one line: libcurl, --log, memory */
+};
+struct headless {
+	struct store *store;
+	struct api_config *cfg; /* heap; wiped and freed by headless_release */
+	const char *ledger;	/* --ledger or NULL */
+	double fetched_at;	/* wall clock when the poll started */
+};
+enum headless_status headless_poll(const struct cli_parsed *p, const char *ledger,
+				   struct headless *out, char *err, size_t cap);
+void headless_release(struct headless *h);
 
 #endif
