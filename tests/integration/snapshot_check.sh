@@ -1,0 +1,135 @@
+#!/bin/sh
+# snapshot_check.sh - the headless commands against `qldbtop serve`:
+#   snapshot --json is exactly one JSON object with the ledger, its
+#   DescribeLedger fields and a digest equal to what a signed GetDigest
+#   (curl's own SigV4, not ours) returns; kinds not polled are listed as
+#   unavailable, never as empty-and-fine; --ledger limits it; a failed call
+#   is listed and exits 2;
+#   check: OK (0) on a healthy endpoint with perfdata; CRITICAL (2) when
+#   the KMS key is inaccessible or the ledger does not exist; WARNING (1)
+#   when the digest is older than --max-digest-age (0: any digest held
+#   is older); UNKNOWN (3) on a closed port and without credentials;
+#   neither command ever starts curses (no terminal here at all).
+. tests/lib/tap.sh
+
+KEY=AKIDQLDBTOPDEMO00001
+SECRET=qldbtop-demo-secret-key-not-for-production
+PIDS=
+trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; rm -rf "$SCRATCH"' EXIT
+
+start() { # NAME ARGS...
+	name=$1; shift
+	"$QLDBTOP_BIN" serve --listen 127.0.0.1:0 --rate 0 "$@" >"$SCRATCH/$name.out" 2>"$SCRATCH/$name.err" </dev/null &
+	PIDS="$PIDS $!"
+	wait_for 20 grep -q '^endpoint: ' "$SCRATCH/$name.out" || return 1
+	URL=$(sed -n 's/^endpoint: //p' "$SCRATCH/$name.out")
+}
+q() { # run qldbtop with the demo keys and no terminal; rc in $rc
+	env -u AWS_SESSION_TOKEN AWS_ACCESS_KEY_ID=$KEY AWS_SECRET_ACCESS_KEY=$SECRET \
+		AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null TERM=dumb \
+		"$QLDBTOP_BIN" "$@" >"$SCRATCH/o" 2>"$SCRATCH/e" </dev/null
+	rc=$?
+}
+show() { sed 's/^/#   /' "$SCRATCH/o" "$SCRATCH/e"; }
+first_line() { head -n 1 "$SCRATCH/o"; }
+
+start healthy || { not_ok "serve starts"; exit 1; }
+
+# the digest from an independent signer
+curl -s --max-time 5 --aws-sigv4 "aws:amz:us-east-1:qldb" --user "$KEY:$SECRET" \
+	-H 'Content-Type: application/json' -d '{}' "$URL/ledgers/financial-ledger/digest" >"$SCRATCH/digest.json"
+
+q snapshot --json --endpoint-url "$URL"
+cp "$SCRATCH/o" "$SCRATCH/snap.json"
+check "snapshot --json: exit 0, nothing on stderr" sh -c '[ "$1" -eq 0 ] && [ ! -s "$2" ]' - "$rc" "$SCRATCH/e" || show
+check "snapshot --json: stdout is exactly one JSON object with the contract's fields" python3 - "$SCRATCH/snap.json" "$URL" <<'PY'
+import json, sys
+text = open(sys.argv[1]).read()
+obj, end = json.JSONDecoder().raw_decode(text)
+assert text[end:].strip() == "", "data after the object"
+assert isinstance(obj, dict)
+for k in ("endpoint", "region", "fetched_at", "ledgers", "audit", "errors", "unavailable"):
+    assert k in obj, k
+assert obj["endpoint"] == sys.argv[2] and obj["region"] == "us-east-1"
+assert obj["errors"] == [] and obj["audit"] == []
+PY
+check "snapshot --json: financial-ledger ACTIVE with its ARN, STANDARD, deletion protection, encryption" python3 - "$SCRATCH/snap.json" <<'PY'
+import json, sys
+obj = json.load(open(sys.argv[1]))
+names = [l["name"] for l in obj["ledgers"]]
+assert names == ["financial-ledger"], names
+l = obj["ledgers"][0]
+assert l["state"] == "ACTIVE"
+assert l["arn"].startswith("arn:aws:qldb:us-east-1:") and l["arn"].endswith(":ledger/financial-ledger")
+assert l["permissions_mode"] == "STANDARD" and l["deletion_protection"] is True
+assert l["encryption"]["status"] == "ENABLED"
+assert l["streams"] == [] and l["exports"] == [] and l["errors"] == []
+PY
+check "snapshot --json: the digest and tip are exactly what curl's signed GetDigest returned" python3 - "$SCRATCH/snap.json" "$SCRATCH/digest.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))["ledgers"][0]["digest"]
+ref = json.load(open(sys.argv[2]))
+assert d["digest"] == ref["Digest"], (d, ref)
+assert d["tip"] == ref["DigestTipAddress"]["IonText"]
+assert str(d["sequence_no"]) in d["tip"] and d["fetched_at"].endswith("Z")
+PY
+check "snapshot --json: streams, exports, metrics and audit are named as not polled" python3 - "$SCRATCH/snap.json" <<'PY'
+import json, sys
+u = json.load(open(sys.argv[1]))["unavailable"]
+for k in ("streams", "exports", "metrics", "audit"):
+    assert k + ": not polled in this version" in u, (k, u)
+assert not any(x.startswith(("ledger:", "digest:")) for x in u)
+PY
+
+q snapshot --endpoint-url "$URL" --ledger financial-ledger
+check "snapshot (text) --ledger: the ledger, its state and digest" sh -c '[ "$1" -eq 0 ] && grep -q "^financial-ledger$" "$2" && grep -q "state *ACTIVE" "$2" && grep -qF "$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[\"Digest\"])" "$3")" "$2"' - "$rc" "$SCRATCH/o" "$SCRATCH/digest.json" || show
+
+q snapshot --json --endpoint-url "$URL" --ledger no-such-ledger
+check "snapshot --ledger of a missing ledger: exit 2, one line on stderr, the error in the JSON" python3 - "$rc" "$SCRATCH/o" "$SCRATCH/e" <<'PY'
+import json, sys
+assert sys.argv[1] == "2", sys.argv[1]
+obj = json.load(open(sys.argv[2]))
+errs = obj["ledgers"][0]["errors"]
+assert any("ResourceNotFoundException" in e["message"] and e["operation"] == "DescribeLedger" for e in errs), errs
+assert obj["ledgers"][0]["digest"] is None and obj["ledgers"][0]["state"] is None
+assert len(open(sys.argv[3]).read().splitlines()) == 1
+PY
+
+q check --endpoint-url "$URL"
+check "check on a healthy endpoint: QLDB OK first, perfdata, exit 0" sh -c '[ "$1" -eq 0 ] && head -n1 "$2" | grep -Eq "^QLDB OK - .*\|ledgers=1 financial-ledger_digest_age=[0-9.]+s;300;;0 financial-ledger_tip=[0-9]+$"' - "$rc" "$SCRATCH/o" || show
+check "check: the kinds it cannot see yet are listed as not checked" grep -q "^not checked in this version: streams, exports, integrity$" "$SCRATCH/o"
+
+q check --endpoint-url "$URL" --max-digest-age 0
+check "check --max-digest-age 0: a digest held for any time at all is stale: WARNING, exit 1" sh -c '[ "$1" -eq 1 ] && head -n1 "$2" | grep -q "^QLDB WARNING - financial-ledger digest-age"' - "$rc" "$SCRATCH/o" || show
+q check --endpoint-url "$URL" --max-digest-age 60
+check "check --max-digest-age 60: the digest just fetched is fresh: exit 0" sh -c '[ "$1" -eq 0 ]' - "$rc" || show
+
+q check --endpoint-url "$URL" --ledger no-such-ledger
+check "check --ledger of a missing ledger: CRITICAL, exit 2" sh -c '[ "$1" -eq 2 ] && head -n1 "$2" | grep -q "^QLDB CRITICAL - no-such-ledger state: .*ResourceNotFoundException"' - "$rc" "$SCRATCH/o" || show
+
+printf 'at 0s kms-inaccessible financial-ledger\n' >"$SCRATCH/kms.scn"
+start kms --scenario "$SCRATCH/kms.scn" || not_ok "serve with the kms scenario starts"
+q check --endpoint-url "$URL"
+check "check with kms-inaccessible: CRITICAL naming the KMS key, exit 2" sh -c '[ "$1" -eq 2 ] && head -n1 "$2" | grep -q "^QLDB CRITICAL - financial-ledger kms: KMS key inaccessible"' - "$rc" "$SCRATCH/o" || show
+q snapshot --json --endpoint-url "$URL"
+check "snapshot with kms-inaccessible: status and inaccessible_since in the JSON" python3 - "$SCRATCH/o" <<'PY'
+import json, sys
+e = json.load(open(sys.argv[1]))["ledgers"][0]["encryption"]
+assert e["status"] == "KMS_KEY_INACCESSIBLE" and e["inaccessible_since"].endswith("Z"), e
+PY
+
+# a port nothing listens on: take a free one and close it
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+q check --endpoint-url "http://127.0.0.1:$PORT"
+check "check on a closed port: UNKNOWN, exit 3, one status line first" sh -c '[ "$1" -eq 3 ] && head -n1 "$2" | grep -q "^QLDB UNKNOWN - ledgers: ListLedgers: .*connect"' - "$rc" "$SCRATCH/o" || show
+q snapshot --endpoint-url "http://127.0.0.1:$PORT"
+check "snapshot on a closed port: exit 2, one line on stderr" sh -c '[ "$1" -eq 2 ] && [ "$(wc -l <"$2")" -eq 1 ]' - "$rc" "$SCRATCH/e" || show
+
+env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN AWS_CONFIG_FILE=/dev/null \
+	AWS_SHARED_CREDENTIALS_FILE=/dev/null "$QLDBTOP_BIN" check --endpoint-url "$URL" >"$SCRATCH/o" 2>"$SCRATCH/e" </dev/null
+rc=$?
+check "check without credentials: UNKNOWN naming them, exit 3" sh -c '[ "$1" -eq 3 ] && head -n1 "$2" | grep -q "^QLDB UNKNOWN - .*no credentials"' - "$rc" "$SCRATCH/o" || show
+
+expect_usage_of check "check --max-digest-age -1 is a usage error" --max-digest-age -1
+expect_usage_of snapshot "snapshot --ledger 'bad name' is a usage error" --ledger "bad name"
+exit $TAP_FAILED
