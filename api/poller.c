@@ -333,6 +333,7 @@ static void *poller_worker_main(void *arg)
 			pthread_cond_broadcast(&p->cond); /* new tasks are due */
 		}
 		double next = poller_sched_done(&p->sched, idx, rc == 0, now, poller_rand01(p));
+		pthread_cond_signal(&p->cond); /* an idle worker re-reads the schedule */
 		pthread_mutex_unlock(&p->lock);
 
 		if (rc == API_ERR_STOPPED) {

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "api/qldb.h"
+#include "api/poller.h"
 #include "api/resource.h"
 #include "tui/cli.h"
 #include "tui/keymap.h"
@@ -295,7 +296,10 @@ static void app_draw(struct app *a)
 		struct statusbar_hint hints[APP_HINTS_MAX];
 		size_t n = keymap_hints(hints, APP_HINTS_MAX);
 		char right[64];
-		snprintf(right, sizeof right, "every %us  gen %llu ", a->cfg->interval_s,
+		/* the fastest kind's interval (api/poller.h scales each kind) */
+		double digest_s = poller_interval(&RESOURCE_DIGEST, (double)a->cfg->interval_s /
+									    POLLER_INTERVAL_UNIT_S);
+		snprintf(right, sizeof right, "digest every %gs  gen %llu ", digest_s,
 			 (unsigned long long)a->generation);
 		statusbar_draw(a->footer, 0, " ", hints, n, right, &bar);
 		wnoutrefresh(a->footer);

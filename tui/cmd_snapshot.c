@@ -65,6 +65,7 @@ enum headless_status headless_poll(const struct cli_parsed *p, const char *ledge
 		snprintf(err, cap, "cannot initialise libcurl");
 		return HEADLESS_ENV;
 	}
+	out->http_ready = true;
 	out->store = store_new();
 	if (!out->store) {
 		snprintf(err, cap, "cannot create the snapshot store");
@@ -95,8 +96,9 @@ void headless_release(struct headless *h)
 	if (h->cfg) {
 		api_config_wipe(h->cfg);
 		free(h->cfg);
-		http_global_cleanup();
 	}
+	if (h->http_ready)
+		http_global_cleanup();
 	log_close();
 	memset(h, 0, sizeof *h);
 }

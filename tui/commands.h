@@ -8,6 +8,8 @@
 #ifndef QLDBTOP_TUI_COMMANDS_H
 #define QLDBTOP_TUI_COMMANDS_H
 
+#include <stdbool.h>
+
 #include "tui/cli.h"
 
 int cmd_dashboard(const struct cli_parsed *p);	   /* qldbtop [dashboard] [options] */
@@ -34,6 +36,7 @@ struct headless {
 	struct api_config *cfg; /* heap; wiped and freed by headless_release */
 	const char *ledger;	/* --ledger or NULL */
 	double fetched_at;	/* wall clock when the poll started */
+	bool http_ready;	/* http_global_init succeeded */
 };
 enum headless_status headless_poll(const struct cli_parsed *p, const char *ledger,
 				   struct headless *out, char *err, size_t cap);
