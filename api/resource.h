@@ -32,9 +32,9 @@
 #include "api/qldb.h"
 #include "api/store.h"
 
-#define RESOURCE_LEDGERS_MAX 1000 /* ledgers followed over all ListLedgers pages */
-#define RESOURCE_PAGES_MAX 50	  /* ListLedgers pages per poll (100 each) */
-#define RESOURCE_TOKEN_MAX 1024	  /* NextToken: 4..1024 chars (model) */
+#define RESOURCE_LEDGERS_MAX STORE_LEDGERS_MAX /* ledgers followed over all pages */
+#define RESOURCE_PAGES_MAX 50		       /* ListLedgers pages per poll (100 each) */
+#define RESOURCE_TOKEN_MAX 1024		       /* NextToken: 4..1024 chars (model) */
 
 enum resource_scope {
 	RESOURCE_SCOPE_ACCOUNT, /* key "": one per account (ListLedgers) */

@@ -42,8 +42,8 @@
 
 #include "api/error.h"
 
-#define STORE_MAX_SLOTS 2048 /* 200 ledgers x 10 kinds */
-#define STORE_KEY_MAX 64     /* ledger names are at most 32 chars */
+#define STORE_LEDGERS_MAX 500 /* ledgers of one account kept (QLDB's quota is 5) */
+#define STORE_KEY_MAX 64      /* ledger names are at most 32 chars */
 
 /* The slot kinds; api/resource.h says which descriptor fills each and
  * the type of its value. Kinds without a descriptor yet are declared so
@@ -60,6 +60,9 @@ enum store_kind {
 	STORE_AUDIT,	   /* key ledger name; auditor state (api/auditor.c, later) */
 	STORE_KIND_COUNT,
 };
+
+/* every kind of every ledger, and the account's list */
+#define STORE_MAX_SLOTS (1 + STORE_LEDGERS_MAX * STORE_KIND_COUNT)
 
 /* "ledgers", "ledger", "digest", ... (for messages and JSON). */
 const char *store_kind_name(enum store_kind kind);

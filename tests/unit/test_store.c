@@ -389,6 +389,29 @@ static void test_every_value_is_freed_once_after_readers_in_threads_release(void
 	assert_int_equal(atomic_load(&freed), REF_ROUNDS);
 }
 
+static void test_every_kind_of_every_ledger_fits_and_one_more_slot_is_refused(void **state)
+{
+	(void)state;
+	struct store *s = store_new();
+	atomic_store(&freed, 0);
+	assert_int_equal(store_publish(s, "", STORE_LEDGER_LIST, pair_new(0), pair_free), 0);
+	for (unsigned i = 0; i < STORE_LEDGERS_MAX; i++) {
+		char key[16];
+		snprintf(key, sizeof key, "l%u", i);
+		for (int k = 0; k < STORE_KIND_COUNT; k++)
+			assert_int_equal(
+				store_publish(s, key, (enum store_kind)k, pair_new(i), pair_free),
+				0);
+	}
+	/* the table is full: a new slot is refused and its data freed */
+	assert_int_equal(store_publish(s, "extra", STORE_DIGEST, pair_new(1), pair_free), -1);
+	assert_int_equal(atomic_load(&freed), 1);
+	assert_int_equal(store_publish_error(s, "extra", STORE_DIGEST, "x"), -1);
+	/* an existing slot still takes new values */
+	assert_int_equal(store_publish(s, "l0", STORE_DIGEST, pair_new(2), pair_free), 0);
+	store_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -408,6 +431,7 @@ int main(void)
 			test_the_audit_ring_keeps_the_newest_and_counts_what_a_reader_missed),
 		cmocka_unit_test(test_an_audit_event_is_copied_terminated_and_redacted),
 		cmocka_unit_test(test_every_value_is_freed_once_after_readers_in_threads_release),
+		cmocka_unit_test(test_every_kind_of_every_ledger_fits_and_one_more_slot_is_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
