@@ -253,6 +253,28 @@ static void snap_unavailable(cJSON *arr, FILE *text)
 		fputc('\n', text);
 }
 
+/* The audit log the auditor appended to the store (empty until it runs). */
+static void snap_audit(struct store *st, cJSON *arr)
+{
+	static struct store_audit_event ev[STORE_AUDIT_MAX];
+	uint64_t cursor = 0;
+	size_t n = store_audit_read(st, &cursor, ev, STORE_AUDIT_MAX, NULL);
+	char t[SNAP_TIME_MAX];
+	for (size_t i = 0; i < n; i++) {
+		cJSON *o = cJSON_CreateObject();
+		snap_time(ev[i].time, t, sizeof t);
+		cJSON_AddStringToObject(o, "time", t);
+		cJSON_AddStringToObject(o, "ledger", ev[i].ledger);
+		cJSON_AddStringToObject(o, "kind", ev[i].kind);
+		cJSON_AddStringToObject(o, "result", store_audit_result_name(ev[i].result));
+		cJSON_AddStringToObject(o, "block_address", ev[i].block_address);
+		cJSON_AddStringToObject(o, "expected", ev[i].expected_b64);
+		cJSON_AddStringToObject(o, "computed", ev[i].computed_b64);
+		cJSON_AddStringToObject(o, "message", ev[i].message);
+		cJSON_AddItemToArray(arr, o);
+	}
+}
+
 static const char *list_state(const struct snap_names *s, size_t i)
 {
 	return s->one ? NULL : ((const struct resource_ledger_list *)s->list.data)->items[i].state;
@@ -279,7 +301,7 @@ static size_t snap_print_json(const struct headless *h, const struct snap_names 
 	const struct resource_ledger_list *l = names->list.data;
 	cJSON_AddBoolToObject(root, "ledgers_truncated", l && l->truncated);
 	cJSON_AddItemToObject(root, "errors", errors);
-	cJSON_AddArrayToObject(root, "audit");
+	snap_audit(h->store, cJSON_AddArrayToObject(root, "audit"));
 	snap_unavailable(cJSON_AddArrayToObject(root, "unavailable"), NULL);
 	char *txt = cJSON_PrintUnformatted(root);
 	if (txt)
