@@ -222,8 +222,18 @@ struct poller {
 	bool paused;	 /* under lock */
 	uint64_t rng;	 /* xorshift64 state for jitter, under lock */
 	atomic_int stop; /* read by curl's progress callback too */
+	const struct resource_desc *const *table;
+	size_t n_table;
 	struct poller_worker workers[POLLER_WORKERS];
 };
+
+/* cfg's table, or RESOURCE_TABLE. */
+static void poller_table(const struct poller_config *cfg, const struct resource_desc *const **t,
+			 size_t *n)
+{
+	*t = cfg->table ? cfg->table : RESOURCE_TABLE;
+	*n = cfg->table ? cfg->n_table : RESOURCE_TABLE_N;
+}
 
 /* Uniform [0,1) from xorshift64 (jitter needs no more); lock held. */
 static double poller_rand01(struct poller *p)
@@ -326,8 +336,8 @@ static void *poller_worker_main(void *arg)
 		now = store_now_mono();
 		if (names) {
 			const struct resource_ledger_list *l = value;
-			if (poller_sched_sync(&p->sched, RESOURCE_TABLE, RESOURCE_TABLE_N, names,
-					      l->n, now) != 0)
+			if (poller_sched_sync(&p->sched, p->table, p->n_table, names, l->n, now) !=
+			    0)
 				log_msg(LOG_WARN, "poller: too many ledgers to poll them all");
 			free(names);
 			pthread_cond_broadcast(&p->cond); /* new tasks are due */
@@ -372,6 +382,7 @@ struct poller *poller_start(const struct poller_config *cfg, struct api_error *e
 	if (!p)
 		return api_error_set(err, API_ERR_NOMEM, "poller: out of memory"), NULL;
 	p->cfg = *cfg;
+	poller_table(cfg, &p->table, &p->n_table);
 	atomic_init(&p->stop, 0);
 	pthread_condattr_t ca;
 	pthread_condattr_init(&ca);
@@ -383,7 +394,7 @@ struct poller *poller_start(const struct poller_config *cfg, struct api_error *e
 	p->rng = (uint64_t)getpid() * 0x9E3779B97F4A7C15ull ^ (uint64_t)(now * 1e9) ^ 1;
 	poller_budget_init(&p->budget, poller_budget_rate(cfg), POLLER_BUDGET_BURST, now);
 
-	size_t cap = 1 + (size_t)RESOURCE_LEDGERS_MAX * RESOURCE_TABLE_N;
+	size_t cap = 1 + (size_t)RESOURCE_LEDGERS_MAX * p->n_table;
 	if (poller_sched_init(&p->sched, cap, poller_scale(cfg)) != 0) {
 		api_error_set(err, API_ERR_NOMEM, "poller: out of memory");
 		poller_free(p);
@@ -391,11 +402,11 @@ struct poller *poller_start(const struct poller_config *cfg, struct api_error *e
 	}
 	if (p->cfg.ledger[0]) {
 		const char *one[] = { p->cfg.ledger };
-		poller_sched_sync(&p->sched, RESOURCE_TABLE, RESOURCE_TABLE_N, one, 1, now);
+		poller_sched_sync(&p->sched, p->table, p->n_table, one, 1, now);
 	} else {
-		for (size_t d = 0; d < RESOURCE_TABLE_N; d++)
-			if (RESOURCE_TABLE[d]->scope == RESOURCE_SCOPE_ACCOUNT)
-				poller_sched_add(&p->sched, RESOURCE_TABLE[d], "", now);
+		for (size_t d = 0; d < p->n_table; d++)
+			if (p->table[d]->scope == RESOURCE_SCOPE_ACCOUNT)
+				poller_sched_add(&p->sched, p->table[d], "", now);
 	}
 	for (int i = 0; i < POLLER_WORKERS; i++) {
 		p->workers[i].p = p;
@@ -508,6 +519,9 @@ int poller_poll_once(const struct poller_config *cfg, struct api_error *err)
 	struct http_client *c = http_client_new(&cfg->api, "qldb", NULL, err);
 	if (!c)
 		return err->status ? err->status : API_ERR_CONFIG;
+	const struct resource_desc *const *table;
+	size_t n_table;
+	poller_table(cfg, &table, &n_table);
 
 	const char *one[1] = { cfg->ledger };
 	const char **names = one;
@@ -516,8 +530,8 @@ int poller_poll_once(const struct poller_config *cfg, struct api_error *err)
 	if (!cfg->ledger[0]) {
 		names = NULL;
 		n_names = 0;
-		for (size_t d = 0; d < RESOURCE_TABLE_N; d++) {
-			const struct resource_desc *desc = RESOURCE_TABLE[d];
+		for (size_t d = 0; d < n_table; d++) {
+			const struct resource_desc *desc = table[d];
 			if (desc->scope != RESOURCE_SCOPE_ACCOUNT)
 				continue;
 			void *value = NULL;
@@ -539,8 +553,8 @@ int poller_poll_once(const struct poller_config *cfg, struct api_error *err)
 			n_names = l->n;
 	}
 	for (size_t k = 0; k < n_names; k++)
-		for (size_t d = 0; d < RESOURCE_TABLE_N; d++) {
-			const struct resource_desc *desc = RESOURCE_TABLE[d];
+		for (size_t d = 0; d < n_table; d++) {
+			const struct resource_desc *desc = table[d];
 			if (desc->scope != RESOURCE_SCOPE_LEDGER)
 				continue;
 			void *value = NULL;

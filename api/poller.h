@@ -68,6 +68,10 @@ struct poller_config {
 	unsigned interval_s;		/* 1..POLLER_INTERVAL_MAX_S: the scale */
 	double budget_rps;		/* 0 = POLLER_BUDGET_RPS; < 0 = unlimited */
 	struct store *store;
+	/* The descriptors to poll; NULL means RESOURCE_TABLE (tests pass
+	 * their own). Borrowed: must outlive the poller. */
+	const struct resource_desc *const *table;
+	size_t n_table;
 };
 
 struct poller;

@@ -3,9 +3,12 @@
  * clock): intervals and their scale, jitter bounds, exponential backoff
  * and its caps, the shared token bucket, pick/done/refresh, ledgers coming
  * and going (also while a worker holds one), a full table; then the pool
- * itself against no credentials: every failure is published with its
- * retry status and next attempt, pause stops new requests, and stop is
- * prompt. Expected numbers come from DESIGN.md's defaults (ledger 30 s,
+ * with descriptors of its own (no network): every listed ledger is
+ * polled, no fetch starts while paused (checked over three intervals:
+ * a slow machine can only make it pass late, never fail), refresh
+ * resumes, and the workers together keep to the request budget; and the
+ * pool against no credentials: every failure is published with its
+ * retry status and next attempt. Expected numbers come from DESIGN.md's defaults (ledger 30 s,
  * digest 10 s) and the rules in poller.h, not from the code.
  */
 #include <setjmp.h>
@@ -13,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -335,6 +339,144 @@ static void test_pause_is_reported_and_refresh_ends_it_and_polls_again(void **st
 	store_free(st);
 }
 
+/* ---- the pool with descriptors of the test's own (no network) ------ */
+
+static atomic_int fake_started, fake_finished, fake_list_calls;
+
+static int fake_list_fetch(struct http_client *c, const char *ledger, void **value,
+			   struct api_error *err)
+{
+	(void)c;
+	(void)ledger;
+	(void)err;
+	atomic_fetch_add(&fake_list_calls, 1);
+	struct resource_ledger_list *l = calloc(1, sizeof *l);
+	const char *names[] = { "a", "b", "c" };
+	for (size_t i = 0; i < 3; i++)
+		snprintf(l->items[l->n++].name, sizeof l->items[0].name, "%s", names[i]);
+	*value = l;
+	return 0;
+}
+
+static int fake_digest_fetch(struct http_client *c, const char *ledger, void **value,
+			     struct api_error *err)
+{
+	(void)c;
+	(void)err;
+	atomic_fetch_add(&fake_started, 1);
+	char *v = strdup(ledger);
+	*value = v;
+	atomic_fetch_add(&fake_finished, 1);
+	return 0;
+}
+
+static const struct resource_desc F_LIST = { .name = "ledgers",
+					     .operation = "FakeList",
+					     .scope = RESOURCE_SCOPE_ACCOUNT,
+					     .base_interval_s = 30,
+					     .kind = STORE_LEDGER_LIST,
+					     .fetch = fake_list_fetch,
+					     .free_value = free };
+static const struct resource_desc F_DIGEST = { .name = "digest",
+					       .operation = "FakeDigest",
+					       .scope = RESOURCE_SCOPE_LEDGER,
+					       .base_interval_s =
+						       1, /* at scale 0.2: the 0.5 s floor */
+					       .kind = STORE_DIGEST,
+					       .fetch = fake_digest_fetch,
+					       .free_value = free };
+static const struct resource_desc *const FAKE_TABLE[] = { &F_LIST, &F_DIGEST };
+
+static struct poller *start_fake(struct store *st, double budget)
+{
+	atomic_store(&fake_started, 0);
+	atomic_store(&fake_finished, 0);
+	atomic_store(&fake_list_calls, 0);
+	struct poller_config cfg = { .interval_s = 1,
+				     .store = st,
+				     .budget_rps = budget,
+				     .table = FAKE_TABLE,
+				     .n_table = 2 };
+	snprintf(cfg.api.endpoint, sizeof cfg.api.endpoint, "http://127.0.0.1:9");
+	snprintf(cfg.api.region, sizeof cfg.api.region, "us-east-1");
+	struct api_error err;
+	struct poller *p = poller_start(&cfg, &err);
+	assert_non_null(p);
+	return p;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	nanosleep(&ts, NULL);
+}
+
+static bool digest_of(struct store *st, const char *ledger)
+{
+	struct store_entry e;
+	store_read(st, ledger, STORE_DIGEST, &e);
+	bool ok = e.data && strcmp(e.data, ledger) == 0;
+	store_entry_release(&e);
+	return ok;
+}
+
+static void test_every_ledger_of_the_list_gets_its_own_tasks(void **state)
+{
+	(void)state;
+	struct store *st = store_new();
+	struct poller *p = start_fake(st, -1);
+	double end = store_now_mono() + 10;
+	while (!(digest_of(st, "a") && digest_of(st, "b") && digest_of(st, "c")) &&
+	       store_now_mono() < end)
+		sleep_ms(10);
+	assert_true(digest_of(st, "a") && digest_of(st, "b") && digest_of(st, "c"));
+	assert_false(digest_of(st, "d"));
+	poller_stop(p);
+	store_free(st);
+}
+
+static void test_no_fetch_starts_while_paused_and_refresh_resumes(void **state)
+{
+	(void)state;
+	struct store *st = store_new();
+	struct poller *p = start_fake(st, -1);
+	double end = store_now_mono() + 10;
+	while (atomic_load(&fake_started) < 3 && store_now_mono() < end)
+		sleep_ms(10);
+	poller_pause(p, true);
+	/* a fetch already started may finish */
+	while (atomic_load(&fake_started) != atomic_load(&fake_finished))
+		sleep_ms(1);
+	sleep_ms(50);
+	int before = atomic_load(&fake_started);
+	/* three digest intervals (0.5 s each, all three ledgers due): none runs */
+	sleep_ms(1500);
+	assert_int_equal(atomic_load(&fake_started), before);
+	poller_refresh(p);
+	end = store_now_mono() + 10;
+	while (atomic_load(&fake_started) <= before && store_now_mono() < end)
+		sleep_ms(10);
+	assert_true(atomic_load(&fake_started) > before);
+	poller_stop(p);
+	store_free(st);
+}
+
+static void test_the_workers_together_keep_to_the_request_budget(void **state)
+{
+	(void)state;
+	struct store *st = store_new();
+	/* demand: 3 ledgers every 0.5 s = 6/s; budget 2/s, burst 5 */
+	double t0 = store_now_mono();
+	struct poller *p = start_fake(st, 2.0);
+	sleep_ms(3000);
+	poller_stop(p);
+	double elapsed = store_now_mono() - t0;
+	int calls = atomic_load(&fake_started) + atomic_load(&fake_list_calls);
+	assert_true(calls <= 2.0 * elapsed + POLLER_BUDGET_BURST + 0.5);
+	assert_true(calls >= 3); /* it did run */
+	store_free(st);
+}
+
 int main(void)
 {
 	if (http_global_init())
@@ -356,6 +498,9 @@ int main(void)
 		cmocka_unit_test(test_sync_into_a_full_table_says_so_and_keeps_what_fits),
 		cmocka_unit_test(
 			test_the_pool_publishes_failures_with_retry_status_and_next_attempt),
+		cmocka_unit_test(test_every_ledger_of_the_list_gets_its_own_tasks),
+		cmocka_unit_test(test_no_fetch_starts_while_paused_and_refresh_resumes),
+		cmocka_unit_test(test_the_workers_together_keep_to_the_request_budget),
 		cmocka_unit_test(test_pause_is_reported_and_refresh_ends_it_and_polls_again),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
