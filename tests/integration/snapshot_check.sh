@@ -109,6 +109,13 @@ check "check --ledger of a missing ledger: CRITICAL, exit 2" sh -c '[ "$1" -eq 2
 
 printf 'at 0s kms-inaccessible financial-ledger\n' >"$SCRATCH/kms.scn"
 start kms --scenario "$SCRATCH/kms.scn" || not_ok "serve with the kms scenario starts"
+# the endpoint applies scripted events from a thread: wait (curl's own
+# DescribeLedger) until the event took effect, then ask once
+kms_gone() {
+	curl -s --max-time 5 --aws-sigv4 "aws:amz:us-east-1:qldb" --user "$KEY:$SECRET" \
+		"$URL/ledgers/financial-ledger" | grep -q KMS_KEY_INACCESSIBLE
+}
+wait_for 10 kms_gone || not_ok "the kms-inaccessible event takes effect within 10 s"
 q check --endpoint-url "$URL"
 check "check with kms-inaccessible: CRITICAL naming the KMS key, exit 2" sh -c '[ "$1" -eq 2 ] && head -n1 "$2" | grep -q "^QLDB CRITICAL - financial-ledger kms: KMS key inaccessible"' - "$rc" "$SCRATCH/o" || show
 q snapshot --json --endpoint-url "$URL"
