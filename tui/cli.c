@@ -40,7 +40,12 @@ const struct cli_option CLI_GLOBALS[CLI_GLOBALS_N] = {
 				  .help = "monochrome (as NO_COLOR in the environment)" },
 	[CLI_GLOBAL_LOG] = { .name = "--log",
 			     .metavar = "FILE",
-			     .help = "append poll errors to FILE (created 0600)" },
+			     .help = "append poll errors to FILE (created 0600);\n"
+				     "QLDBTOP_LOG_LEVEL=error|warn|info|debug (default info)" },
+	[CLI_GLOBAL_PROFILE] = { .name = "--profile",
+				 .metavar = "NAME",
+				 .help = "the AWS CLI profile for keys, region and endpoint\n"
+					 "(else AWS_PROFILE, AWS_DEFAULT_PROFILE, default)" },
 };
 
 static const struct cli_option DASH_OPTIONS[DASH_OPT_N] = {
@@ -53,7 +58,8 @@ static const struct cli_option DASH_OPTIONS[DASH_OPT_N] = {
 			      .help = "show only this ledger" },
 	[DASH_OPT_INTERVAL] = { .name = "--interval",
 				.metavar = "S",
-				.help = "seconds between polls (default 5)",
+				.help = "poll pace: each kind every base x S/5 s\n"
+					"(default 5: ledger 30 s, digest 10 s)",
 				.min = OPTIONS_INTERVAL_MIN_S,
 				.max = OPTIONS_INTERVAL_MAX_S },
 	[DASH_OPT_ASCII] = { .name = "--ascii", .help = "draw frames with ASCII characters" },
@@ -200,7 +206,8 @@ const struct cli_command CLI_COMMANDS[] = {
 			       "128+N  stopped by signal N (SIGINT, SIGTERM, SIGHUP)\n",
 		OPTS(DASH_OPTIONS),
 		.globals_used = CLI_USES(CLI_GLOBAL_REGION) | CLI_USES(CLI_GLOBAL_ENDPOINT_URL) |
-				CLI_USES(CLI_GLOBAL_NO_COLOR) | CLI_USES(CLI_GLOBAL_LOG),
+				CLI_USES(CLI_GLOBAL_NO_COLOR) | CLI_USES(CLI_GLOBAL_LOG) |
+				CLI_USES(CLI_GLOBAL_PROFILE),
 		.run = cmd_dashboard,
 	},
 	{
@@ -282,7 +289,7 @@ const struct cli_command CLI_COMMANDS[] = {
 			       "   stderr)\n",
 		OPTS(SNAP_OPTIONS),
 		.globals_used = CLI_USES(CLI_GLOBAL_REGION) | CLI_USES(CLI_GLOBAL_ENDPOINT_URL) |
-				CLI_USES(CLI_GLOBAL_LOG),
+				CLI_USES(CLI_GLOBAL_LOG) | CLI_USES(CLI_GLOBAL_PROFILE),
 		.run = cmd_snapshot,
 	},
 	{
@@ -306,7 +313,7 @@ const struct cli_command CLI_COMMANDS[] = {
 			       "3  UNKNOWN\n",
 		OPTS(CHECK_OPTIONS),
 		.globals_used = CLI_USES(CLI_GLOBAL_REGION) | CLI_USES(CLI_GLOBAL_ENDPOINT_URL) |
-				CLI_USES(CLI_GLOBAL_LOG),
+				CLI_USES(CLI_GLOBAL_LOG) | CLI_USES(CLI_GLOBAL_PROFILE),
 		.run = cmd_check,
 	},
 	{

@@ -72,6 +72,7 @@ enum cli_global_id {
 	CLI_GLOBAL_ENDPOINT_URL,
 	CLI_GLOBAL_NO_COLOR,
 	CLI_GLOBAL_LOG,
+	CLI_GLOBAL_PROFILE,
 	CLI_GLOBALS_N
 };
 #define CLI_USES(g) (1u << (g)) /* cli_command.globals_used */

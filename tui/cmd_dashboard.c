@@ -75,7 +75,9 @@ int cmd_dashboard(const struct cli_parsed *p)
 	if (options_from_cli(p, &opt, err, sizeof err))
 		return cli_usage_error(p->cmd, "%s", err);
 
-	struct api_config_overrides ov = { .endpoint_url = opt.endpoint_url, .region = opt.region };
+	struct api_config_overrides ov = { .endpoint_url = opt.endpoint_url,
+					   .region = opt.region,
+					   .profile = opt.profile };
 	if (http_global_init()) {
 		fprintf(stderr, "qldbtop: cannot initialise libcurl\n");
 		return CLI_EXIT_USAGE;

@@ -46,7 +46,8 @@ enum headless_status headless_poll(const struct cli_parsed *p, const char *ledge
 		return HEADLESS_USAGE;
 	}
 	struct api_config_overrides ov = { .endpoint_url = p->global[CLI_GLOBAL_ENDPOINT_URL],
-					   .region = p->global[CLI_GLOBAL_REGION] };
+					   .region = p->global[CLI_GLOBAL_REGION],
+					   .profile = p->global[CLI_GLOBAL_PROFILE] };
 	struct api_error aerr;
 	out->cfg = calloc(1, sizeof *out->cfg);
 	if (!out->cfg) {

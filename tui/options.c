@@ -16,6 +16,7 @@ int options_from_cli(const struct cli_parsed *p, struct dash_options *out, char 
 	out->endpoint_url = p->global[CLI_GLOBAL_ENDPOINT_URL];
 	out->region = p->global[CLI_GLOBAL_REGION];
 	out->log_path = p->global[CLI_GLOBAL_LOG];
+	out->profile = p->global[CLI_GLOBAL_PROFILE];
 	out->no_color = p->global[CLI_GLOBAL_NO_COLOR] != NULL;
 	out->ledger = cli_value(p, DASH_OPT_LEDGER);
 	out->ascii = cli_given(p, DASH_OPT_ASCII);

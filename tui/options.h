@@ -26,6 +26,7 @@ struct dash_options {
 	const char *endpoint_url; /* --endpoint-url (global) */
 	const char *region;	  /* --region (global) */
 	const char *log_path;	  /* --log FILE (global) */
+	const char *profile;	  /* --profile NAME (global) */
 	const char *ledger;
 	unsigned interval_s; /* OPTIONS_DEFAULT_INTERVAL_S unless given */
 	bool interval_given;

@@ -139,4 +139,34 @@ check "check without credentials: UNKNOWN naming them, exit 3" sh -c '[ "$1" -eq
 
 expect_usage_of check "check --max-digest-age -1 is a usage error" --max-digest-age -1
 expect_usage_of snapshot "snapshot --ledger 'bad name' is a usage error" --ledger "bad name"
+# --profile: keys, region and endpoint all from the AWS CLI's files, as a
+# user with a named profile has them (no env keys at all)
+start profiled || not_ok "serve starts (profile checks)"
+cat >"$SCRATCH/config" <<CFG
+[profile local]
+region = us-east-1
+endpoint_url = $URL
+CFG
+cat >"$SCRATCH/credentials" <<CFG
+[local]
+aws_access_key_id = $KEY
+aws_secret_access_key = $SECRET
+CFG
+chmod 600 "$SCRATCH/credentials"
+pq() { # qldbtop with only the profile files
+	env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN -u AWS_PROFILE \
+		-u AWS_ENDPOINT_URL -u AWS_REGION -u AWS_DEFAULT_REGION \
+		AWS_CONFIG_FILE="$SCRATCH/config" AWS_SHARED_CREDENTIALS_FILE="$SCRATCH/credentials" \
+		TERM=dumb "$QLDBTOP_BIN" "$@" >"$SCRATCH/o" 2>"$SCRATCH/e" </dev/null
+	rc=$?
+}
+pq check --profile local
+check "check --profile local: keys and endpoint from the profile files, OK (exit 0)" \
+	sh -c '[ "$1" -eq 0 ] && head -n1 "$2" | grep -q "^QLDB OK"' - "$rc" "$SCRATCH/o"
+pq check --profile nosuch
+check "check --profile nosuch: a usage error (2, as every command's) naming the profile" \
+	sh -c '[ "$1" -eq 2 ] && [ "$(wc -l <"$2")" -eq 1 ] && grep -q "profile nosuch" "$2"' - "$rc" "$SCRATCH/e"
+pq check
+check "check without a profile or keys: not OK (the default profile has no keys)" \
+	sh -c '[ "$1" -ne 0 ]' - "$rc"
 exit $TAP_FAILED
