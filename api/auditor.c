@@ -339,7 +339,8 @@ static bool wrong_block(const struct blk *b, const char *strand, int64_t seq, ch
  * proven blockHash when the result is VERIFIED by two fetches. */
 static enum audit_result continuity(struct auditor *a, const struct qldb_digest *p,
 				    const struct qldb_digest *n, const char *origin,
-				    struct qldb_hash *t1_hash, bool *has_t1_hash)
+				    const char *unproven, struct qldb_hash *t1_hash,
+				    bool *has_t1_hash)
 {
 	const char *s = p->strand_id;
 	int64_t t1 = (int64_t)p->sequence_no, t2 = (int64_t)n->sequence_no;
@@ -359,11 +360,15 @@ static enum audit_result continuity(struct auditor *a, const struct qldb_digest 
 	}
 	if (t2 == t1) {
 		bool same = memcmp(p->digest, n->digest, QLDB_DIGEST_BYTES) == 0;
-		emit(a, AUDIT_CONTINUITY, same ? AUDIT_VERIFIED : AUDIT_FAILED, s, t1, t2,
-		     p->digest_b64, n->digest_b64,
-		     same ? "%sthe tip %s:%lld did not move and the digest is the same"
-			  : "%sthe same tip %s:%lld has a different digest",
-		     origin, s, (long long)t1);
+		emit(a, AUDIT_CONTINUITY,
+		     !same	? AUDIT_FAILED
+		     : unproven ? AUDIT_UNVERIFIED
+				: AUDIT_VERIFIED,
+		     s, t1, t2, p->digest_b64, n->digest_b64,
+		     same ? "%sthe tip %s:%lld did not move and the digest is the same%s%s"
+			  : "%sthe same tip %s:%lld has a different digest%s%s",
+		     origin, s, (long long)t1, same && unproven ? ", but " : "",
+		     same && unproven ? unproven : "");
 		return same ? AUDIT_VERIFIED : AUDIT_FAILED;
 	}
 	struct blk A, B; /* block t1 proven to N, and to P */
@@ -412,9 +417,9 @@ static enum audit_result continuity(struct auditor *a, const struct qldb_digest 
 		return AUDIT_FAILED;
 	}
 	b64(&A.block_hash, g);
-	emit(a, AUDIT_CONTINUITY, AUDIT_VERIFIED, s, t1, t2, g, g,
-	     "%sblock %s:%lld (blockHash %s) proves against both digests", origin, s, (long long)t1,
-	     g);
+	emit(a, AUDIT_CONTINUITY, unproven ? AUDIT_UNVERIFIED : AUDIT_VERIFIED, s, t1, t2, g, g,
+	     "%sblock %s:%lld (blockHash %s) proves against both digests%s%s", origin, s,
+	     (long long)t1, g, unproven ? ", but " : "", unproven ? unproven : "");
 	*t1_hash = A.block_hash;
 	*has_t1_hash = true;
 	return AUDIT_VERIFIED;
@@ -595,15 +600,17 @@ void auditor_round_digest(struct auditor *a, const struct qldb_digest *d)
 	bool has_t1_hash = false;
 	if (a->has_anchor) {
 		int64_t t1 = (int64_t)a->anchor.sequence_no;
-		cont = continuity(a, &a->anchor, &n, origin, &t1_hash, &has_t1_hash);
-		if (first && cont == AUDIT_VERIFIED && bad_line > anchor_line) {
-			/* proven from the last good line, but the record after it is
-			 * damaged: what the vault held there is unknown */
-			emit(a, AUDIT_CONTINUITY, AUDIT_UNVERIFIED, s, t1, t2, NULL, NULL,
-			     "vault %s: line %zu after the last good line %zu does not read: the "
-			     "vault's record past it is UNVERIFIED",
-			     vault_file(a->cfg.vault), bad_line, anchor_line);
-		}
+		/* proven from the last good line, but a line after it is damaged:
+		 * what the vault held there is unknown, so this is not VERIFIED
+		 * (the proof still moves the anchor) */
+		char unproven[96];
+		snprintf(unproven, sizeof unproven,
+			 "line %zu after it does not read: the vault's continuity past it is "
+			 "UNVERIFIED",
+			 bad_line);
+		cont = continuity(a, &a->anchor, &n, origin,
+				  first && bad_line > anchor_line ? unproven : NULL, &t1_hash,
+				  &has_t1_hash);
 		if (cont == AUDIT_VERIFIED) {
 			if (a->walks_started && has_t1_hash && a->fwd.next == t1 + 1 &&
 			    !a->fwd.has_prev) {
