@@ -78,6 +78,10 @@ static int host_component(const char *url, char *out, size_t cap, struct api_err
 		rest = p + hn;
 	}
 	host[hn] = '\0';
+	if (!component_is_safe(host) && !memchr(host, ':', hn))
+		return api_error_set(err, API_ERR_CONFIG,
+				     "vault: endpoint host '%.80s' is not a safe directory name",
+				     host);
 	size_t end = (size_t)(p + auth - rest);
 	if (end && *rest == ':') {
 		if (end - 1 >= sizeof port || end == 1)
@@ -380,10 +384,11 @@ int vault_append(struct vault *v, const struct qldb_digest *d, double fetched,
 		 struct api_error *err)
 {
 	api_error_clear(err);
-	cJSON *o = cJSON_CreateObject();
-	cJSON *tip = o ? cJSON_AddObjectToObject(o, "DigestTipAddress") : NULL;
+	cJSON *o = cJSON_CreateObject(), *tip = NULL;
 	char *text = NULL;
-	if (tip && cJSON_AddStringToObject(o, "Digest", d->digest_b64) &&
+	/* members in get-digest's order: Digest, DigestTipAddress */
+	if (o && cJSON_AddStringToObject(o, "Digest", d->digest_b64) &&
+	    (tip = cJSON_AddObjectToObject(o, "DigestTipAddress")) &&
 	    cJSON_AddStringToObject(tip, "IonText", d->tip_ion) &&
 	    cJSON_AddNumberToObject(o, "FetchedAt", fetched))
 		text = cJSON_PrintUnformatted(o);
