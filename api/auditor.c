@@ -28,6 +28,12 @@ struct walk {
 	int64_t next; /* the next block to fetch */
 	struct qldb_hash prev;
 	bool has_prev; /* prev is the proven blockHash of block next - 1 */
+	/* The sweep only: Merkle accumulator over blockHash 0..next-1, every
+	 * one proven and linked. Proofs carry no left/right flags, so a proof
+	 * shows a hash is in the tree but not at which leaf; recomputing the
+	 * digest from the hashes in sequence order proves every position. */
+	struct qldb_merkle_acc acc;
+	bool acc_valid;
 };
 
 struct auditor {
@@ -467,7 +473,33 @@ static int walk_step(struct auditor *a, struct walk *w, const struct qldb_digest
 	if (w->has_prev)
 		w->prev = b.block_hash;
 	w->next = seq + 1;
+	if (w->acc_valid &&
+	    (r != AUDIT_VERIFIED || w->acc.count != (uint64_t)seq ||
+	     qldb_merkle_acc_push(qldb_checker_sha(a->chk), &w->acc, &b.block_hash)))
+		w->acc_valid = false;
 	return 0;
+}
+
+/* A sweep that walked 0..t2 whole: Merkle(blockHash 0..t2) must be the
+ * digest at t2 (F9), which proves each block's position in the tree. */
+static void sweep_close(struct auditor *a, struct walk *w, const struct qldb_digest *n)
+{
+	int64_t t2 = (int64_t)n->sequence_no;
+	if (!w->acc_valid || w->acc.count != (uint64_t)t2 + 1)
+		return;
+	w->acc_valid = false;
+	struct qldb_hash root, want = digest_hash(n);
+	char e[AUDIT_HASH_B64_MAX], g[AUDIT_HASH_B64_MAX];
+	if (qldb_merkle_acc_root(qldb_checker_sha(a->chk), &w->acc, &root))
+		return;
+	b64(&want, e);
+	b64(&root, g);
+	bool same = qldb_hash_equal(&root, &want);
+	emit(a, AUDIT_CHAIN, same ? AUDIT_VERIFIED : AUDIT_FAILED, n->strand_id, 0, t2, e, g,
+	     same ? "sweep: Merkle(blockHash 0..%lld) of the walked blocks is the digest: every "
+		    "block is at its position"
+		  : "sweep: Merkle(blockHash 0..%lld) of the walked blocks is not the digest",
+	     (long long)t2);
 }
 
 /* A random older block (at or before older_tip) proven against n. */
@@ -620,7 +652,7 @@ void auditor_round_digest(struct auditor *a, const struct qldb_digest *d)
 			a->anchor = n;
 		} else if (cont == AUDIT_FAILED) {
 			/* the anchor stays (the last proven digest); walks restart */
-			a->fwd.has_prev = a->sweep.has_prev = false;
+			a->fwd.has_prev = a->sweep.has_prev = a->sweep.acc_valid = false;
 		}
 	} else {
 		emit(a, AUDIT_CONTINUITY, AUDIT_UNVERIFIED, s, -1, t2, NULL, NULL,
@@ -672,9 +704,15 @@ void auditor_round_digest(struct auditor *a, const struct qldb_digest *d)
 			a->sweep.next = 0;
 			a->sweep.has_prev = false;
 		}
+		if (a->sweep.next == 0) {
+			memset(&a->sweep.acc, 0, sizeof a->sweep.acc);
+			a->sweep.acc_valid = true;
+		}
 		swept++;
 		if (walk_step(a, &a->sweep, &n, "sweep"))
 			break;
+		if (a->sweep.next == t2 + 1)
+			sweep_close(a, &a->sweep, &n);
 	}
 
 	a->sum.has_tip = a->has_anchor;

@@ -14,8 +14,12 @@
  *                     against the newest digest and linked by
  *                     previousBlockHash; a sweep from genesis spends what
  *                     budget is left (cyclic, so a small journal is walked
- *                     whole every round or two). What the budget did not
- *                     reach is one UNVERIFIED event and is walked later.
+ *                     whole every round or two); a sweep that walked
+ *                     0..tip whole recomputes Merkle(blockHash 0..tip) and
+ *                     compares it with the digest, proving every block's
+ *                     position (proofs alone carry no left/right flags).
+ *                     What the budget did not reach is one UNVERIFIED
+ *                     event and is walked later.
  *   sample-proof      a few random older blocks proven against the newest
  *                     digest (random source injectable).
  *   vault             the vault's own problems (a corrupt line, a failed

@@ -257,6 +257,16 @@ static void test_clean_journal_is_verified_and_never_failed(void **state)
 	assert_true(count(f, AUDIT_BLOCK_SELF_CHECK, AUDIT_VERIFIED) > 10);
 	assert_true(count(f, AUDIT_CHAIN, AUDIT_VERIFIED) > 10);
 	assert_int_equal(count(f, AUDIT_SAMPLE_PROOF, AUDIT_VERIFIED), 9);
+	/* the first round's sweep walked 0..12 whole: the digest recomputed */
+	bool merkle = false;
+	for (size_t i = 0; i < f->n; i++)
+		if (f->ev[i].kind == AUDIT_CHAIN && f->ev[i].seq == 0 && f->ev[i].seq_to == 12) {
+			assert_int_equal(f->ev[i].result, AUDIT_VERIFIED);
+			assert_non_null(strstr(f->ev[i].message, "Merkle(blockHash 0..12)"));
+			assert_string_equal(f->ev[i].expected, f->ev[i].computed);
+			merkle = true;
+		}
+	assert_true(merkle);
 	struct audit_summary s;
 	auditor_summary(a, &s);
 	assert_true(s.has_tip);
