@@ -43,6 +43,8 @@ struct auditor {
 	bool started; /* the first round ran */
 	bool has_anchor;
 	struct qldb_digest anchor; /* the last proven (or starting) digest */
+	bool has_kept;
+	struct qldb_digest kept; /* the vault's last line */
 	bool walks_started;
 	struct walk fwd, sweep;
 	unsigned calls; /* GetBlock calls this round */
@@ -598,6 +600,8 @@ static void vault_start(struct auditor *a, char *origin, size_t cap, size_t *bad
 	if (vault_last(v, &last)) {
 		a->anchor = last.digest;
 		a->has_anchor = true;
+		a->kept = last.digest;
+		a->has_kept = true;
 		snprintf(origin, cap, "vault %s line %zu: ", vault_file(v), last.line);
 	}
 }
@@ -626,6 +630,7 @@ void auditor_round_digest(struct auditor *a, const struct qldb_digest *d)
 				: t2;
 
 	int64_t t1_before = a->has_anchor ? (int64_t)a->anchor.sequence_no : -1;
+	bool had_anchor = a->has_anchor;
 	/* 1. continuity */
 	enum audit_result cont = AUDIT_UNVERIFIED;
 	struct qldb_hash t1_hash;
@@ -661,9 +666,20 @@ void auditor_round_digest(struct auditor *a, const struct qldb_digest *d)
 		a->anchor = n;
 		a->has_anchor = true;
 	}
-	if (a->cfg.vault) {
+	/* The vault keeps the digests the auditor accepted: the first one, and
+	 * each proven to continue the last. A digest that failed or could not
+	 * be proven is not kept, so a restart proves again from the last good
+	 * one (a fork stays FAILED across restarts); an unchanged digest is
+	 * not written twice. */
+	bool accept = cont == AUDIT_VERIFIED || !had_anchor;
+	bool again = a->has_kept && memcmp(a->kept.digest, n.digest, QLDB_DIGEST_BYTES) == 0 &&
+		     strcmp(a->kept.tip_ion, n.tip_ion) == 0;
+	if (a->cfg.vault && accept && !again) {
 		struct api_error err;
-		if (vault_append(a->cfg.vault, &n, a->cfg.now(), &err))
+		if (!vault_append(a->cfg.vault, &n, a->cfg.now(), &err)) {
+			a->kept = n;
+			a->has_kept = true;
+		} else
 			emit(a, AUDIT_VAULT, AUDIT_UNVERIFIED, s, t2, -1, NULL, NULL,
 			     "the digest at tip %s:%lld was not kept: %s", s, (long long)t2,
 			     err.msg);

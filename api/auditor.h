@@ -23,7 +23,11 @@
  *   sample-proof      a few random older blocks proven against the newest
  *                     digest (random source injectable).
  *   vault             the vault's own problems (a corrupt line, a failed
- *                     append).
+ *                     append). The vault keeps the digests the auditor
+ *                     accepted (the first, then each proven to continue
+ *                     the last; an unchanged one once), so after a FAILED
+ *                     round a restart proves from the last good digest
+ *                     and fails again.
  *
  * Results: VERIFIED only for what was proven; FAILED only for an
  * integrity failure shown with its evidence; anything not proven,
