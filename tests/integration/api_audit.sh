@@ -98,6 +98,8 @@ start a1 127.0.0.1:0 --seed 1 --rate 0 || not_ok "serve A starts"
 PORT=${URL##*:}
 probe a1 --rounds 2 --interval-ms 200 --vault-dir "$V"
 check "vault: the first run exits 0" [ "$rc" -eq 0 ] || show a1
+check "sweep: walked 0..21 whole over two rounds, Merkle(blockHash 0..21) is the digest" \
+	grep -q '^VERIFIED chain [A-Za-z0-9]*:0 -> [A-Za-z0-9]*:21: sweep: Merkle(blockHash 0..21)' "$SCRATCH/a1.log"
 f=$(find "$V" -name 'financial-ledger.jsonl' | head -1)
 check "vault: the file is VAULT/127.0.0.1_PORT/us-east-1/financial-ledger.jsonl" \
 	[ "$f" = "$V/127.0.0.1_$PORT/us-east-1/financial-ledger.jsonl" ]

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "api/auditor.h"
+#include "api/qldb_proofs.h"
 #include "sim/journal.h"
 #include "sim/workload.h"
 #include "verify/base64.h"
@@ -568,6 +569,40 @@ static void test_bad_config_is_refused(void **state)
 	assert_null(auditor_new(&cfg, &err));
 }
 
+/* GetBlock/GetRevision refuse what the model would, before any request
+ * (the client is never touched: NULL here). */
+static void test_proof_calls_check_their_parameters_before_sending(void **state)
+{
+	(void)state;
+	char *json = (char *)1;
+	size_t len = 1;
+	struct api_error err;
+	const char *at = "{strandId:\"Mwj53rcv36Gm3ojI4VzOgY\",sequenceNo:5}";
+	assert_int_equal(qldb_get_block(NULL, "../x", at, NULL, &json, &len, &err), API_ERR_CONFIG);
+	assert_null(json);
+	assert_int_equal(len, 0);
+	assert_int_equal(
+		qldb_get_block(NULL, "financial-ledger", "{strandId:1}", NULL, &json, &len, &err),
+		API_ERR_CONFIG);
+	assert_non_null(strstr(err.msg, "BlockAddress"));
+	assert_int_equal(qldb_get_block(NULL, "financial-ledger", at, "[1]", &json, &len, &err),
+			 API_ERR_CONFIG);
+	assert_non_null(strstr(err.msg, "DigestTipAddress"));
+	assert_int_equal(qldb_get_block(NULL, "financial-ledger", NULL, NULL, &json, &len, &err),
+			 API_ERR_CONFIG);
+	assert_int_equal(
+		qldb_get_revision(NULL, "financial-ledger", at, "short", at, &json, &len, &err),
+		API_ERR_CONFIG);
+	assert_non_null(strstr(err.msg, "DocumentId"));
+	assert_int_equal(qldb_get_revision(NULL, "financial-ledger", at, "0123456789abcdefghij!!",
+					   at, &json, &len, &err),
+			 API_ERR_CONFIG);
+	assert_int_equal(qldb_get_revision(NULL, "financial-ledger", at, "0123456789abcdefghijKL",
+					   NULL, &json, &len, &err),
+			 API_ERR_CONFIG);
+	assert_non_null(strstr(err.msg, "DigestTipAddress"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -597,6 +632,7 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test(test_names_of_kinds_and_results),
 		cmocka_unit_test(test_bad_config_is_refused),
+		cmocka_unit_test(test_proof_calls_check_their_parameters_before_sending),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
