@@ -36,7 +36,7 @@ DEPS     := $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TLIB_OBJ:.o=.d)
 all: qldbtop
 
 qldbtop: $(BUILD)/qldbtop
-	@if [ "$(BUILD)" = build ]; then cp $< $@; fi
+	@if [ "$(BUILD)" = build ]; then cp $< $@.tmp && mv -f $@.tmp $@; fi
 
 $(BUILD)/qldbtop: $(MAIN_OBJ) $(BUILD)/libqldbtop.a
 	@$(if $(V),,echo "  LINK    $@")

@@ -65,6 +65,8 @@ struct resource_ledger_list {
 extern const struct resource_desc RESOURCE_LEDGERS; /* ListLedgers, every page */
 extern const struct resource_desc RESOURCE_LEDGER;  /* DescribeLedger */
 extern const struct resource_desc RESOURCE_DIGEST;  /* GetDigest */
+/* the auditor's rounds (resource_audit.c; needs resource_audit_setup) */
+extern const struct resource_desc RESOURCE_AUDIT;
 
 /* Every descriptor, account scope first; the order is the poll order. */
 extern const struct resource_desc *const RESOURCE_TABLE[];

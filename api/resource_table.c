@@ -14,6 +14,7 @@ const struct resource_desc *const RESOURCE_TABLE[] = {
 	&RESOURCE_LEDGERS,
 	&RESOURCE_LEDGER,
 	&RESOURCE_DIGEST,
+	&RESOURCE_AUDIT,
 };
 const size_t RESOURCE_TABLE_N = sizeof RESOURCE_TABLE / sizeof RESOURCE_TABLE[0];
 

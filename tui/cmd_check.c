@@ -15,10 +15,12 @@
  * ledger, the endpoint unreachable, no credentials) the result is
  * UNKNOWN: a check that did not run is not OK.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/auditor.h"
 #include "api/poller.h"
 #include "api/resource.h"
 #include "api/store.h"
@@ -112,6 +114,37 @@ static enum check_state rule_digest_age(const struct check_ctx *c, const char *l
 	return age > c->max_digest_age ? CHECK_WARNING : CHECK_OK;
 }
 
+/* The auditor's round (api/resource_audit.h): a FAILED check is
+ * CRITICAL, naming the first failure and its block; what could not be
+ * audited is UNKNOWN, never OK. */
+static enum check_state rule_integrity(const struct check_ctx *c, const char *ledger,
+				       const struct store_entry *e, char *msg, size_t cap)
+{
+	const struct audit_summary *a = e->data;
+	if (!a) {
+		check_no_data(e, msg, cap);
+		return CHECK_UNKNOWN;
+	}
+	uint64_t failed = a->counts[AUDIT_FAILED];
+	if (failed) {
+		static struct store_audit_event ev[STORE_AUDIT_MAX];
+		uint64_t cursor = 0;
+		size_t n = store_audit_read(c->store, &cursor, ev, STORE_AUDIT_MAX, NULL);
+		const struct store_audit_event *first = NULL;
+		for (size_t i = 0; i < n && !first; i++)
+			if (ev[i].result == STORE_AUDIT_FAILED && strcmp(ev[i].ledger, ledger) == 0)
+				first = &ev[i];
+		snprintf(msg, cap, "%llu FAILED: %.32s %.100s: %.140s", (unsigned long long)failed,
+			 first ? first->kind : "?", first ? first->block_address : "",
+			 first ? first->message : "(event dropped from the log)");
+		return CHECK_CRITICAL;
+	}
+	snprintf(msg, cap, "%llu checks VERIFIED, %llu UNVERIFIED, proven tip %lld",
+		 (unsigned long long)a->counts[AUDIT_VERIFIED],
+		 (unsigned long long)a->counts[AUDIT_UNVERIFIED], (long long)a->tip_seq);
+	return CHECK_OK;
+}
+
 static const struct check_rule CHECK_RULES[] = {
 	{ "state", STORE_LEDGER, rule_state },
 	{ "kms", STORE_LEDGER, rule_kms },
@@ -120,8 +153,7 @@ static const struct check_rule CHECK_RULES[] = {
 	{ "streams", STORE_STREAMS, NULL },
 	/* WARNING on CANCELLED, when exports are polled */
 	{ "exports", STORE_EXPORTS, NULL },
-	/* CRITICAL on a FAILED audit event, when the auditor runs */
-	{ "integrity", STORE_AUDIT, NULL },
+	{ "integrity", STORE_AUDIT, rule_integrity },
 };
 #define CHECK_RULES_N (sizeof CHECK_RULES / sizeof CHECK_RULES[0])
 

@@ -30,6 +30,7 @@
 #include "api/http.h"
 #include "api/log.h"
 #include "api/poller.h"
+#include "api/resource_audit.h"
 #include "api/store.h"
 #include "sim/scenario.h"
 #include "sim/server.h"
@@ -136,6 +137,12 @@ int cmd_dashboard(const struct cli_parsed *p)
 		snprintf(err, sizeof err, "cannot create the snapshot store");
 		goto out;
 	}
+	/* the auditor proves each new digest; the demo's endpoint is gone
+	 * after the run, so its digests are not worth a vault file */
+	if (resource_audit_setup(store, &cfg, !opt.demo, NULL, &aerr)) {
+		snprintf(err, sizeof err, "%s", aerr.msg);
+		goto out;
+	}
 	struct poller_config pc = { .api = cfg, .interval_s = opt.interval_s, .store = store };
 	if (opt.ledger)
 		snprintf(pc.ledger, sizeof pc.ledger, "%s", opt.ledger);
@@ -158,6 +165,7 @@ int cmd_dashboard(const struct cli_parsed *p)
 	status = app_run(&ac, err, sizeof err);
 out:
 	poller_stop(poller); /* aborts a transfer in flight */
+	resource_audit_teardown();
 	if (sim)
 		sim_server_stop(sim);
 	store_free(store);

@@ -23,6 +23,7 @@
 #include "api/log.h"
 #include "api/poller.h"
 #include "api/resource.h"
+#include "api/resource_audit.h"
 #include "api/store.h"
 #include "tui/commands.h"
 
@@ -76,6 +77,13 @@ enum headless_status headless_poll(const struct cli_parsed *p, const char *ledge
 	api_config_describe(out->cfg, where, sizeof where);
 	log_msg(LOG_INFO, "%s: polling %s", p->cmd->name, where);
 
+	/* one auditor round per ledger, its continuity proven from the
+	 * vault: a history rewritten between two runs of check is caught */
+	if (resource_audit_setup(out->store, out->cfg, true, NULL, &aerr)) {
+		snprintf(err, cap, "%s", aerr.msg);
+		return HEADLESS_ENV;
+	}
+	out->audit_ready = true;
 	struct poller_config pc = { .api = *out->cfg,
 				    .interval_s = POLLER_INTERVAL_UNIT_S,
 				    .store = out->store };
@@ -93,6 +101,8 @@ enum headless_status headless_poll(const struct cli_parsed *p, const char *ledge
 
 void headless_release(struct headless *h)
 {
+	if (h->audit_ready)
+		resource_audit_teardown();
 	store_free(h->store);
 	if (h->cfg) {
 		api_config_wipe(h->cfg);

@@ -37,6 +37,7 @@ struct headless {
 	const char *ledger;	/* --ledger or NULL */
 	double fetched_at;	/* wall clock when the poll started */
 	bool http_ready;	/* http_global_init succeeded */
+	bool audit_ready;	/* resource_audit_setup succeeded */
 };
 enum headless_status headless_poll(const struct cli_parsed *p, const char *ledger,
 				   struct headless *out, char *err, size_t cap);

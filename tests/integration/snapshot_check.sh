@@ -27,7 +27,7 @@ start() { # NAME ARGS...
 q() { # run qldbtop with the demo keys and no terminal; rc in $rc
 	env -u AWS_SESSION_TOKEN AWS_ACCESS_KEY_ID=$KEY AWS_SECRET_ACCESS_KEY=$SECRET \
 		AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null TERM=dumb \
-		"$QLDBTOP_BIN" "$@" >"$SCRATCH/o" 2>"$SCRATCH/e" </dev/null
+		XDG_STATE_HOME="$SCRATCH/state" "$QLDBTOP_BIN" "$@" >"$SCRATCH/o" 2>"$SCRATCH/e" </dev/null
 	rc=$?
 }
 show() { sed 's/^/#   /' "$SCRATCH/o" "$SCRATCH/e"; }
@@ -51,7 +51,12 @@ assert isinstance(obj, dict)
 for k in ("endpoint", "region", "fetched_at", "ledgers", "audit", "errors", "unavailable"):
     assert k in obj, k
 assert obj["endpoint"] == sys.argv[2] and obj["region"] == "us-east-1"
-assert obj["errors"] == [] and obj["audit"] == []
+assert obj["errors"] == []
+# the auditor's round: a healthy ledger has proven blocks and no failure
+audit = obj["audit"]
+assert audit and all(a["result"] in ("VERIFIED", "UNVERIFIED") for a in audit), audit
+assert any(a["kind"] == "block-self-check" and a["result"] == "VERIFIED" for a in audit)
+assert any(a["kind"] == "continuity" for a in audit)
 PY
 check "snapshot --json: financial-ledger ACTIVE with its ARN, STANDARD, deletion protection, encryption" python3 - "$SCRATCH/snap.json" <<'PY'
 import json, sys
@@ -73,10 +78,11 @@ assert d["digest"] == ref["Digest"], (d, ref)
 assert d["tip"] == ref["DigestTipAddress"]["IonText"]
 assert str(d["sequence_no"]) in d["tip"] and d["fetched_at"].endswith("Z")
 PY
-check "snapshot --json: streams, exports, metrics and audit are named as not polled" python3 - "$SCRATCH/snap.json" <<'PY'
+check "snapshot --json: streams, exports and metrics are named as not polled" python3 - "$SCRATCH/snap.json" <<'PY'
 import json, sys
 u = json.load(open(sys.argv[1]))["unavailable"]
-for k in ("streams", "exports", "metrics", "audit"):
+assert not any(x.startswith("audit:") for x in u), u
+for k in ("streams", "exports", "metrics"):
     assert k + ": not polled in this version" in u, (k, u)
 assert not any(x.startswith(("ledger:", "digest:")) for x in u)
 PY
@@ -97,7 +103,7 @@ PY
 
 q check --endpoint-url "$URL"
 check "check on a healthy endpoint: QLDB OK first, perfdata, exit 0" sh -c '[ "$1" -eq 0 ] && head -n1 "$2" | grep -Eq "^QLDB OK - .*\|ledgers=1 financial-ledger_digest_age=[0-9.]+s;300;;0 financial-ledger_tip=[0-9]+$"' - "$rc" "$SCRATCH/o" || show
-check "check: the kinds it cannot see yet are listed as not checked" grep -q "^not checked in this version: streams, exports, integrity$" "$SCRATCH/o"
+check "check: the kinds it cannot see yet are listed as not checked" grep -q "^not checked in this version: streams, exports$" "$SCRATCH/o"
 
 q check --endpoint-url "$URL" --max-digest-age 0
 check "check --max-digest-age 0: a digest held for any time at all is stale: WARNING, exit 1" sh -c '[ "$1" -eq 1 ] && head -n1 "$2" | grep -q "^QLDB WARNING - financial-ledger digest-age"' - "$rc" "$SCRATCH/o" || show
@@ -157,7 +163,7 @@ pq() { # qldbtop with only the profile files
 	env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN -u AWS_PROFILE \
 		-u AWS_ENDPOINT_URL -u AWS_REGION -u AWS_DEFAULT_REGION \
 		AWS_CONFIG_FILE="$SCRATCH/config" AWS_SHARED_CREDENTIALS_FILE="$SCRATCH/credentials" \
-		TERM=dumb "$QLDBTOP_BIN" "$@" >"$SCRATCH/o" 2>"$SCRATCH/e" </dev/null
+		TERM=dumb XDG_STATE_HOME="$SCRATCH/state" "$QLDBTOP_BIN" "$@" >"$SCRATCH/o" 2>"$SCRATCH/e" </dev/null
 	rc=$?
 }
 pq check --profile local
@@ -169,4 +175,35 @@ check "check --profile nosuch: a usage error (2, as every command's) naming the 
 pq check
 check "check without a profile or keys: not OK (the default profile has no keys)" \
 	sh -c '[ "$1" -ne 0 ]' - "$rc"
+# integrity: the auditor's round in check. A tampered block is CRITICAL
+# naming the block; the digest vault catches a history rewritten between
+# two runs (a restart of the endpoint on the same address with another
+# history), which no single run could see.
+printf 'at 0s tamper-block financial-ledger 5\n' >"$SCRATCH/tamper.scn"
+start tampered --scenario "$SCRATCH/tamper.scn" || not_ok "serve starts (tamper)"
+tamper_applied() { # the scenario's event took effect (the delivery thread applies it)
+	q check --endpoint-url "$URL" && false
+	head -n1 "$SCRATCH/o" | grep -q "integrity"
+}
+wait_for 5 tamper_applied
+check "check with tamper-block 5: CRITICAL integrity naming block 5 (exit 2)" \
+	sh -c '[ "$1" -eq 2 ] && head -n1 "$2" | grep -q "^QLDB CRITICAL - financial-ledger integrity: .*FAILED.*sequenceNo:5}"' - "$rc" "$SCRATCH/o"
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$QLDBTOP_BIN" serve --listen "127.0.0.1:$PORT" --rate 0 --seed 1 >"$SCRATCH/a.out" 2>&1 </dev/null &
+PA=$!
+PIDS="$PIDS $PA"
+wait_for 20 grep -q '^endpoint: ' "$SCRATCH/a.out"
+rm -rf "$SCRATCH/state"
+q check --endpoint-url "http://127.0.0.1:$PORT"
+check "check against history A: OK, its digest kept in the vault" \
+	sh -c '[ "$1" -eq 0 ] && ls "$2"/qldbtop/vault/127.0.0.1_*/us-east-1/financial-ledger.jsonl >/dev/null' - "$rc" "$SCRATCH/state"
+check "check of an intact ledger: integrity OK with the count of checks VERIFIED" \
+	grep -q "^OK financial-ledger integrity: [1-9][0-9]* checks VERIFIED" "$SCRATCH/o"
+kill "$PA"; wait "$PA" 2>/dev/null
+"$QLDBTOP_BIN" serve --listen "127.0.0.1:$PORT" --rate 0 --seed 2 >"$SCRATCH/b.out" 2>&1 </dev/null &
+PIDS="$PIDS $!"
+wait_for 20 grep -q '^endpoint: ' "$SCRATCH/b.out"
+q check --endpoint-url "http://127.0.0.1:$PORT"
+check "the same address now serving another history: CRITICAL continuity from the vault (exit 2)" \
+	sh -c '[ "$1" -eq 2 ] && grep -q "^CRITICAL financial-ledger integrity: .*continuity" "$2"' - "$rc" "$SCRATCH/o"
 exit $TAP_FAILED
