@@ -55,7 +55,9 @@ static void test_the_polled_kinds_and_their_intervals_are_the_designs(void **sta
 	assert_null(resource_for_kind(STORE_STREAMS));
 	assert_null(resource_for_kind(STORE_EXPORTS));
 	assert_null(resource_for_kind(STORE_METRICS));
-	assert_null(resource_for_kind(STORE_AUDIT));
+	/* the auditor runs at the digest's pace (DESIGN: on each new digest) */
+	assert_int_equal(resource_for_kind(STORE_AUDIT)->base_interval_s, 10);
+	assert_int_equal(resource_for_kind(STORE_AUDIT)->scope, RESOURCE_SCOPE_LEDGER);
 	assert_string_equal(store_kind_name(STORE_STREAMS), "streams");
 }
 
