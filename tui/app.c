@@ -44,7 +44,7 @@ struct app {
 	unsigned dirty;
 	size_t sel, count;
 	char sel_name[QLDB_NAME_MAX + 1];
-	struct store_entry list, led, dig;
+	struct store_entry list, led, dig, aud;
 	uint64_t generation;
 };
 
@@ -162,13 +162,14 @@ static void app_entries_release(struct app *a)
 	store_entry_release(&a->list);
 	store_entry_release(&a->led);
 	store_entry_release(&a->dig);
+	store_entry_release(&a->aud);
 }
 
 /* Re-read what the panes show; mark panes whose slot generation moved. */
 static void app_refresh(struct app *a)
 {
 	struct store *s = a->cfg->store;
-	struct store_entry list, led, dig;
+	struct store_entry list, led, dig, aud;
 	store_read(s, "", STORE_LEDGER_LIST, &list);
 
 	const char *name = a->cfg->ledger;
@@ -191,10 +192,11 @@ static void app_refresh(struct app *a)
 	a->count = count;
 	store_read(s, a->sel_name, STORE_LEDGER, &led);
 	store_read(s, a->sel_name, STORE_DIGEST, &dig);
+	store_read(s, a->sel_name, STORE_AUDIT, &aud);
 
 	if (renamed || list.generation != a->list.generation || led.generation != a->led.generation)
 		a->dirty |= PANE_LEDGER | PANE_HEADER;
-	if (renamed || dig.generation != a->dig.generation)
+	if (renamed || dig.generation != a->dig.generation || aud.generation != a->aud.generation)
 		a->dirty |= PANE_DIGEST;
 	uint64_t g = store_generation(s);
 	if (g != a->generation)
@@ -204,6 +206,7 @@ static void app_refresh(struct app *a)
 	a->list = list;
 	a->led = led;
 	a->dig = dig;
+	a->aud = aud;
 }
 
 /* --- layout and drawing ------------------------------------------------ */
@@ -288,7 +291,8 @@ static void app_draw(struct app *a)
 	}
 	if (a->dirty & PANE_DIGEST) {
 		struct view_digest_model m = { .name = a->sel_name[0] ? a->sel_name : NULL,
-					       .entry = &a->dig };
+					       .entry = &a->dig,
+					       .audit = &a->aud };
 		view_digest_draw(a->digest, &m, &ctx);
 		wnoutrefresh(a->digest);
 	}

@@ -4,11 +4,38 @@
 #include <inttypes.h>
 #include <stdio.h>
 
+#include "api/auditor.h"
 #include "api/qldb.h"
 #include "widgets/box.h"
 #include "widgets/kvtable.h"
 
 #define DIGEST_ROWS_MAX 8
+
+/* The auditor's word on this ledger: FAILED beats everything; VERIFIED
+ * needs a proven tip and verified checks. */
+static struct kv_row digest_verification_row(const struct store_entry *audit, char *txt)
+{
+	const struct audit_summary *a = audit ? audit->data : NULL;
+	if (!a) {
+		snprintf(txt, VIEW_TEXT_MAX, "UNVERIFIED (%s)",
+			 audit && audit->error[0] ? audit->error : "not audited yet");
+		return (struct kv_row){ "Verification", txt, theme_attr(THEME_UNVERIFIED), 1 };
+	}
+	if (a->counts[AUDIT_FAILED]) {
+		snprintf(txt, VIEW_TEXT_MAX, "FAILED: %" PRIu64 " check%s (see the audit log)",
+			 a->counts[AUDIT_FAILED], a->counts[AUDIT_FAILED] == 1 ? "" : "s");
+		return (struct kv_row){ "Verification", txt, theme_attr(THEME_BAD) | A_BOLD, 1 };
+	}
+	if (a->has_tip && a->counts[AUDIT_VERIFIED]) {
+		snprintf(txt, VIEW_TEXT_MAX,
+			 "VERIFIED %" PRIu64 " checks at tip %" PRId64 " (%" PRIu64 " unverified)",
+			 a->counts[AUDIT_VERIFIED], a->tip_seq, a->counts[AUDIT_UNVERIFIED]);
+		return (struct kv_row){ "Verification", txt, theme_attr(THEME_GOOD), 1 };
+	}
+	snprintf(txt, VIEW_TEXT_MAX, "UNVERIFIED (%" PRIu64 " checks not proven)",
+		 a->counts[AUDIT_UNVERIFIED]);
+	return (struct kv_row){ "Verification", txt, theme_attr(THEME_UNVERIFIED), 1 };
+}
 
 void view_digest_draw(WINDOW *w, const struct view_digest_model *m, const struct view_ctx *c)
 {
@@ -32,9 +59,8 @@ void view_digest_draw(WINDOW *w, const struct view_digest_model *m, const struct
 		} else {
 			rows[n++] = (struct kv_row){ "Digest", "none yet", dim, 1 };
 		}
-		rows[n++] = (struct kv_row){ "Verification",
-					     "UNVERIFIED (no proof checked in this version)",
-					     theme_attr(THEME_UNVERIFIED), 1 };
+		rows[n] = digest_verification_row(m->audit, txt[n]);
+		n++;
 		rows[n] = view_row_updated(m->entry, c, txt[n], 4);
 		n++;
 	}

@@ -1,8 +1,9 @@
 /*
  * view_digest.h - the Digest pane: the live digest (base64), its tip
- * address, how fresh it is, and its verification state. Nothing is proven
- * in this slice, so the state always reads UNVERIFIED (DESIGN.md: a state
- * is VERIFIED only for what was actually proven).
+ * address, how fresh it is, and what the auditor proved (api/auditor.h):
+ * FAILED with the count when any check failed, VERIFIED with the proven
+ * tip only when checks were proven and none failed, else UNVERIFIED
+ * (DESIGN.md: a state is VERIFIED only for what was actually proven).
  * Ownership: borrows the model for the call only.
  */
 #ifndef QLDBTOP_TUI_VIEW_DIGEST_H
@@ -16,6 +17,7 @@
 struct view_digest_model {
 	const char *name;		 /* selected ledger, NULL when none */
 	const struct store_entry *entry; /* STORE_DIGEST of name */
+	const struct store_entry *audit; /* STORE_AUDIT of name (may be NULL) */
 };
 
 void view_digest_draw(WINDOW *w, const struct view_digest_model *m, const struct view_ctx *c);

@@ -22,7 +22,7 @@ both_panes() {
 	echo "$s" | grep -q 'financial-ledger' &&
 		echo "$s" | grep -q 'ACTIVE' &&
 		echo "$s" | grep -Eq 'Digest +[A-Za-z0-9+/]{43}=' &&
-		echo "$s" | grep -q 'UNVERIFIED'
+		echo "$s" | grep -Eq 'Verification +(VERIFIED|UNVERIFIED|FAILED)'
 }
 dump() { screen | grep -v '^ *$' | sed 's/^/# | /'; }
 
@@ -43,7 +43,7 @@ if ! command -v tmux >/dev/null 2>&1; then
 fi
 EXITF=$SCRATCH/exit
 $T new-session -d -s e2e -x 80 -y 24 \
-	"LANG=C.UTF-8 '$QLDBTOP_BIN' --demo; echo EXIT=\$? > '$EXITF'; echo restored-marker; exec sleep 60"
+	"LANG=C.UTF-8 XDG_STATE_HOME='$SCRATCH/state' '$QLDBTOP_BIN' --demo --scenario none; echo EXIT=\$? > '$EXITF'; echo restored-marker; exec sleep 60"
 
 if wait_for 5 both_panes; then
 	ok "demo shows the ledger and digest panes within 5 s"
@@ -53,10 +53,13 @@ else
 fi
 check "ledger pane shows deletion protection and permissions" \
 	sh -c "$T capture-pane -p -t e2e | grep -q 'Deletion prot.' && $T capture-pane -p -t e2e | grep -q 'STANDARD'"
-if screen | grep -q 'VERIFIED' && ! screen | grep -v 'UNVERIFIED' | grep -q 'VERIFIED'; then
-	ok "nothing is shown as VERIFIED"
+# the auditor proves the journal: VERIFIED only with the count of proven
+# checks, never FAILED on an intact journal
+proven() { screen | grep -Eq 'Verification +VERIFIED [1-9][0-9]* checks at tip'; }
+if wait_for 15 proven && ! shows 'FAILED'; then
+	ok "the auditor's verdict: VERIFIED with its count of proven checks, nothing FAILED"
 else
-	not_ok "nothing is shown as VERIFIED"
+	not_ok "the auditor's verdict: VERIFIED with its count of proven checks, nothing FAILED"
 	dump
 fi
 
@@ -85,6 +88,19 @@ else
 	not_ok "back at 80x24 the panes return"
 	dump
 fi
+
+# a tampered block: the Digest pane says FAILED, loudly, within a few rounds
+printf 'at 0s tamper-block financial-ledger 5\n' >"$SCRATCH/tamper.scn"
+$T new-session -d -s e2e2 -x 80 -y 24 \
+	"LANG=C.UTF-8 '$QLDBTOP_BIN' --demo --scenario '$SCRATCH/tamper.scn'; exec sleep 60"
+failed_shown() { $T capture-pane -p -t e2e2 2>/dev/null | grep -Eq 'Verification +FAILED: [1-9]'; }
+if wait_for 20 failed_shown; then
+	ok "with tamper-block 5 the Digest pane shows Verification FAILED"
+else
+	not_ok "with tamper-block 5 the Digest pane shows Verification FAILED"
+	$T capture-pane -p -t e2e2 2>/dev/null | grep -v '^ *$' | sed 's/^/# | /'
+fi
+$T kill-session -t e2e2 2>/dev/null
 
 $T send-keys -t e2e q
 if wait_for 5 test -s "$EXITF" && grep -qx 'EXIT=0' "$EXITF"; then
