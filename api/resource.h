@@ -41,6 +41,7 @@ enum resource_scope {
 	RESOURCE_SCOPE_LEDGER,	/* key ledger name: one per ledger */
 };
 
+struct cJSON;
 struct resource_desc {
 	const char *name;      /* "digest": messages, --help, JSON */
 	const char *operation; /* "GetDigest" */
@@ -52,6 +53,10 @@ struct resource_desc {
 	int (*fetch)(struct http_client *c, const char *ledger, void **value,
 		     struct api_error *err);
 	void (*free_value)(void *value);
+	/* How snapshot --json shows a value: its items appended to arr (a
+	 * JSON array named after the kind in the ledger's object). NULL: the
+	 * kind is shown by snapshot's own code (ledger, digest) or not at all. */
+	void (*to_json)(const void *value, struct cJSON *arr);
 };
 
 /* The value of STORE_LEDGER_LIST: every ledger over all pages. */

@@ -236,6 +236,21 @@ static cJSON *snap_ledger_json(struct store *st, const char *name, const char *l
 	}
 	cJSON_AddArrayToObject(o, "streams");
 	cJSON_AddArrayToObject(o, "exports");
+	/* every kind that says how it reads in JSON: its items, or null when
+	 * its poll failed (the reason is under "errors") */
+	for (size_t i = 0; i < RESOURCE_TABLE_N; i++) {
+		const struct resource_desc *r = RESOURCE_TABLE[i];
+		if (!r->to_json || r->scope != RESOURCE_SCOPE_LEDGER)
+			continue;
+		struct store_entry e;
+		store_read(st, name, r->kind, &e);
+		cJSON_DeleteItemFromObject(o, r->name);
+		if (e.data)
+			r->to_json(e.data, cJSON_AddArrayToObject(o, r->name));
+		else
+			cJSON_AddNullToObject(o, r->name);
+		store_entry_release(&e);
+	}
 	*n_err += snap_errors(st, name, RESOURCE_SCOPE_LEDGER, cJSON_AddArrayToObject(o, "errors"),
 			      first, cap);
 	store_entry_release(&le);
