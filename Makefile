@@ -143,3 +143,9 @@ clean:
 	rm -rf build build-asan build-tsan build-fuzz qldbtop
 
 -include $(DEPS) $(UNIT_BIN:=.d) $(GEN_BIN:=.d)
+
+# The npm test peers (kinesalite, s3rver) pinned in tests/peers/package.json,
+# for tests/integration/api_peers.sh; tests/peers/node_modules is not committed.
+.PHONY: peers
+peers:
+	npm install --prefix tests/peers --no-audit --no-fund

@@ -6,6 +6,14 @@
  * given recomputed over it), 1 integrity failure, 2 usage, input or
  * environment error, 3 nothing failed but something was not proven.
  *
+ * PATH may also be s3://BUCKET/PREFIX/ (all PATHs then are): the objects
+ * are listed and read from S3 by ranges (api/s3.h), never written to disk,
+ * with the endpoint, region and keys of --endpoint-url, --region and the
+ * AWS_* environment (AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL). The exit
+ * statuses and the soundness rules are the folders'; a bucket that does
+ * not exist, access denied, a wrong key or a network error is exit 2 with
+ * one line (never a secret).
+ *
  * The verdict is honest about what was proven: JSON exports are
  * "chain-verified only: JSON loses Ion types"; revisions whose content
  * could not be recomputed are counted and listed as not proven; without
@@ -20,6 +28,7 @@
 #include <unistd.h>
 
 #include "api/qldb.h"
+#include "api/s3.h"
 #include "tui/cli.h"
 #include "tui/cli_io.h"
 #include "tui/commands.h"
@@ -199,14 +208,38 @@ int cmd_verify_export(const struct cli_parsed *p)
 		fprintf(stderr, "qldbtop: verify-export: %s\n", why);
 		return CLI_EXIT_USAGE;
 	}
+	int n_s3 = 0;
+	for (int i = 0; i < np; i++)
+		n_s3 += export_run_s3_uri(paths[i]);
+	if (n_s3 && n_s3 != np)
+		return cli_usage_error(p->cmd,
+				       "give either export folders or s3:// URIs, not both");
+	struct api_config cfg;
+	if (n_s3) {
+		struct api_config_overrides ov = {
+			.endpoint_url = p->global[CLI_GLOBAL_ENDPOINT_URL],
+			.region = p->global[CLI_GLOBAL_REGION],
+		};
+		struct api_error err;
+		if (s3_config_resolve(&cfg, &ov, NULL, &err)) {
+			fprintf(stderr, "qldbtop: verify-export: %s\n", err.msg);
+			return CLI_EXIT_USAGE;
+		}
+	}
 	struct export_plan plan;
-	if (export_plan_build(paths, np, &plan, why, sizeof why)) {
+	int built = n_s3 ? export_plan_build_s3(paths, np, &cfg, &plan, why, sizeof why)
+			 : export_plan_build(paths, np, &plan, why, sizeof why);
+	if (built) {
+		if (n_s3)
+			api_config_wipe(&cfg);
 		fprintf(stderr, "qldbtop: verify-export: %s\n", why);
 		return CLI_EXIT_USAGE;
 	}
 	struct sha256 *sha = sha256_new();
 	if (!sha) {
 		export_plan_free(&plan);
+		if (n_s3)
+			api_config_wipe(&cfg);
 		fprintf(stderr, "qldbtop: verify-export: out of memory\n");
 		return CLI_EXIT_USAGE;
 	}
@@ -226,5 +259,7 @@ int cmd_verify_export(const struct cli_parsed *p)
 	export_chain_free(&ch);
 	sha256_free(sha);
 	export_plan_free(&plan);
+	if (n_s3)
+		api_config_wipe(&cfg);
 	return status;
 }

@@ -7,6 +7,7 @@
  */
 #include "tui/export_run.h"
 
+#include "api/s3.h"
 #include "tui/cli_io.h"
 
 #include <errno.h>
@@ -131,8 +132,11 @@ static char *read_small(const char *path, size_t *len, char *why, size_t cap)
 			     cap);
 }
 
+struct s3_keys; /* an S3 root's listing, for keys resolved against it */
+
 struct key_ctx {
 	struct export_plan *plan;
+	const struct s3_keys *s3; /* NULL: keys resolve to files */
 	const char *root, *mdir, *manifest;
 	const char *root_real; /* realpath of root: every file read must be under it */
 	enum export_format format;
@@ -223,6 +227,8 @@ fail:
 	return -1;
 }
 
+static int resolve_key_s3(const struct key_ctx *k, const char *key, struct export_job *j);
+
 static int on_key(void *ctx, const char *key, size_t len)
 {
 	struct key_ctx *k = ctx;
@@ -263,7 +269,7 @@ static int on_key(void *ctx, const char *key, size_t len)
 	memset(j, 0, sizeof *j);
 	j->range = r;
 	j->declared = k->format;
-	if (resolve_key(k, kbuf, &j->path))
+	if (k->s3 ? resolve_key_s3(k, kbuf, j) : resolve_key(k, kbuf, &j->path))
 		return 1;
 	j->label = strdup(kbuf);
 	if (!j->label) {
@@ -272,7 +278,7 @@ static int on_key(void *ctx, const char *key, size_t len)
 		return 1;
 	}
 	struct stat st;
-	if (j->path && stat(j->path, &st) == 0 && S_ISREG(st.st_mode))
+	if (!k->s3 && j->path && stat(j->path, &st) == 0 && S_ISREG(st.st_mode))
 		j->size = (uint64_t)st.st_size;
 	p->total_bytes += j->size;
 	p->n++;
@@ -366,22 +372,23 @@ static void objs_free(void)
 	memset(&g_objs, 0, sizeof g_objs);
 }
 
-/* Files named like data objects that no key reached: counted, the first
- * named (unproven: a reader listing the folder would take them as data). */
-static void plan_unlisted(struct export_plan *plan)
+/* Names of data objects (real paths, or S3 keys) that no key reached:
+ * counted, the first named (unproven: a reader listing the folder would
+ * take them as data). */
+static void plan_unlisted(struct export_plan *plan, size_t from, char *const *names, size_t n)
 {
 	size_t nj = 0;
 	char **jp = malloc((plan->n ? plan->n : 1) * sizeof *jp);
 	if (!jp) {
-		plan->unlisted = g_objs.n; /* cannot tell: count them all */
+		plan->unlisted += n; /* cannot tell: count them all */
 		return;
 	}
-	for (size_t i = 0; i < plan->n; i++)
+	for (size_t i = from; i < plan->n; i++)
 		if (plan->jobs[i].path)
 			jp[nj++] = plan->jobs[i].path;
 	qsort(jp, nj, sizeof *jp, cmp_str);
-	for (size_t i = 0; i < g_objs.n; i++) {
-		const char *f = g_objs.paths[i];
+	for (size_t i = 0; i < n; i++) {
+		const char *f = names[i];
 		if (nj && bsearch(&f, jp, nj, sizeof *jp, cmp_str))
 			continue;
 		if (plan->unlisted++ == 0)
@@ -487,7 +494,7 @@ int export_plan_build(char *const *paths, int n, struct export_plan *plan, char 
 		memset(&g_found, 0, sizeof g_found);
 	}
 	qsort(plan->jobs, plan->n, sizeof *plan->jobs, cmp_job);
-	plan_unlisted(plan);
+	plan_unlisted(plan, 0, g_objs.paths, g_objs.n);
 	objs_free();
 	return 0;
 fail_found:
@@ -508,8 +515,269 @@ void export_plan_free(struct export_plan *plan)
 	}
 	for (size_t i = 0; i < plan->n_unsearched; i++)
 		free(plan->unsearched[i]);
+	for (size_t i = 0; i < plan->n_buckets; i++)
+		free(plan->buckets[i]);
+	free(plan->buckets);
 	free(plan->jobs);
 	memset(plan, 0, sizeof *plan);
+}
+
+/* ---- plan from S3 ---------------------------------------------------- */
+
+/* One s3:// root: its listing (sorted by key, each key once: the parser
+ * checked the order) and where keys resolve. */
+struct s3_keys {
+	struct s3_client *client;
+	const char *bucket;
+	const char *root; /* the prefix as a folder: "" or ending in '/' */
+	const char *mdir; /* the current manifest's folder: "" or ending in '/' */
+	struct s3_listing list;
+	unsigned index; /* in plan->buckets */
+};
+
+static const struct s3_object *s3_keys_find(const struct s3_keys *ks, const char *key)
+{
+	size_t lo = 0, hi = ks->list.n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(ks->list.items[mid].key, key);
+		if (c == 0)
+			return &ks->list.items[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* The rule of resolve_key over the listing: for each suffix of the key at
+ * a '/' boundary, longest first, ROOT+suffix and MDIR+suffix; two
+ * different matches are an input error. Every candidate starts with the
+ * root, so nothing outside the prefix is ever read. */
+static int resolve_key_s3(const struct key_ctx *k, const char *key, struct export_job *j)
+{
+	const struct s3_keys *ks = k->s3;
+	const struct s3_object *found = NULL;
+	char cand[2 * EXPORT_PATH_MAX];
+	j->path = NULL;
+	for (const char *s = key; s && *s; s = strchr(s, '/') ? strchr(s, '/') + 1 : NULL) {
+		const char *bases[2] = { ks->root, ks->mdir };
+		for (int b = 0; b < 2; b++) {
+			if (snprintf(cand, sizeof cand, "%s%s", bases[b], s) >= (int)sizeof cand)
+				continue;
+			const struct s3_object *o = s3_keys_find(ks, cand);
+			if (!o)
+				continue;
+			if (found && found != o) {
+				snprintf(k->why, k->cap,
+					 "%s: key \"%.200s\" matches two different objects, "
+					 "s3://%s/%.200s and s3://%s/%.200s: which one the export "
+					 "holds is not clear",
+					 k->manifest, key, ks->bucket, found->key, ks->bucket,
+					 o->key);
+				return -1;
+			}
+			found = o;
+		}
+	}
+	if (!found)
+		return 0;
+	if (!(j->path = strdup(found->key))) {
+		snprintf(k->why, k->cap, "out of memory");
+		return -1;
+	}
+	j->size = found->size;
+	j->root = ks->index;
+	return 0;
+}
+
+static const char COMPLETED_SUFFIX[] = ".completed.manifest";
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+/* One manifest of an S3 root: its started manifest when listed, then its
+ * keys into the plan. Returns 0 or -1 with why. */
+static int s3_manifest(struct export_plan *plan, struct s3_keys *ks, const char *mkey, char *why,
+		       size_t cap)
+{
+	struct api_error err;
+	char label[EXPORT_PATH_MAX], mdir[EXPORT_PATH_MAX], started[EXPORT_PATH_MAX];
+	snprintf(label, sizeof label, "s3://%s/%s", ks->bucket, mkey);
+	const char *slash = strrchr(mkey, '/');
+	const char *base = slash ? slash + 1 : mkey;
+	snprintf(mdir, sizeof mdir, "%.*s", (int)(base - mkey), mkey);
+	ks->mdir = mdir;
+	enum export_format fmt = EXPORT_FORMAT_UNKNOWN;
+	const char *dot = strchr(base, '.');
+	if (dot &&
+	    snprintf(started, sizeof started, "%s%.*s.started.manifest", mdir, (int)(dot - base),
+		     base) < (int)sizeof started &&
+	    s3_keys_find(ks, started)) {
+		char *buf;
+		size_t len;
+		if (s3_get_object(ks->client, ks->bucket, started, EXPORT_MANIFEST_MAX, &buf, &len,
+				  &err)) {
+			snprintf(why, cap, "%s", err.msg);
+			return -1;
+		}
+		char m[EXPORT_WHY_MAX];
+		int rc = export_started_parse((const uint8_t *)buf, len, &fmt, m, sizeof m);
+		if (rc == 0)
+			rc = started_id_matches(buf, len, base, (size_t)(dot - base), m, sizeof m);
+		free(buf);
+		if (rc) {
+			snprintf(why, cap, "s3://%s/%s: %s", ks->bucket, started, m);
+			return -1;
+		}
+	}
+	char *buf;
+	size_t len;
+	if (s3_get_object(ks->client, ks->bucket, mkey, EXPORT_MANIFEST_MAX, &buf, &len, &err)) {
+		snprintf(why, cap, "%s", err.msg);
+		return -1;
+	}
+	char m2[EXPORT_WHY_MAX];
+	struct key_ctx k = { .plan = plan,
+			     .s3 = ks,
+			     .root = ks->root,
+			     .mdir = mdir,
+			     .manifest = label,
+			     .format = fmt,
+			     .why = why,
+			     .cap = cap };
+	size_t first = plan->n;
+	int rc = export_completed_parse((const uint8_t *)buf, len, on_key, &k, m2, sizeof m2);
+	free(buf);
+	if (rc < 0)
+		snprintf(why, cap, "%s: %s", label, m2);
+	if (rc)
+		return -1;
+	if (plan->n == first) {
+		snprintf(why, cap, "%s: the manifest lists no data object", label);
+		return -1;
+	}
+	plan->manifests++;
+	return 0;
+}
+
+bool export_run_s3_uri(const char *arg)
+{
+	return strncmp(arg, "s3://", 5) == 0;
+}
+
+int export_plan_build_s3(char *const *uris, int n, const struct api_config *cfg,
+			 struct export_plan *plan, char *why, size_t cap)
+{
+	memset(plan, 0, sizeof *plan);
+	plan->s3_cfg = cfg;
+	struct api_error err;
+	struct s3_client *client = s3_client_new(cfg, NULL, &err);
+	char(*roots)[2][S3_KEY_MAX + 2] = calloc((size_t)n, sizeof *roots);
+	plan->buckets = calloc((size_t)n, sizeof *plan->buckets);
+	char **unl = NULL; /* keys named like data objects, for plan_unlisted */
+	size_t n_unl = 0, cap_unl = 0;
+	struct s3_keys ks = { 0 };
+	if (!client || !roots || !plan->buckets) {
+		snprintf(why, cap, "%s", client ? "out of memory" : err.msg);
+		goto fail;
+	}
+	for (int i = 0; i < n; i++) {
+		char *bucket = roots[i][0], *prefix = roots[i][1];
+		if (s3_uri_parse(uris[i], bucket, S3_BUCKET_MAX + 1, prefix, S3_KEY_MAX, &err)) {
+			snprintf(why, cap, "%s", err.msg);
+			goto fail;
+		}
+		size_t pl = strlen(prefix);
+		if (pl && prefix[pl - 1] != '/')
+			strcpy(prefix + pl, "/"); /* a folder: "p" lists p/..., not p2/... */
+		for (int k = 0; k < i; k++)
+			if (strcmp(roots[k][0], bucket) == 0 &&
+			    (strncmp(roots[k][1], prefix, strlen(roots[k][1])) == 0 ||
+			     strncmp(prefix, roots[k][1], strlen(prefix)) == 0)) {
+				snprintf(why, cap,
+					 "%s and %s are the same prefix or one holds the other: "
+					 "give each export once",
+					 uris[k], uris[i]);
+				goto fail;
+			}
+		if (!(plan->buckets[i] = strdup(bucket))) {
+			snprintf(why, cap, "out of memory");
+			goto fail;
+		}
+		plan->n_buckets++;
+		ks = (struct s3_keys){ .client = client,
+				       .bucket = plan->buckets[i],
+				       .root = prefix,
+				       .index = (unsigned)i };
+		if (s3_list_objects(client, bucket, prefix, &ks.list, &err)) {
+			snprintf(why, cap, "%s", err.msg);
+			goto fail;
+		}
+		size_t manifests = 0, first_job = plan->n;
+		for (size_t m = 0; m < ks.list.n; m++) {
+			const char *key = ks.list.items[m].key;
+			if (ends_with(key, COMPLETED_SUFFIX)) {
+				if (s3_manifest(plan, &ks, key, why, cap))
+					goto fail;
+				manifests++;
+				continue;
+			}
+			const char *base = strrchr(key, '/');
+			base = base ? base + 1 : key;
+			struct export_range r;
+			if (export_key_parse(base, strlen(base), &r) != 0)
+				continue;
+			if (n_unl == cap_unl) {
+				size_t c2 = cap_unl ? cap_unl * 2 : 64;
+				char **p = realloc(unl, c2 * sizeof *p);
+				if (!p) {
+					snprintf(why, cap, "out of memory");
+					goto fail;
+				}
+				unl = p;
+				cap_unl = c2;
+			}
+			/* the listing's keys are distinct: a key reached by a job
+			 * is found by name */
+			if (!(unl[n_unl] = strdup(key))) {
+				snprintf(why, cap, "out of memory");
+				goto fail;
+			}
+			n_unl++;
+		}
+		if (manifests == 0) {
+			snprintf(why, cap,
+				 "%s: no <exportId>.<strandId>.completed.manifest under the prefix "
+				 "(missing manifest or empty prefix)",
+				 uris[i]);
+			goto fail;
+		}
+		/* per root: the same key may exist in another bucket */
+		plan_unlisted(plan, first_job, unl, n_unl);
+		for (size_t u = 0; u < n_unl; u++)
+			free(unl[u]);
+		n_unl = 0;
+		s3_listing_free(&ks.list);
+	}
+	qsort(plan->jobs, plan->n, sizeof *plan->jobs, cmp_job);
+	free(unl);
+	free(roots);
+	s3_client_free(client);
+	return 0;
+fail:
+	s3_listing_free(&ks.list);
+	for (size_t i = 0; i < n_unl; i++)
+		free(unl[i]);
+	free(unl);
+	free(roots);
+	s3_client_free(client);
+	export_plan_free(plan);
+	return -1;
 }
 
 /* ---- pool ------------------------------------------------------------ */
@@ -533,8 +801,10 @@ struct pool {
 	uint64_t bytes, blocks;
 };
 
+/* One object's bytes: a file, or an S3 object by ranges. */
 struct src {
 	FILE *f;
+	struct s3_reader *s3;
 	struct pool *pool;
 	bool failed;
 };
@@ -542,6 +812,15 @@ struct src {
 static ssize_t src_read(void *ctx, uint8_t *buf, size_t cap)
 {
 	struct src *s = ctx;
+	if (s->s3) {
+		ssize_t got = s3_reader_read(s->s3, buf, cap);
+		if (got < 0) {
+			s->failed = true;
+			return -1;
+		}
+		__atomic_fetch_add(&s->pool->bytes, (uint64_t)got, __ATOMIC_RELAXED);
+		return got;
+	}
 	size_t n = fread(buf, 1, cap, s->f);
 	if (n == 0 && ferror(s->f)) {
 		s->failed = true;
@@ -562,7 +841,7 @@ static enum export_format format_of(const struct ion_reader *rd, const struct io
 	return bh && bh->type == ION_TYPE_STRING ? EXPORT_FORMAT_JSON : EXPORT_FORMAT_ION_TEXT;
 }
 
-static void run_job(struct pool *pl, struct qldb_checker *c, size_t i)
+static void run_job(struct pool *pl, struct qldb_checker *c, struct s3_client *s3, size_t i)
 {
 	struct export_job *j = &pl->plan->jobs[i];
 	struct result *r = &pl->res[i % pl->window];
@@ -570,23 +849,34 @@ static void run_job(struct pool *pl, struct qldb_checker *c, size_t i)
 	r->found = EXPORT_FORMAT_UNKNOWN;
 	if (!j->path)
 		return; /* missing: merged as such */
-	/* j->path is a real path inside the folder: no link may replace it */
-	int fd = cli_file_open(j->path, O_NOFOLLOW, NULL, r->why, sizeof r->why);
-	FILE *f = fd >= 0 ? fdopen(fd, "rb") : NULL;
-	if (!f) {
-		if (fd >= 0) {
-			close(fd);
-			snprintf(r->why, sizeof r->why, "%s: out of memory", j->path);
+	struct s3_reader sr;
+	struct src s = { .pool = pl };
+	const char *name = j->path;
+	char s3name[EXPORT_PATH_MAX];
+	if (pl->plan->s3_cfg) {
+		snprintf(s3name, sizeof s3name, "s3://%s/%s", pl->plan->buckets[j->root], j->path);
+		name = s3name;
+		s3_reader_init(&sr, s3, pl->plan->buckets[j->root], j->path, j->size);
+		s.s3 = &sr;
+	} else {
+		/* j->path is a real path inside the folder: no link may replace it */
+		int fd = cli_file_open(j->path, O_NOFOLLOW, NULL, r->why, sizeof r->why);
+		s.f = fd >= 0 ? fdopen(fd, "rb") : NULL;
+		if (!s.f) {
+			if (fd >= 0) {
+				close(fd);
+				snprintf(r->why, sizeof r->why, "%s: out of memory", j->path);
+			}
+			r->input_error = true;
+			return;
 		}
-		r->input_error = true;
-		return;
 	}
-	struct src s = { .f = f, .pool = pl };
 	struct ion_reader *rd = ion_reader_open_source(src_read, &s);
 	if (!rd) {
-		fclose(f);
+		if (s.f)
+			fclose(s.f);
 		r->input_error = true;
-		snprintf(r->why, sizeof r->why, "%s: out of memory", j->path);
+		snprintf(r->why, sizeof r->why, "%.500s: out of memory", name);
 		return;
 	}
 	const struct ion_value *v;
@@ -597,9 +887,10 @@ static void run_job(struct pool *pl, struct qldb_checker *c, size_t i)
 			if (v->type != ION_TYPE_STRUCT) {
 				r->input_error = true;
 				snprintf(r->why, sizeof r->why,
-					 "%s: not an export data object (first value is a %s, not "
+					 "%.500s: not an export data object (first value is a %s, "
+					 "not "
 					 "a block struct)",
-					 j->path, ion_type_name((enum ion_type)v->type));
+					 name, ion_type_name((enum ion_type)v->type));
 				break;
 			}
 			r->found = format_of(rd, v);
@@ -616,14 +907,17 @@ static void run_job(struct pool *pl, struct qldb_checker *c, size_t i)
 		ion_error_format(&err, m, sizeof m);
 		if (rc < 0 && (s.failed || err.code == ION_ERR_IO)) {
 			r->input_error = true;
-			snprintf(r->why, sizeof r->why, "%s: read error", j->path);
+			if (s.s3)
+				snprintf(r->why, sizeof r->why, "%s", sr.err.msg);
+			else
+				snprintf(r->why, sizeof r->why, "%.500s: read error", name);
 		} else if (rc < 0 && (err.code == ION_ERR_NOMEM || err.code == ION_ERR_LIMIT)) {
 			/* a resource limit, not a sign of tampering: the command cannot go on */
 			r->input_error = true;
-			snprintf(r->why, sizeof r->why, "%s: %s", j->path, m);
+			snprintf(r->why, sizeof r->why, "%.500s: %s", name, m);
 		} else if (rc < 0 && r->obj.blocks == 0 && r->obj.last_seq < 0) {
 			r->input_error = true;
-			snprintf(r->why, sizeof r->why, "%s: not Ion: %s", j->path, m);
+			snprintf(r->why, sizeof r->why, "%.500s: not Ion: %s", name, m);
 		} else if (rc < 0) {
 			export_object_truncated(&r->obj, m);
 		} else {
@@ -631,13 +925,24 @@ static void run_job(struct pool *pl, struct qldb_checker *c, size_t i)
 		}
 	}
 	ion_reader_free(rd);
-	fclose(f);
+	if (s.s3)
+		s3_reader_free(&sr);
+	else
+		fclose(s.f);
 }
 
 static void *worker(void *arg)
 {
 	struct pool *pl = arg;
 	struct qldb_checker *c = qldb_checker_new();
+	/* an S3 plan: one connection per worker (api/s3.h) */
+	struct api_error err;
+	struct s3_client *s3 =
+		pl->plan->s3_cfg ? s3_client_new(pl->plan->s3_cfg, NULL, &err) : NULL;
+	if (pl->plan->s3_cfg && !s3) {
+		qldb_checker_free(c);
+		c = NULL;
+	}
 	pthread_mutex_lock(&pl->mu);
 	for (;;) {
 		while (!pl->abort && pl->next < pl->plan->n && pl->next >= pl->merged + pl->window)
@@ -647,7 +952,7 @@ static void *worker(void *arg)
 		size_t i = pl->next++;
 		pthread_mutex_unlock(&pl->mu);
 		if (c) {
-			run_job(pl, c, i);
+			run_job(pl, c, s3, i);
 		} else {
 			pl->res[i % pl->window].input_error = true;
 			snprintf(pl->res[i % pl->window].why, sizeof pl->res[i % pl->window].why,
@@ -659,6 +964,7 @@ static void *worker(void *arg)
 	}
 	pthread_mutex_unlock(&pl->mu);
 	qldb_checker_free(c);
+	s3_client_free(s3);
 	return NULL;
 }
 

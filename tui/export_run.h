@@ -47,6 +47,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "api/config.h"
 #include "verify/export_chain.h"
 #include "verify/export_manifest.h"
 
@@ -56,11 +57,13 @@
 #define EXPORT_PATH_MAX 4096
 
 struct export_job {
-	char *path;  /* real path of the object inside the folder, NULL when missing */
+	char *path;  /* real path of the object inside the folder (an S3 plan: its key in
+			plan->buckets[root]), NULL when missing */
 	char *label; /* the manifest key (names the object in failures) */
 	struct export_range range;
 	enum export_format declared; /* by the started manifest; UNKNOWN if none */
 	uint64_t size;
+	unsigned root; /* an S3 plan: which of plan->buckets */
 };
 
 struct export_plan {
@@ -74,11 +77,34 @@ struct export_plan {
 	/* files named like data objects that no key reaches: unproven */
 	size_t unlisted;
 	char unlisted_first[EXPORT_PATH_MAX];
+	/* an S3 plan (export_plan_build_s3): the configuration the workers
+	 * connect with (borrowed) and the bucket of each URI; NULL: folders */
+	const struct api_config *s3_cfg;
+	char **buckets;
+	size_t n_buckets;
 };
 
 /* Returns 0, or -1 with a one-line input error in why. */
 int export_plan_build(char *const *paths, int n, struct export_plan *plan, char *why, size_t cap);
 void export_plan_free(struct export_plan *plan);
+
+/* The same plan from s3://BUCKET/PREFIX URIs (export_run_s3_uri tells
+ * them apart). The prefix names a folder: "p" is read as "p/". Every key
+ * under it is listed once (ListObjectsV2); manifests are the keys ending
+ * in .completed.manifest, read whole in key order with their started
+ * manifest (<folder>/<exportId>.started.manifest) when it is listed;
+ * manifest keys resolve by the rule above, with the prefix as PATH and the
+ * manifest's folder as its folder, against the listing only (no object is
+ * fetched to find out whether it exists). A key with "." or ".." segments
+ * is an input error as for folders; there are no links in S3. Data objects
+ * are then read by ranges (api/s3.h), never written to disk. Errors of the
+ * service (no such bucket, access denied, a wrong key), of the network
+ * and of the listing's shape are one-line input errors. cfg is borrowed
+ * until export_plan_free. */
+int export_plan_build_s3(char *const *uris, int n, const struct api_config *cfg,
+			 struct export_plan *plan, char *why, size_t cap);
+/* Is arg an s3:// URI (rather than a folder)? */
+bool export_run_s3_uri(const char *arg);
 
 /* Check every object with `jobs` threads and merge into ch. Returns 0, or
  * -1 with a one-line input error (the first in key order) in why. */
