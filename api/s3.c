@@ -33,7 +33,6 @@ struct s3_client {
 	CURL *h;
 	const struct api_config *cfg;
 	const atomic_int *stop;
-	char sigv4[16 + API_REGION_MAX];
 	char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -392,7 +391,6 @@ struct s3_client *s3_client_new(const struct api_config *cfg, const atomic_int *
 	}
 	c->cfg = cfg;
 	c->stop = stop;
-	snprintf(c->sigv4, sizeof c->sigv4, "aws:amz:%s:s3", cfg->region);
 	return c;
 }
 
@@ -403,14 +401,6 @@ void s3_client_free(struct s3_client *c)
 	curl_easy_cleanup(c->h);
 	free(c);
 }
-
-struct s3_body {
-	char *buf;
-	size_t len, cap, max;
-	bool too_big;
-	uint64_t total; /* from Content-Range: bytes a-b/TOTAL */
-	bool have_total;
-};
 
 static size_t s3_on_body(char *data, size_t size, size_t nmemb, void *ud)
 {
@@ -467,28 +457,39 @@ static int s3_on_progress(void *ud, curl_off_t a, curl_off_t b, curl_off_t c, cu
 	return stop && atomic_load(stop) ? 1 : 0;
 }
 
-/* One signed GET. what names the call and object for messages ("GetObject
- * s3://b/k"). range: "a-b" or NULL. On 2xx: 0 with *body (the caller
- * frees body->buf). Else a negative api_status, err one line. */
-static int s3_perform(struct s3_client *c, const char *what, const char *path, const char *query,
-		      const char *range, size_t max, struct s3_body *body, struct api_error *err)
+/* The S3 error body, or the JSON error shapes of the other services. */
+static void shim_error(const struct s3_shim_request *req, const struct s3_body *body,
+		       struct api_error *err, char *msg, size_t cap)
+{
+	if (strcmp(req->service, "s3") == 0 || (body->len && body->buf && body->buf[0] == '<'))
+		s3_parse_error(body->buf, body->len, err->code, sizeof err->code, msg, cap);
+	else
+		api_error_parse_aws(NULL, body->buf ? body->buf : "", body->buf ? body->len : 0,
+				    err->code, sizeof err->code, msg, cap);
+}
+
+int s3_shim_perform(struct s3_client *c, const struct s3_shim_request *req, struct s3_body *body,
+		    struct api_error *err)
 {
 	const struct api_config *cfg = c->cfg;
+	const char *what = req->what;
 	memset(body, 0, sizeof *body);
-	body->max = max;
+	body->max = req->max;
 	api_error_clear(err);
 	if (!cfg->have_credentials)
 		return api_error_set(err, API_ERR_CONFIG,
 				     "%s: no credentials (set AWS_ACCESS_KEY_ID and "
 				     "AWS_SECRET_ACCESS_KEY)",
 				     what);
-	char url[S3_URL_MAX];
-	int un = snprintf(url, sizeof url, "%s%s%s%s", cfg->endpoint, path, query ? "?" : "",
-			  query ? query : "");
+	char url[S3_URL_MAX], sigv4[32 + API_REGION_MAX];
+	int un = snprintf(url, sizeof url, "%s%s%s%s", cfg->endpoint, req->path,
+			  req->query ? "?" : "", req->query ? req->query : "");
 	if (un < 0 || (size_t)un >= sizeof url)
 		return api_error_set(err, API_ERR_LIMIT, "%s: request URL too long", what);
+	snprintf(sigv4, sizeof sigv4, "aws:amz:%s:%s", cfg->region, req->service);
+	bool post = strcmp(req->method, "POST") == 0;
 	CURL *h = c->h;
-	curl_easy_reset(h);
+	curl_easy_reset(h); /* no stale POSTFIELDS in the next payload hash */
 	c->errbuf[0] = '\0';
 	curl_easy_setopt(h, CURLOPT_URL, url);
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, c->errbuf);
@@ -500,7 +501,6 @@ static int s3_perform(struct s3_client *c, const char *what, const char *path, c
 	curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
 	curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, S3_STALL_SECONDS);
 	curl_easy_setopt(h, CURLOPT_USERAGENT, "qldbtop/" QLDBTOP_VERSION);
-	curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, s3_on_body);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, body);
 	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, s3_on_header);
@@ -508,19 +508,36 @@ static int s3_perform(struct s3_client *c, const char *what, const char *path, c
 	curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
 	curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, s3_on_progress);
 	curl_easy_setopt(h, CURLOPT_XFERINFODATA, (void *)c->stop);
-	if (range)
-		curl_easy_setopt(h, CURLOPT_RANGE, range); /* unsigned, as S3 allows */
-	struct curl_slist *hdr = curl_slist_append(NULL, "x-amz-content-sha256: " S3_EMPTY_SHA256);
+	struct curl_slist *hdr = NULL;
 	char line[API_TOKEN_MAX + 32];
+	if (post) {
+		curl_easy_setopt(h, CURLOPT_POSTFIELDS, req->body ? req->body : "");
+		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
+				 (curl_off_t)(req->body ? req->body_len : 0));
+		/* explicit, so it is signed (curl's default type is not) */
+		snprintf(line, sizeof line, "Content-Type: %s",
+			 req->content_type ? req->content_type : "application/json");
+		hdr = curl_slist_append(hdr, line);
+	} else {
+		curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+	}
+	if (req->target) {
+		snprintf(line, sizeof line, "X-Amz-Target: %s", req->target);
+		hdr = curl_slist_append(hdr, line);
+	}
+	if (strcmp(req->service, "s3") == 0) /* S3 requires it; GETs only here */
+		hdr = curl_slist_append(hdr, "x-amz-content-sha256: " S3_EMPTY_SHA256);
+	if (req->range)
+		curl_easy_setopt(h, CURLOPT_RANGE, req->range); /* unsigned, as S3 allows */
 	if (cfg->session_token[0]) {
 		snprintf(line, sizeof line, "X-Amz-Security-Token: %s", cfg->session_token);
 		hdr = curl_slist_append(hdr, line);
-		explicit_bzero(line, sizeof line);
 	}
+	explicit_bzero(line, sizeof line);
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
 	char userpwd[API_AKID_MAX + API_SECRET_MAX + 2];
 	snprintf(userpwd, sizeof userpwd, "%s:%s", cfg->access_key_id, cfg->secret_access_key);
-	curl_easy_setopt(h, CURLOPT_AWS_SIGV4, c->sigv4);
+	curl_easy_setopt(h, CURLOPT_AWS_SIGV4, sigv4);
 	curl_easy_setopt(h, CURLOPT_USERPWD, userpwd);
 	explicit_bzero(userpwd, sizeof userpwd);
 	CURLcode rc = curl_easy_perform(h);
@@ -534,7 +551,7 @@ static int s3_perform(struct s3_client *c, const char *what, const char *path, c
 		body->buf = NULL;
 		if (body->too_big)
 			return api_error_set(err, API_ERR_LIMIT, "%s: answer exceeds %zu bytes",
-					     what, max);
+					     what, req->max);
 		if (rc == CURLE_ABORTED_BY_CALLBACK)
 			return api_error_set(err, API_ERR_STOPPED, "%s: stopped", what);
 		return api_error_set(err, API_ERR_TRANSPORT, "%s: %s", what,
@@ -542,18 +559,32 @@ static int s3_perform(struct s3_client *c, const char *what, const char *path, c
 	}
 	long status = 0;
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+	body->status = status;
 	if (status >= 200 && status < 300)
 		return 0;
 	err->http_status = status;
 	char msg[API_ERROR_MSG_MAX / 2];
-	s3_parse_error(body->buf, body->len, err->code, sizeof err->code, msg, sizeof msg);
+	shim_error(req, body, err, msg, sizeof msg);
 	free(body->buf);
 	body->buf = NULL;
 	if (err->code[0])
 		return api_error_set(err, API_ERR_SERVICE, "%s: %s%s%s (HTTP %ld)", what, err->code,
 				     msg[0] ? ": " : "", msg, status);
-	return api_error_set(err, API_ERR_SERVICE, "%s: HTTP %ld with no S3 error code", what,
-			     status);
+	return api_error_set(err, API_ERR_SERVICE, "%s: HTTP %ld with no error code", what, status);
+}
+
+/* One signed S3 GET (see s3_shim_perform). */
+static int s3_perform(struct s3_client *c, const char *what, const char *path, const char *query,
+		      const char *range, size_t max, struct s3_body *body, struct api_error *err)
+{
+	struct s3_shim_request req = { .what = what,
+				       .service = "s3",
+				       .method = "GET",
+				       .path = path,
+				       .query = query,
+				       .range = range,
+				       .max = max };
+	return s3_shim_perform(c, &req, body, err);
 }
 
 /* ---- calls ------------------------------------------------------------ */
@@ -634,9 +665,7 @@ int s3_get_range(struct s3_client *c, const char *bucket, const char *key, uint6
 		return rc;
 	if (!body.buf && !(body.buf = calloc(1, 1)))
 		return api_error_set(err, API_ERR_NOMEM, "%s: out of memory", what);
-	long status = 0;
-	curl_easy_getinfo(c->h, CURLINFO_RESPONSE_CODE, &status);
-	if (status == 200 && off > 0) {
+	if (body.status == 200 && off > 0) {
 		/* the server ignored Range and sent the whole object: refuse
 		 * rather than take its first bytes for the ones asked for */
 		free(body.buf);
