@@ -740,3 +740,12 @@ int kinesis_journal_scan(struct kinesis_client *c, const char *stream, double si
 	kinesis_shard_list_free(&shards);
 	return rc;
 }
+
+int64_t kinesis_lag_blocks(uint64_t tip_seq, const struct kinesis_journal_scan *s)
+{
+	if (s->max_seq < 0)
+		return -1;
+	if ((uint64_t)s->max_seq >= tip_seq)
+		return 0;
+	return (int64_t)(tip_seq - (uint64_t)s->max_seq);
+}

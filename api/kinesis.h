@@ -128,5 +128,10 @@ struct kinesis_journal_scan {
 int kinesis_journal_scan(struct kinesis_client *c, const char *stream, double since,
 			 unsigned max_calls, struct kinesis_journal_scan *out,
 			 struct api_error *err);
+/* The lag in blocks: tip_seq (the ledger's digest tip) minus the highest
+ * block seen, 0 when the stream is ahead of that tip (a digest older than
+ * the stream); -1 when no block was seen (unknown, not zero). Valid as
+ * the lag when s->complete, an upper bound otherwise. */
+int64_t kinesis_lag_blocks(uint64_t tip_seq, const struct kinesis_journal_scan *s);
 
 #endif

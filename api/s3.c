@@ -750,11 +750,18 @@ ssize_t s3_reader_read(void *ctx, uint8_t *buf, size_t cap)
 		if (s3_get_range(r->c, r->bucket, r->key, r->off, want, &r->buf, &r->len, &total,
 				 &r->err))
 			return -1;
-		if (total != r->size || r->len != want) {
+		if (total != r->size) {
 			api_error_set(&r->err, API_ERR_PARSE,
 				      "GetObject s3://%s/%.120s: the object is %" PRIu64
 				      " bytes now, %" PRIu64 " when listed (it changed)",
 				      r->bucket, r->key, total, r->size);
+			return -1;
+		}
+		if (r->len != want) {
+			api_error_set(&r->err, API_ERR_PARSE,
+				      "GetObject s3://%s/%.120s: %zu bytes at offset %" PRIu64
+				      ", %zu asked for (a short answer)",
+				      r->bucket, r->key, r->len, r->off, want);
 			return -1;
 		}
 		r->off += r->len;

@@ -9,7 +9,8 @@
  *   svc_probe [--endpoint-url URL] [--region R] COMMAND ARGS...
  *     kinesis-summary STREAM       DescribeStreamSummary
  *     kinesis-shards STREAM        ListShards (all pages)
- *     kinesis-scan STREAM [CALLS]  highest BLOCK_SUMMARY sequence number
+ *     kinesis-scan STREAM [CALLS [TIP]]  highest BLOCK_SUMMARY sequence
+ *                                  number; with TIP, the lag in blocks
  *     kinesis-arn ARN              the stream name of an ARN
  *     cloudwatch LEDGER SECONDS    GetMetricData over the last SECONDS
  *     streams LEDGER               ListJournalKinesisStreamsForLedger
@@ -96,6 +97,9 @@ static int run_kinesis(const struct api_config *cfg, const char *cmd, int argc, 
 			printf("max seq: %" PRId64 "\nrecords: %" PRIu64
 			       "\ncalls: %u\ncomplete: %s\n",
 			       s.max_seq, s.records, s.calls, s.complete ? "yes" : "no");
+		if (!rc && argc > 2)
+			printf("lag: %" PRId64 "\n",
+			       kinesis_lag_blocks(strtoull(argv[2], NULL, 10), &s));
 	} else {
 		fprintf(stderr, "svc_probe: unknown command %s\n", cmd);
 		kinesis_client_free(c);

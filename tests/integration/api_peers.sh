@@ -11,6 +11,10 @@
 #     CLI (down from serve, up to s3rver), `qldbtop verify-export
 #     s3://BUCKET/PREFIX/ --endpoint-url` proves it (exit 0), a tampered
 #     data object fails it (exit 1), and the wrong keys are exit 2.
+# And against `qldbtop serve` itself, compared with the Debian CLI: the
+# journal stream and export list/describe calls, the lag scan of a
+# journal stream (0 blocks behind the digest's tip once delivered), and
+# CloudWatch GetMetricData for the six AWS/QLDB metrics.
 # Without the npm packages the test fails and says why: never a pass.
 . tests/lib/tap.sh
 
@@ -200,4 +204,57 @@ check "  a FAILED line names the object" grep -q "^FAILED seq .*$(basename "$rel
 env AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER "$TOOLS/svc_probe" --endpoint-url "$SURL" \
 	s3-get "s3://peer-exports/copied/ion/$rel" >"$SCRATCH/got" 2>"$SCRATCH/pe"
 check "svc_probe s3-get (ranged GetObject) returns the object the CLI put" cmp -s "$SCRATCH/got" "$SCRATCH/tampered.ion"
+
+# ---- serve: streams, exports, lag, metrics -----------------------------------
+probe_q() {
+	env AWS_ACCESS_KEY_ID="$KEY" AWS_SECRET_ACCESS_KEY="$SECRET" "$TOOLS/svc_probe" --endpoint-url "$URL" \
+		"$@" >"$SCRATCH/p" 2>"$SCRATCH/pe"
+	prc=$?
+}
+export_id=$(cat "$SCRATCH/id")
+probe_q exports financial-ledger
+check "svc_probe ListJournalS3ExportsForLedger on serve: the CLI's export, COMPLETED, ION_TEXT, SSE_S3" \
+	grep -q "^export: $export_id status COMPLETED bucket ledger-exports prefix \"ion/\" encryption SSE_S3 format ION_TEXT" "$SCRATCH/p"
+probe_q export financial-ledger "$export_id"
+check "svc_probe DescribeJournalS3Export: the same" grep -q "^export: $export_id status COMPLETED" "$SCRATCH/p"
+probe_q export financial-ledger AAAAAAAAAAAAAAAAAAAAAA
+check "DescribeJournalS3Export of an unknown id: exit 2, ResourceNotFoundException" \
+	sh -c '[ "$1" -eq 2 ] && grep -q ResourceNotFoundException "$2"' - "$prc" "$SCRATCH/pe"
+awsq kinesis create-stream --stream-name lag-target --shard-count 2
+kactive() { awsq kinesis describe-stream-summary --stream-name lag-target \
+	--query StreamDescriptionSummary.StreamStatus --output text && [ "$(cat "$SCRATCH/out")" = ACTIVE ]; }
+check "serve's Kinesis stream becomes ACTIVE" wait_for 10 kactive
+awsq qldb stream-journal-to-kinesis --ledger-name financial-ledger --stream-name lag-journal \
+	--role-arn arn:aws:iam::123456789012:role/qldb-stream --inclusive-start-time "$(date -u -d @0 +%Y-%m-%dT%H:%M:%SZ)" \
+	--kinesis-configuration "StreamArn=arn:aws:kinesis:us-east-1:123456789012:stream/lag-target,AggregationEnabled=true" \
+	--query StreamId --output text
+stream_id=$(cat "$SCRATCH/out")
+check "aws qldb stream-journal-to-kinesis: a stream id" sh -c 'echo "$1" | grep -Eq "^[A-Za-z0-9]{22}$"' - "$stream_id"
+probe_q streams financial-ledger
+check "svc_probe ListJournalKinesisStreamsForLedger: the CLI's stream, ACTIVE, aggregated, its Kinesis ARN" \
+	grep -q "^stream: $stream_id name lag-journal status ACTIVE kinesis arn:aws:kinesis:us-east-1:123456789012:stream/lag-target aggregation true error -" "$SCRATCH/p"
+probe_q stream financial-ledger "$stream_id"
+check "svc_probe DescribeJournalKinesisStream: the same" grep -q "^stream: $stream_id name lag-journal status ACTIVE" "$SCRATCH/p"
+awsq qldb get-digest --name financial-ledger --query DigestTipAddress.IonText --output text
+tip=$(sed -n 's/.*sequenceNo: *\([0-9]*\).*/\1/p' "$SCRATCH/out")
+caught_up() { probe_q kinesis-scan lag-target 1000 "$tip" && grep -qx "lag: 0" "$SCRATCH/p"; }
+check "the lag scan reaches the digest's tip ($tip) within 10 s: lag 0 blocks" wait_for 10 caught_up
+check "  the highest block seen is the tip itself, every shard read" \
+	sh -c 'grep -qx "max seq: $1" "$2" && grep -qx "complete: yes" "$2"' - "$tip" "$SCRATCH/p"
+probe_q kinesis-scan lag-target 1000 "$((tip + 5))"
+check "  against a tip 5 blocks further on, the lag is 5" grep -qx "lag: 5" "$SCRATCH/p"
+probe_q kinesis-arn arn:aws:kinesis:us-east-1:123456789012:stream/lag-target
+check "the stream name from the journal stream's ARN" grep -qx "name: lag-target" "$SCRATCH/p"
+probe_q cloudwatch financial-ledger 3600
+check "svc_probe GetMetricData on serve: six metrics, each Complete" \
+	sh -c '[ "$1" -eq 0 ] && [ "$(grep -c "^metric: .* status Complete points" "$2")" -eq 6 ]' - "$prc" "$SCRATCH/p"
+sed 's/^/#   /' "$SCRATCH/p" "$SCRATCH/pe"
+check "  JournalStorage has points" grep -q "^metric: JournalStorage status Complete points [1-9]" "$SCRATCH/p"
+probe_q cloudwatch no-such-ledger 3600
+check "  a ledger with no data: Complete and no points (as CloudWatch answers)" \
+	sh -c '[ "$(grep -c "status Complete points 0$" "$1")" -eq 6 ]' - "$SCRATCH/p"
+env AWS_ACCESS_KEY_ID="$KEY" AWS_SECRET_ACCESS_KEY=wrong-secret-do-not-print "$TOOLS/svc_probe" --endpoint-url "$URL" \
+	cloudwatch financial-ledger 600 >"$SCRATCH/p" 2>"$SCRATCH/pe"
+check "  a wrong secret: exit 2, one line, the code named, the secret not" \
+	sh -c '[ "$(wc -l <"$1")" -eq 1 ] && grep -q "SignatureDoesNotMatch" "$1" && ! grep -q do-not-print "$1"' - "$SCRATCH/pe"
 exit 0

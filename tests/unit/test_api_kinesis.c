@@ -438,6 +438,19 @@ static void test_get_shard_iterator(void **state)
 		API_ERR_LIMIT);
 }
 
+static void test_lag_is_tip_minus_highest_block_seen(void **state)
+{
+	(void)state;
+	struct kinesis_journal_scan s = { .max_seq = 87, .complete = true };
+	assert_int_equal(kinesis_lag_blocks(98, &s), 11);
+	assert_int_equal(kinesis_lag_blocks(87, &s), 0);
+	assert_int_equal(kinesis_lag_blocks(80, &s), 0); /* digest older than the stream */
+	s.max_seq = -1;					 /* nothing seen: unknown, not 0 */
+	assert_int_equal(kinesis_lag_blocks(98, &s), -1);
+	s.max_seq = 0;
+	assert_int_equal(kinesis_lag_blocks(UINT64_C(1) << 40, &s), (int64_t)1 << 40);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -449,6 +462,7 @@ int main(void)
 		cmocka_unit_test(test_journal_records_that_are_wrong),
 		cmocka_unit_test(test_get_records_decodes_data_and_reports_position),
 		cmocka_unit_test(test_get_shard_iterator),
+		cmocka_unit_test(test_lag_is_tip_minus_highest_block_seen),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
