@@ -27,6 +27,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "api/http.h"
 #include "api/qldb.h"
 #include "api/s3.h"
 #include "tui/cli.h"
@@ -223,6 +224,12 @@ int cmd_verify_export(const struct cli_parsed *p)
 		struct api_error err;
 		if (s3_config_resolve(&cfg, &ov, NULL, &err)) {
 			fprintf(stderr, "qldbtop: verify-export: %s\n", err.msg);
+			return CLI_EXIT_USAGE;
+		}
+		/* before the job threads start: libcurl's global state */
+		if (http_global_init()) {
+			api_config_wipe(&cfg);
+			fprintf(stderr, "qldbtop: verify-export: cannot initialise libcurl\n");
 			return CLI_EXIT_USAGE;
 		}
 	}

@@ -38,6 +38,10 @@
  * wait for the merge (each keeps 33 bytes per block and 64 failures). So
  * verify-export --jobs N stays under N * (ION_MAX_ARENA_BYTES +
  * 2 * ION_MAX_VALUE_BYTES) plus the block hashes of the waiting objects.
+ * From S3 each job also holds one range of S3_GET_CHUNK bytes, and the
+ * plan holds the listing's keys (at most S3_LIST_MAX_KEYS) while it is
+ * built; manifests are read whole (at most EXPORT_MANIFEST_MAX), as from
+ * folders.
  *
  * Ownership: export_plan_build fills a plan that export_plan_free releases.
  */

@@ -40,8 +40,8 @@ static void test_query_body_is_the_documented_form(void **state)
 		"&MetricDataQueries.member.1.Id=m0&",
 		"&MetricDataQueries.member.1.MetricStat.Metric.Namespace=AWS%2FQLDB&",
 		"&MetricDataQueries.member.1.MetricStat.Metric.MetricName=ReadIOs&",
-		"&MetricDataQueries.member.1.MetricStat.Metric.Dimensions.member.1.Name="
-		"LedgerName&",
+		("&MetricDataQueries.member.1.MetricStat.Metric.Dimensions.member.1.Name="
+		 "LedgerName&"),
 		"&MetricDataQueries.member.1.MetricStat.Metric.Dimensions.member.1.Value=x&",
 		"&MetricDataQueries.member.1.MetricStat.Period=300&",
 		"&MetricDataQueries.member.1.MetricStat.Stat=Sum&",

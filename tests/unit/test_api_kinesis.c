@@ -388,8 +388,8 @@ static void test_get_records_decodes_data_and_reports_position(void **state)
 	assert_int_equal(behind, 0);
 	static const char *const bad[] = {
 		"{\"NextShardIterator\":\"x\"}",
-		"{\"Records\":[{\"SequenceNumber\":\"1\",\"Data\":\"!!!\",\"PartitionKey\":\"p\"}]"
-		"}",
+		("{\"Records\":[{\"SequenceNumber\":\"1\",\"Data\":\"!!!\",\"PartitionKey\":\"p\"}]"
+		 "}"),
 		"{\"Records\":[{\"SequenceNumber\":\"1\",\"Data\":5,\"PartitionKey\":\"p\"}]}",
 		"{\"Records\":[{\"SequenceNumber\":\"1x\",\"Data\":\"\",\"PartitionKey\":\"p\"}]}",
 		"{\"Records\":[{\"Data\":\"\",\"PartitionKey\":\"p\"}]}",
