@@ -201,6 +201,24 @@ int s3_parse_list_objects_v2(const char *xml, size_t len, const char *bucket, co
 				   "%s: the answer names bucket \"%.60s\", not %s", OP, t, bucket);
 		goto out;
 	}
+	/* the page must answer the request made: this prefix, no delimiter
+	 * (keys grouped into CommonPrefixes would be objects never listed) */
+	if ((rc = leaf_text(root, "Prefix", OP, &t, &tl, err)))
+		goto out;
+	if (t && strcmp(t, prefix) != 0) {
+		rc = api_error_set(err, API_ERR_PARSE,
+				   "%s: the answer is for prefix \"%.60s\", not the one asked for",
+				   OP, t);
+		goto out;
+	}
+	if ((rc = leaf_text(root, "Delimiter", OP, &t, &tl, err)))
+		goto out;
+	if ((t && t[0]) || xml_child(root, "CommonPrefixes")) {
+		rc = api_error_set(
+			err, API_ERR_PARSE,
+			"%s: the answer groups keys by a delimiter that was not asked for", OP);
+		goto out;
+	}
 	if ((rc = leaf_text(root, "IsTruncated", OP, &t, &tl, err)))
 		goto out;
 	if (!t || (strcmp(t, "true") != 0 && strcmp(t, "false") != 0)) {
@@ -437,14 +455,17 @@ static size_t s3_on_header(char *data, size_t size, size_t nmemb, void *ud)
 			n - (sizeof CR - 1) < sizeof tmp - 1 ? n - (sizeof CR - 1) : sizeof tmp - 1;
 		memcpy(tmp, data + sizeof CR - 1, k);
 		tmp[k] = '\0';
-		const char *slash = strchr(tmp, '/');
-		if (slash) {
-			char *end;
-			unsigned long long t = strtoull(slash + 1, &end, 10);
-			if (end != slash + 1 && (*end == '\r' || *end == '\n' || *end == '\0')) {
-				b->total = t;
-				b->have_total = true;
-			}
+		/* "bytes FIRST-LAST/TOTAL": all three kept, so a range that
+		 * starts elsewhere than asked is caught by s3_get_range */
+		unsigned long long first, last, t;
+		int used = 0;
+		if (sscanf(tmp, " bytes %llu-%llu/%llu%n", &first, &last, &t, &used) == 3 &&
+		    used > 0 && strspn(tmp + used, " \r\n") == strlen(tmp + used) &&
+		    first <= last && last < t) {
+			b->first = first;
+			b->last = last;
+			b->total = t;
+			b->have_total = true;
 		}
 	}
 	return n;
@@ -671,6 +692,15 @@ int s3_get_range(struct s3_client *c, const char *bucket, const char *key, uint6
 		free(body.buf);
 		return api_error_set(err, API_ERR_PARSE, "%s: Range was not honoured (HTTP 200)",
 				     what);
+	}
+	if (body.status == 206 &&
+	    (!body.have_total || body.first != off || body.last - body.first + 1 != body.len)) {
+		/* bytes from elsewhere in the object would be read as these */
+		free(body.buf);
+		return api_error_set(err, API_ERR_PARSE,
+				     "%s: the answer to Range %s is not those bytes (Content-Range "
+				     "missing or naming others)",
+				     what, range);
 	}
 	if (total)
 		*total = body.have_total ? body.total : (uint64_t)body.len;

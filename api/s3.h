@@ -71,8 +71,9 @@ int s3_uri_parse(const char *uri, char *bucket, size_t bucket_cap, char *prefix,
 int s3_encode(const char *s, bool keep_slash, char *dst, size_t cap);
 
 /* One ListObjectsV2 answer (<ListBucketResult>): appends its keys to out
- * and fills page. bucket and prefix are the request's: a page naming
- * another bucket, a key outside the prefix, or keys not in strictly
+ * and fills page. bucket and prefix are the request's (no delimiter is
+ * ever sent): a page naming another bucket or prefix, grouping keys
+ * (Delimiter, CommonPrefixes), a key outside the prefix, or keys not in strictly
  * increasing order (after the last key already in out) is an error, so a
  * confused or hostile server cannot make the listing loop or wander.
  * Required: IsTruncated (true|false); per Contents, Key and Size (decimal,
@@ -156,7 +157,7 @@ struct s3_body {
 	char *buf; /* malloc'd, NUL-terminated; the caller frees */
 	size_t len, cap, max;
 	bool too_big;
-	uint64_t total; /* from Content-Range: bytes a-b/TOTAL */
+	uint64_t first, last, total; /* from Content-Range: bytes FIRST-LAST/TOTAL */
 	bool have_total;
 	long status;
 };

@@ -8,8 +8,15 @@
 # bucket that does not exist, a wrong secret and a prefix with no manifest
 # -> exit 2 with one line on stderr (never the secret); a data object
 # replaced with a changed copy -> exit 1 naming it; an object that only
-# the listing has (no manifest lists it) -> exit 3.
+# the listing has (no manifest lists it) -> exit 3; a listing of more
+# than one page is read whole (svc_probe, compared with the CLI's).
 . tests/lib/tap.sh
+
+TOOLS=${QLDBTOP_TOOLS:-build/tools}
+if [ ! -x "$TOOLS/svc_probe" ]; then
+	not_ok "tools/svc_probe is built (make tools)"
+	exit 1
+fi
 
 AWS=$(debian_aws)
 if [ -z "$AWS" ]; then
@@ -116,6 +123,30 @@ vx 2 "a closed port (network error)" "s3://ledger-exports/ion text/" --endpoint-
 check "  one line" one_line
 vx 2 "mixing a folder and an s3:// URI" "s3://ledger-exports/ion text/" "$SCRATCH/dl" --endpoint-url "$URL"
 vx 2 "an s3:// URI with a bad bucket name" "s3://a/x/" --endpoint-url "$URL"
+
+# a listing of more than one page (S3 gives at most 1000 keys a page):
+# qldbtop's client follows the continuation tokens to the same keys the
+# CLI lists, keys with '&', '<', '+', '%' and UTF-8 among them
+mkdir -p "$SCRATCH/many/d"
+i=0
+while [ $i -lt 1003 ]; do
+	: >"$SCRATCH/many/d/k$i"
+	i=$((i + 1))
+done
+for odd in 'a&b' 'c<d>' 'e+f' 'g%20h' 'caf\303\251' 'sp ace'; do
+	: >"$SCRATCH/many/$(printf '%b' "$odd")"
+done
+aws_ s3 sync "$SCRATCH/many" "s3://ledger-exports/many/"
+check "aws s3 sync puts 1009 keys under many/" test "$rc" -eq 0
+aws_ s3api list-objects-v2 --bucket ledger-exports --prefix many/ --query 'Contents[].Key' --output json
+python3 -c 'import json,sys; print("\n".join(json.load(open(sys.argv[1]))))' "$SCRATCH/out" >"$SCRATCH/cli_keys"
+env AWS_ACCESS_KEY_ID="$KEY" AWS_SECRET_ACCESS_KEY="$SECRET" "$TOOLS/svc_probe" --endpoint-url "$URL" \
+	s3-list s3://ledger-exports/many/ >"$SCRATCH/ours" 2>"$SCRATCH/ours.err"
+sed -n 's/^key: \(.*\) 0$/\1/p' "$SCRATCH/ours" >"$SCRATCH/our_keys"
+check "the listing over two pages has the CLI's 1009 keys, in the same order" \
+	sh -c '[ "$(wc -l <"$1")" -eq 1009 ] && cmp -s "$1" "$2" && grep -qx "keys: 1009" "$3"' \
+	- "$SCRATCH/cli_keys" "$SCRATCH/our_keys" "$SCRATCH/ours"
+aws_ s3 rm --recursive "s3://ledger-exports/many/"
 
 # an object that no manifest lists, beside the export: not proven
 obj=$(find "$SCRATCH/dl" -name '*.*-*.ion' -type f | head -n 1)

@@ -136,6 +136,15 @@ static void test_list_page_refuses_bad_shapes_naming_what(void **state)
 			"</ListBucketResult>",
 			"bucket");
 	expect_bad_page("<ListAllMyBucketsResult/>", "not <ListBucketResult>");
+	/* an answer to another request: keys hidden in CommonPrefixes would
+	 * be objects nothing checked */
+	expect_bad_page(PG("<Prefix>other/</Prefix><IsTruncated>false</IsTruncated>"), "prefix");
+	expect_bad_page(PG("<Delimiter>/</Delimiter><IsTruncated>false</IsTruncated>"),
+			"delimiter");
+	expect_bad_page(PG("<IsTruncated>false</IsTruncated>" C(
+				"exp/zz",
+				"1") "<CommonPrefixes><Prefix>exp/zzz/</Prefix></CommonPrefixes>"),
+			"delimiter");
 	expect_bad_page("", "empty");
 }
 
