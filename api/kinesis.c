@@ -1,8 +1,8 @@
 /*
  * kinesis.c - DescribeStreamSummary, ListShards, GetShardIterator and
  * GetRecords (see kinesis.h): strict parsers, the KPL de-aggregation and
- * journal record reading for the lag, and the calls (over the temporary
- * transport in api/s3.h until http.c sends X-Amz-Target).
+ * journal record reading for the lag, and the calls (through api/http.c,
+ * with X-Amz-Target as a signed header: s3_shim_perform in api/s3.h).
  *
  * KPL aggregate format (amazon-kinesis-producer aggregation-format.md):
  * magic F3 89 9A C2, a protobuf AggregatedRecord {1: partition key table,
@@ -20,7 +20,7 @@
 
 #include "api/json_strict.h"
 #include "api/qldb_streams.h" /* struct jfield readers */
-#include "api/s3.h"	      /* the temporary transport */
+#include "api/s3.h"	      /* s3_shim_perform: one request through http.c */
 #include "verify/base64.h"
 #include "verify/ion.h"
 
@@ -553,7 +553,7 @@ struct kinesis_client *kinesis_client_new(const struct api_config *cfg, const at
 		api_error_set(err, API_ERR_NOMEM, "Kinesis client: out of memory");
 		return NULL;
 	}
-	if (!(c->conn = s3_client_new(cfg, stop, err))) {
+	if (!(c->conn = s3_client_for(cfg, "kinesis", stop, err))) {
 		free(c);
 		return NULL;
 	}
@@ -579,7 +579,6 @@ static int kinesis_call(struct kinesis_client *c, const char *op, cJSON *body, s
 	char target[64];
 	snprintf(target, sizeof target, KINESIS_TARGET "%s", op);
 	struct s3_shim_request req = { .what = op,
-				       .service = "kinesis",
 				       .method = "POST",
 				       .path = "/",
 				       .body = text,

@@ -2,38 +2,26 @@
  * s3.c - ListObjectsV2 and ranged GetObject (see s3.h): URI and key
  * encoding, the XML parsers (over api/xml.h) and the requests.
  *
- * TRANSPORT NOTE (issue 11): api/http.c today cannot carry what S3 needs:
- * a Range header, the x-amz-content-sha256 header S3 requires, and the
- * S3 error body (XML; http.c reads JSON error shapes and frees the body).
- * Until struct http_request grows those (see s3_perform below: a `range`
- * field or extra headers, and the error body kept or an error parser
- * hook), s3_perform is a small private libcurl request signed with
- * CURLOPT_AWS_SIGV4 "aws:amz:REGION:s3", as http.c does today. It is the
- * only function here that knows libcurl; swap its body for
- * http_request_perform once http.c signs service "s3" itself.
+ * Requests go through api/http.c (its own SigV4 signer signs service
+ * "s3" the S3 way; credentials from the provider; retries), with Range and
+ * X-Amz-Target as extra signed headers: s3_shim_perform is the one request
+ * function of this file and of api/kinesis.c.
  */
 #include "api/s3.h"
 
-#include <curl/curl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "api/http.h"
 #include "api/xml.h"
 
-#define S3_EMPTY_SHA256 "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
-#define S3_URL_MAX (API_URL_MAX + 4 * S3_KEY_MAX + 4 * S3_TOKEN_MAX + 64)
-#define S3_CONNECT_TIMEOUT_MS 3100L
 #define S3_TIMEOUT_MS 60000L /* one range of S3_GET_CHUNK, or one page */
-#define S3_STALL_SECONDS 30L
 
 struct s3_client {
-	CURL *h;
-	const struct api_config *cfg;
-	const atomic_int *stop;
-	char errbuf[CURL_ERROR_SIZE];
+	struct http_client *http;
 };
 
 /* ---- pure pieces ----------------------------------------------------- */
@@ -363,235 +351,97 @@ int s3_parse_error(const char *xml, size_t len, char *code, size_t code_cap, cha
 	return rc;
 }
 
-/* The caller's getenv, for s3_getenv (config resolution is single-threaded). */
-static api_getenv_fn s3_env_fn;
+/* ---- transport: api/http.c ----------------------------------------- */
 
-static const char *s3_env_default(const char *name)
+struct s3_client *s3_client_for(const struct api_config *cfg, const char *service,
+				const atomic_int *stop, struct api_error *err)
 {
-	return getenv(name);
+	struct s3_client *c = calloc(1, sizeof *c);
+	if (!c) {
+		api_error_set(err, API_ERR_NOMEM, "%s client: out of memory", service);
+		return NULL;
+	}
+	/* the service's own endpoint (--endpoint-url, AWS_ENDPOINT_URL_S3,
+	 * ...), signed as that service (S3's single path encoding) */
+	if (!(c->http = http_client_new(cfg, service, stop, err))) {
+		free(c);
+		return NULL;
+	}
+	return c;
 }
-
-/* AWS_ENDPOINT_URL_QLDB is QLDB's own: S3 reads AWS_ENDPOINT_URL_S3 where
- * api_config_resolve asks for it. */
-static const char *s3_getenv(const char *name)
-{
-	if (strcmp(name, "AWS_ENDPOINT_URL_QLDB") == 0)
-		name = "AWS_ENDPOINT_URL_S3";
-	return s3_env_fn(name);
-}
-
-int s3_config_resolve(struct api_config *cfg, const struct api_config_overrides *ov,
-		      api_getenv_fn getenv_fn, struct api_error *err)
-{
-	s3_env_fn = getenv_fn ? getenv_fn : s3_env_default;
-	int rc = api_config_resolve(cfg, ov, s3_getenv, err);
-	if (rc)
-		return rc;
-	const char *e1 = s3_env_fn("AWS_ENDPOINT_URL_S3"), *e2 = s3_env_fn("AWS_ENDPOINT_URL");
-	bool given =
-		(ov && ov->endpoint_url && ov->endpoint_url[0]) || (e1 && e1[0]) || (e2 && e2[0]);
-	if (!given)
-		snprintf(cfg->endpoint, sizeof cfg->endpoint, "https://s3.%s.amazonaws.com",
-			 cfg->region);
-	return 0;
-}
-
-/* ---- transport (temporary, see the note at the top) ------------------ */
 
 struct s3_client *s3_client_new(const struct api_config *cfg, const atomic_int *stop,
 				struct api_error *err)
 {
-	struct s3_client *c = calloc(1, sizeof *c);
-	if (!c || !(c->h = curl_easy_init())) {
-		free(c);
-		api_error_set(err, API_ERR_NOMEM, "S3 client: out of memory");
-		return NULL;
-	}
-	c->cfg = cfg;
-	c->stop = stop;
-	return c;
+	return s3_client_for(cfg, "s3", stop, err);
 }
 
 void s3_client_free(struct s3_client *c)
 {
 	if (!c)
 		return;
-	curl_easy_cleanup(c->h);
+	http_client_free(c->http);
 	free(c);
 }
 
-static size_t s3_on_body(char *data, size_t size, size_t nmemb, void *ud)
+/* "bytes FIRST-LAST/TOTAL" into b (have_total set only when it reads so,
+ * FIRST <= LAST < TOTAL). */
+static void content_range_parse(const char *v, struct s3_body *b)
 {
-	struct s3_body *b = ud;
-	size_t n = size * nmemb;
-	if (n > b->max - b->len) {
-		b->too_big = true;
-		return 0;
+	unsigned long long first, last, t;
+	int used = 0;
+	if (sscanf(v, " bytes %llu-%llu/%llu%n", &first, &last, &t, &used) == 3 && used > 0 &&
+	    strspn(v + used, " \r\n") == strlen(v + used) && first <= last && last < t) {
+		b->first = first;
+		b->last = last;
+		b->total = t;
+		b->have_total = true;
 	}
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 16384;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		char *p = realloc(b->buf, cap);
-		if (!p)
-			return 0;
-		b->buf = p;
-		b->cap = cap;
-	}
-	memcpy(b->buf + b->len, data, n);
-	b->len += n;
-	b->buf[b->len] = '\0';
-	return n;
-}
-
-static size_t s3_on_header(char *data, size_t size, size_t nmemb, void *ud)
-{
-	struct s3_body *b = ud;
-	size_t n = size * nmemb;
-	static const char CR[] = "content-range:";
-	if (n > sizeof CR - 1 && strncasecmp(data, CR, sizeof CR - 1) == 0) {
-		char tmp[96];
-		size_t k =
-			n - (sizeof CR - 1) < sizeof tmp - 1 ? n - (sizeof CR - 1) : sizeof tmp - 1;
-		memcpy(tmp, data + sizeof CR - 1, k);
-		tmp[k] = '\0';
-		/* "bytes FIRST-LAST/TOTAL": all three kept, so a range that
-		 * starts elsewhere than asked is caught by s3_get_range */
-		unsigned long long first, last, t;
-		int used = 0;
-		if (sscanf(tmp, " bytes %llu-%llu/%llu%n", &first, &last, &t, &used) == 3 &&
-		    used > 0 && strspn(tmp + used, " \r\n") == strlen(tmp + used) &&
-		    first <= last && last < t) {
-			b->first = first;
-			b->last = last;
-			b->total = t;
-			b->have_total = true;
-		}
-	}
-	return n;
-}
-
-static int s3_on_progress(void *ud, curl_off_t a, curl_off_t b, curl_off_t c, curl_off_t d)
-{
-	(void)a, (void)b, (void)c, (void)d;
-	const atomic_int *stop = ud;
-	return stop && atomic_load(stop) ? 1 : 0;
-}
-
-/* The S3 error body, or the JSON error shapes of the other services. */
-static void shim_error(const struct s3_shim_request *req, const struct s3_body *body,
-		       struct api_error *err, char *msg, size_t cap)
-{
-	if (strcmp(req->service, "s3") == 0 || (body->len && body->buf && body->buf[0] == '<'))
-		s3_parse_error(body->buf, body->len, err->code, sizeof err->code, msg, cap);
-	else
-		api_error_parse_aws(NULL, body->buf ? body->buf : "", body->buf ? body->len : 0,
-				    err->code, sizeof err->code, msg, cap);
 }
 
 int s3_shim_perform(struct s3_client *c, const struct s3_shim_request *req, struct s3_body *body,
 		    struct api_error *err)
 {
-	const struct api_config *cfg = c->cfg;
-	const char *what = req->what;
 	memset(body, 0, sizeof *body);
 	body->max = req->max;
 	api_error_clear(err);
-	if (!cfg->have_credentials)
-		return api_error_set(err, API_ERR_CONFIG,
-				     "%s: no credentials (set AWS_ACCESS_KEY_ID and "
-				     "AWS_SECRET_ACCESS_KEY)",
-				     what);
-	char url[S3_URL_MAX], sigv4[32 + API_REGION_MAX];
-	int un = snprintf(url, sizeof url, "%s%s%s%s", cfg->endpoint, req->path,
-			  req->query ? "?" : "", req->query ? req->query : "");
-	if (un < 0 || (size_t)un >= sizeof url)
-		return api_error_set(err, API_ERR_LIMIT, "%s: request URL too long", what);
-	snprintf(sigv4, sizeof sigv4, "aws:amz:%s:%s", cfg->region, req->service);
-	bool post = strcmp(req->method, "POST") == 0;
-	CURL *h = c->h;
-	curl_easy_reset(h); /* no stale POSTFIELDS in the next payload hash */
-	c->errbuf[0] = '\0';
-	curl_easy_setopt(h, CURLOPT_URL, url);
-	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, c->errbuf);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, S3_CONNECT_TIMEOUT_MS);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, S3_TIMEOUT_MS);
-	curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
-	curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, S3_STALL_SECONDS);
-	curl_easy_setopt(h, CURLOPT_USERAGENT, "qldbtop/" QLDBTOP_VERSION);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, s3_on_body);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, body);
-	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, s3_on_header);
-	curl_easy_setopt(h, CURLOPT_HEADERDATA, body);
-	curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
-	curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, s3_on_progress);
-	curl_easy_setopt(h, CURLOPT_XFERINFODATA, (void *)c->stop);
-	struct curl_slist *hdr = NULL;
-	char line[API_TOKEN_MAX + 32];
-	if (post) {
-		curl_easy_setopt(h, CURLOPT_POSTFIELDS, req->body ? req->body : "");
-		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
-				 (curl_off_t)(req->body ? req->body_len : 0));
-		/* explicit, so it is signed (curl's default type is not) */
-		snprintf(line, sizeof line, "Content-Type: %s",
-			 req->content_type ? req->content_type : "application/json");
-		hdr = curl_slist_append(hdr, line);
-	} else {
-		curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+	char range[80];
+	struct sigv4_pair headers[2];
+	size_t nh = 0;
+	if (req->range) {
+		snprintf(range, sizeof range, "bytes=%s", req->range);
+		headers[nh++] = (struct sigv4_pair){ "Range", range };
 	}
-	if (req->target) {
-		snprintf(line, sizeof line, "X-Amz-Target: %s", req->target);
-		hdr = curl_slist_append(hdr, line);
+	if (req->target)
+		headers[nh++] = (struct sigv4_pair){ "X-Amz-Target", req->target };
+	struct http_request hr = { .op = req->what,
+				   .method = req->method,
+				   .path = req->path,
+				   .query = req->query,
+				   .body = req->body,
+				   .body_len = req->body_len,
+				   .content_type = req->content_type,
+				   .max_response = req->max,
+				   .timeout_ms = S3_TIMEOUT_MS,
+				   .headers = nh ? headers : NULL,
+				   .n_headers = nh,
+				   /* every call here reads: retried safely */
+				   .not_idempotent = false };
+	struct http_response resp;
+	int rc = http_request_perform(c->http, &hr, &resp, err);
+	body->status = resp.status;
+	if (rc) {
+		http_response_free(&resp);
+		return rc;
 	}
-	if (strcmp(req->service, "s3") == 0) /* S3 requires it; GETs only here */
-		hdr = curl_slist_append(hdr, "x-amz-content-sha256: " S3_EMPTY_SHA256);
-	if (req->range)
-		curl_easy_setopt(h, CURLOPT_RANGE, req->range); /* unsigned, as S3 allows */
-	if (cfg->session_token[0]) {
-		snprintf(line, sizeof line, "X-Amz-Security-Token: %s", cfg->session_token);
-		hdr = curl_slist_append(hdr, line);
-	}
-	explicit_bzero(line, sizeof line);
-	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
-	char userpwd[API_AKID_MAX + API_SECRET_MAX + 2];
-	snprintf(userpwd, sizeof userpwd, "%s:%s", cfg->access_key_id, cfg->secret_access_key);
-	curl_easy_setopt(h, CURLOPT_AWS_SIGV4, sigv4);
-	curl_easy_setopt(h, CURLOPT_USERPWD, userpwd);
-	explicit_bzero(userpwd, sizeof userpwd);
-	CURLcode rc = curl_easy_perform(h);
-	curl_easy_setopt(h, CURLOPT_USERPWD, NULL);
-	curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
-	for (struct curl_slist *l = hdr; l; l = l->next)
-		explicit_bzero(l->data, strlen(l->data));
-	curl_slist_free_all(hdr);
-	if (rc != CURLE_OK) {
-		free(body->buf);
-		body->buf = NULL;
-		if (body->too_big)
-			return api_error_set(err, API_ERR_LIMIT, "%s: answer exceeds %zu bytes",
-					     what, req->max);
-		if (rc == CURLE_ABORTED_BY_CALLBACK)
-			return api_error_set(err, API_ERR_STOPPED, "%s: stopped", what);
-		return api_error_set(err, API_ERR_TRANSPORT, "%s: %s", what,
-				     c->errbuf[0] ? c->errbuf : curl_easy_strerror(rc));
-	}
-	long status = 0;
-	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-	body->status = status;
-	if (status >= 200 && status < 300)
-		return 0;
-	err->http_status = status;
-	char msg[API_ERROR_MSG_MAX / 2];
-	shim_error(req, body, err, msg, sizeof msg);
-	free(body->buf);
-	body->buf = NULL;
-	if (err->code[0])
-		return api_error_set(err, API_ERR_SERVICE, "%s: %s%s%s (HTTP %ld)", what, err->code,
-				     msg[0] ? ": " : "", msg, status);
-	return api_error_set(err, API_ERR_SERVICE, "%s: HTTP %ld with no error code", what, status);
+	body->buf = resp.body;
+	body->len = resp.len;
+	body->cap = resp.len;
+	if (resp.content_range[0])
+		content_range_parse(resp.content_range, body);
+	resp.body = NULL;
+	http_response_free(&resp);
+	return 0;
 }
 
 /* One signed S3 GET (see s3_shim_perform). */
@@ -599,7 +449,6 @@ static int s3_perform(struct s3_client *c, const char *what, const char *path, c
 		      const char *range, size_t max, struct s3_body *body, struct api_error *err)
 {
 	struct s3_shim_request req = { .what = what,
-				       .service = "s3",
 				       .method = "GET",
 				       .path = path,
 				       .query = query,

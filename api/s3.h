@@ -89,13 +89,6 @@ int s3_parse_list_objects_v2(const char *xml, size_t len, const char *bucket, co
 int s3_parse_error(const char *xml, size_t len, char *code, size_t code_cap, char *msg,
 		   size_t msg_cap);
 
-/* api_config_resolve for S3: the endpoint from ov->endpoint_url, else
- * AWS_ENDPOINT_URL_S3, else AWS_ENDPOINT_URL, else
- * https://s3.REGION.amazonaws.com (path-style requests); region and keys
- * as for every service. Not thread-safe (call it once, before threads). */
-int s3_config_resolve(struct api_config *cfg, const struct api_config_overrides *ov,
-		      api_getenv_fn getenv_fn, struct api_error *err);
-
 struct s3_client;
 struct s3_client *s3_client_new(const struct api_config *cfg, const atomic_int *stop,
 				struct api_error *err);
@@ -133,17 +126,15 @@ void s3_reader_init(struct s3_reader *r, struct s3_client *c, const char *bucket
 ssize_t s3_reader_read(void *ctx, uint8_t *buf, size_t cap);
 void s3_reader_free(struct s3_reader *r);
 
-/* ---- TEMPORARY transport (issue 11) ----------------------------------
- * api/http.c cannot yet send X-Amz-Target, Range or x-amz-content-sha256,
- * nor return an S3 error body. Until struct http_request carries extra
- * headers (or target and range fields) and http.c signs service "s3" the
- * S3 way, this one libcurl request (CURLOPT_AWS_SIGV4 with all four
- * fields, as http.c today) serves s3.c and kinesis.c. An s3_client is then
- * just a connection; kinesis.c holds one. Remove this section when http.c
- * has those fields: the callers' requests map one to one. */
+/* ---- the request function (shared with api/kinesis.c) -----------------
+ * One request through api/http.c for service (an s3_client is then just a
+ * connection to that service's endpoint: --endpoint-url, or
+ * AWS_ENDPOINT_URL_<SERVICE>, ...); Range and X-Amz-Target are sent as
+ * signed headers. */
+struct s3_client *s3_client_for(const struct api_config *cfg, const char *service,
+				const atomic_int *stop, struct api_error *err);
 struct s3_shim_request {
 	const char *what;	  /* "GetObject s3://b/k": the start of messages */
-	const char *service;	  /* SigV4 signing name: "s3", "kinesis" */
 	const char *method;	  /* "GET" or "POST" */
 	const char *path, *query; /* encoded; the query sorted */
 	const char *range;	  /* "a-b" or NULL */
@@ -162,7 +153,7 @@ struct s3_body {
 	long status;
 };
 /* 0 on a 2xx answer (body filled), else a negative api_status with err
- * one line "WHAT: Code: message (HTTP n)" and body released. */
+ * one line (http.h's: "WHAT: Code: message (HTTP n)") and no body. */
 int s3_shim_perform(struct s3_client *c, const struct s3_shim_request *req, struct s3_body *body,
 		    struct api_error *err);
 

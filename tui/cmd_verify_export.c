@@ -222,7 +222,7 @@ int cmd_verify_export(const struct cli_parsed *p)
 			.region = p->global[CLI_GLOBAL_REGION],
 		};
 		struct api_error err;
-		if (s3_config_resolve(&cfg, &ov, NULL, &err)) {
+		if (api_config_resolve(&cfg, &ov, NULL, &err)) {
 			fprintf(stderr, "qldbtop: verify-export: %s\n", err.msg);
 			return CLI_EXIT_USAGE;
 		}

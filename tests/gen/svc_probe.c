@@ -237,8 +237,7 @@ int main(int argc, char **argv)
 	struct api_config cfg;
 	struct api_error err;
 	bool s3 = strncmp(cmd, "s3-", 3) == 0;
-	if ((s3 ? s3_config_resolve(&cfg, &ov, NULL, &err)
-		: api_config_resolve(&cfg, &ov, NULL, &err)))
+	if (api_config_resolve(&cfg, &ov, NULL, &err))
 		return fail(&err);
 	if (http_global_init()) {
 		fprintf(stderr, "svc_probe: cannot initialise libcurl\n");
