@@ -72,6 +72,9 @@ extern const struct resource_desc RESOURCE_LEDGER;  /* DescribeLedger */
 extern const struct resource_desc RESOURCE_DIGEST;  /* GetDigest */
 /* the auditor's rounds (resource_audit.c; needs resource_audit_setup) */
 extern const struct resource_desc RESOURCE_AUDIT;
+/* the journal's streams and exports (resource_journal.c) */
+extern const struct resource_desc RESOURCE_STREAMS;
+extern const struct resource_desc RESOURCE_EXPORTS;
 
 /* Every descriptor, account scope first; the order is the poll order. */
 extern const struct resource_desc *const RESOURCE_TABLE[];

@@ -22,6 +22,7 @@
 
 #include "api/auditor.h"
 #include "api/poller.h"
+#include "api/qldb_streams.h"
 #include "api/resource.h"
 #include "api/store.h"
 #include "tui/commands.h"
@@ -145,14 +146,70 @@ static enum check_state rule_integrity(const struct check_ctx *c, const char *le
 	return CHECK_OK;
 }
 
+/* Journal streams: IMPAIRED or FAILED is CRITICAL (the stream's records
+ * stop reaching Kinesis), naming the stream and its ErrorCause. */
+static enum check_state rule_streams(const struct check_ctx *c, const char *ledger,
+				     const struct store_entry *e, char *msg, size_t cap)
+{
+	(void)c;
+	(void)ledger;
+	const struct qldb_stream_list *l = e->data;
+	if (!l) {
+		check_no_data(e, msg, cap);
+		return CHECK_UNKNOWN;
+	}
+	size_t bad = 0, active = 0;
+	const struct qldb_journal_stream *first = NULL;
+	for (size_t i = 0; i < l->n; i++) {
+		const char *st = l->items[i].status;
+		if (strcmp(st, "IMPAIRED") == 0 || strcmp(st, "FAILED") == 0) {
+			if (!bad++)
+				first = &l->items[i];
+		}
+		active += strcmp(st, "ACTIVE") == 0;
+	}
+	if (first) {
+		snprintf(msg, cap, "%zu stream%s not healthy: %.40s %.20s%s%.40s", bad,
+			 bad == 1 ? "" : "s", first->stream_name, first->status,
+			 first->error_cause[0] ? " " : "", first->error_cause);
+		return CHECK_CRITICAL;
+	}
+	snprintf(msg, cap, "%zu stream%s, %zu ACTIVE", l->n, l->n == 1 ? "" : "s", active);
+	return CHECK_OK;
+}
+
+/* Exports: a CANCELLED one is a WARNING (the archive it was to make does
+ * not exist); running and completed ones are fine. */
+static enum check_state rule_exports(const struct check_ctx *c, const char *ledger,
+				     const struct store_entry *e, char *msg, size_t cap)
+{
+	(void)c;
+	(void)ledger;
+	const struct qldb_export_list *l = e->data;
+	if (!l) {
+		check_no_data(e, msg, cap);
+		return CHECK_UNKNOWN;
+	}
+	size_t cancelled = 0;
+	const char *first = NULL;
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->items[i].status, "CANCELLED") == 0 && !cancelled++)
+			first = l->items[i].export_id;
+	if (cancelled) {
+		snprintf(msg, cap, "%zu export%s CANCELLED (first %s)", cancelled,
+			 cancelled == 1 ? "" : "s", first);
+		return CHECK_WARNING;
+	}
+	snprintf(msg, cap, "%zu export%s, none cancelled", l->n, l->n == 1 ? "" : "s");
+	return CHECK_OK;
+}
+
 static const struct check_rule CHECK_RULES[] = {
 	{ "state", STORE_LEDGER, rule_state },
 	{ "kms", STORE_LEDGER, rule_kms },
 	{ "digest-age", STORE_DIGEST, rule_digest_age },
-	/* CRITICAL on IMPAIRED or FAILED, when streams are polled */
-	{ "streams", STORE_STREAMS, NULL },
-	/* WARNING on CANCELLED, when exports are polled */
-	{ "exports", STORE_EXPORTS, NULL },
+	{ "streams", STORE_STREAMS, rule_streams },
+	{ "exports", STORE_EXPORTS, rule_exports },
 	{ "integrity", STORE_AUDIT, rule_integrity },
 };
 #define CHECK_RULES_N (sizeof CHECK_RULES / sizeof CHECK_RULES[0])

@@ -220,6 +220,7 @@ int cmd_verify_export(const struct cli_parsed *p)
 		struct api_config_overrides ov = {
 			.endpoint_url = p->global[CLI_GLOBAL_ENDPOINT_URL],
 			.region = p->global[CLI_GLOBAL_REGION],
+			.profile = p->global[CLI_GLOBAL_PROFILE],
 		};
 		struct api_error err;
 		if (api_config_resolve(&cfg, &ov, NULL, &err)) {

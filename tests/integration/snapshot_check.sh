@@ -78,13 +78,16 @@ assert d["digest"] == ref["Digest"], (d, ref)
 assert d["tip"] == ref["DigestTipAddress"]["IonText"]
 assert str(d["sequence_no"]) in d["tip"] and d["fetched_at"].endswith("Z")
 PY
-check "snapshot --json: streams, exports and metrics are named as not polled" python3 - "$SCRATCH/snap.json" <<'PY'
+check "snapshot --json: Kinesis health and metrics are named as not polled; streams and exports are lists" python3 - "$SCRATCH/snap.json" <<'PY'
 import json, sys
-u = json.load(open(sys.argv[1]))["unavailable"]
-assert not any(x.startswith("audit:") for x in u), u
-for k in ("streams", "exports", "metrics"):
+obj = json.load(open(sys.argv[1]))
+u = obj["unavailable"]
+for k in ("audit", "streams", "exports", "ledger", "digest"):
+    assert not any(x.startswith(k + ":") for x in u), (k, u)
+for k in ("kinesis", "metrics"):
     assert k + ": not polled in this version" in u, (k, u)
-assert not any(x.startswith(("ledger:", "digest:")) for x in u)
+l = obj["ledgers"][0]
+assert l["streams"] == [] and l["exports"] == [], l
 PY
 
 q snapshot --endpoint-url "$URL" --ledger financial-ledger
@@ -103,7 +106,9 @@ PY
 
 q check --endpoint-url "$URL"
 check "check on a healthy endpoint: QLDB OK first, perfdata, exit 0" sh -c '[ "$1" -eq 0 ] && head -n1 "$2" | grep -Eq "^QLDB OK - .*\|ledgers=1 financial-ledger_digest_age=[0-9.]+s;300;;0 financial-ledger_tip=[0-9]+$"' - "$rc" "$SCRATCH/o" || show
-check "check: the kinds it cannot see yet are listed as not checked" grep -q "^not checked in this version: streams, exports$" "$SCRATCH/o"
+check "check: every rule ran (streams and exports included), none listed as not checked" \
+	sh -c '! grep -q "^not checked" "$1" && grep -q "^OK financial-ledger streams: 0 streams" "$1" &&
+		grep -q "^OK financial-ledger exports: 0 exports" "$1"' - "$SCRATCH/o"
 
 q check --endpoint-url "$URL" --max-digest-age 0
 check "check --max-digest-age 0: a digest held for any time at all is stale: WARNING, exit 1" sh -c '[ "$1" -eq 1 ] && head -n1 "$2" | grep -q "^QLDB WARNING - financial-ledger digest-age"' - "$rc" "$SCRATCH/o" || show
@@ -206,4 +211,32 @@ wait_for 20 grep -q '^endpoint: ' "$SCRATCH/b.out"
 q check --endpoint-url "http://127.0.0.1:$PORT"
 check "the same address now serving another history: CRITICAL continuity from the vault (exit 2)" \
 	sh -c '[ "$1" -eq 2 ] && grep -q "^CRITICAL financial-ledger integrity: .*continuity" "$2"' - "$rc" "$SCRATCH/o"
+# streams and exports: serve --recipe has a journal stream into Kinesis
+# and an export bucket; an impaired stream is CRITICAL, a cancelled export
+# a WARNING
+cat >"$SCRATCH/outlets.scn" <<'SCN'
+at 6s impair-stream financial-ledger IAM_PERMISSION_REVOKED
+at 0s fail-export financial-ledger
+SCN
+start recipe --recipe --scenario "$SCRATCH/outlets.scn" || not_ok "serve --recipe starts"
+q snapshot --json --endpoint-url "$URL"
+check "snapshot --json under --recipe: the journal stream, ACTIVE, with its Kinesis target" python3 - "$SCRATCH/o" <<'PY'
+import json, sys
+obj = json.load(open(sys.argv[1]))
+s = obj["ledgers"][0]["streams"]
+assert len(s) == 1 and s[0]["status"] == "ACTIVE" and s[0]["error_cause"] is None, s
+assert s[0]["kinesis_stream_arn"].startswith("arn:aws:kinesis:") and len(s[0]["stream_id"]) == 22, s
+PY
+BUCKET=$(sed -n 's/.*export bucket \([^,]*\),.*/\1/p' "$SCRATCH/recipe.out")
+printf '{"Bucket":"%s","Prefix":"c/","EncryptionConfiguration":{"ObjectEncryptionType":"SSE_S3"}}' "$BUCKET" >"$SCRATCH/cfg.json"
+curl -s --max-time 5 --aws-sigv4 "aws:amz:us-east-1:qldb" --user "$KEY:$SECRET" -H 'Content-Type: application/json' \
+	-d "{\"InclusiveStartTime\":0,\"ExclusiveEndTime\":$(date +%s),\"RoleArn\":\"arn:aws:iam::123456789012:role/r\",\"S3ExportConfiguration\":$(cat "$SCRATCH/cfg.json")}" \
+	"$URL/ledgers/financial-ledger/journal-s3-exports" >"$SCRATCH/exp.json"
+q check --endpoint-url "$URL"
+check "check with a cancelled export: WARNING (exit 1) naming it" \
+	sh -c '[ "$1" -eq 1 ] && head -n1 "$2" | grep -q "^QLDB WARNING - financial-ledger exports: 1 export CANCELLED"' - "$rc" "$SCRATCH/o"
+impaired() { q check --endpoint-url "$URL"; [ "$rc" -eq 2 ]; }
+wait_for 10 impaired
+check "check with an impaired journal stream: CRITICAL (exit 2) naming its ErrorCause" \
+	sh -c '[ "$1" -eq 2 ] && grep -q "^CRITICAL financial-ledger streams: 1 stream not healthy: .* IMPAIRED IAM_PERMISSION_REVOKED" "$2"' - "$rc" "$SCRATCH/o"
 exit $TAP_FAILED

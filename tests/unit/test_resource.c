@@ -51,9 +51,14 @@ static void test_the_polled_kinds_and_their_intervals_are_the_designs(void **sta
 	assert_int_equal(resource_for_kind(STORE_DIGEST)->base_interval_s, 10);
 	assert_string_equal(resource_for_kind(STORE_LEDGER_LIST)->operation, "ListLedgers");
 	assert_int_equal(resource_for_kind(STORE_LEDGER_LIST)->scope, RESOURCE_SCOPE_ACCOUNT);
-	/* declared, filled by later services: snapshot says "not polled" */
-	assert_null(resource_for_kind(STORE_STREAMS));
-	assert_null(resource_for_kind(STORE_EXPORTS));
+	/* issue 11: streams 30 s, exports 60 s */
+	assert_string_equal(resource_for_kind(STORE_STREAMS)->operation,
+			    "ListJournalKinesisStreamsForLedger");
+	assert_int_equal(resource_for_kind(STORE_STREAMS)->base_interval_s, 30);
+	assert_string_equal(resource_for_kind(STORE_EXPORTS)->operation,
+			    "ListJournalS3ExportsForLedger");
+	assert_int_equal(resource_for_kind(STORE_EXPORTS)->base_interval_s, 60);
+	/* declared, filled later: snapshot says "not polled" */
 	assert_null(resource_for_kind(STORE_METRICS));
 	/* the auditor runs at the digest's pace (DESIGN: on each new digest) */
 	assert_int_equal(resource_for_kind(STORE_AUDIT)->base_interval_s, 10);
