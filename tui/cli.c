@@ -236,12 +236,13 @@ const struct cli_command CLI_COMMANDS[] = {
 		.name = "verify-export",
 		.synopsis_args = "PATH... [--digest FILE] [--jobs N] [--json]",
 		.summary = "verify S3 journal export folders as one chain",
-		.description = "Each PATH is an export folder as QLDB wrote it (manifests and data\n"
-			       "objects), or s3://BUCKET/PREFIX/ read straight from S3 (streamed,\n"
-			       "nothing written to disk; keys, region and endpoint as the AWS CLI\n"
-			       "finds them). Every block, revision and chain link is recomputed;\n"
-			       "with --digest, the digest too. What was not proven is listed,\n"
-			       "never passed.",
+		.description =
+			"Each PATH is an export folder as QLDB wrote it (manifests and data\n"
+			"objects), or s3://BUCKET/PREFIX/ read straight from S3 (streamed,\n"
+			"nothing written to disk; keys, region and endpoint as the AWS CLI\n"
+			"finds them). Every block, revision and chain link is recomputed;\n"
+			"with --digest, the digest too. What was not proven is listed,\n"
+			"never passed.",
 		.exit_status = VERIFY_EXIT,
 		OPTS(VEXPORT_OPTIONS),
 		.globals_used = CLI_USES(CLI_GLOBAL_REGION) | CLI_USES(CLI_GLOBAL_ENDPOINT_URL) |
