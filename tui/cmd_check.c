@@ -140,6 +140,11 @@ static enum check_state rule_integrity(const struct check_ctx *c, const char *le
 			 first ? first->message : "(event dropped from the log)");
 		return CHECK_CRITICAL;
 	}
+	if (!a->counts[AUDIT_VERIFIED]) { /* nothing proven is not OK */
+		snprintf(msg, cap, "nothing proven: %llu checks UNVERIFIED",
+			 (unsigned long long)a->counts[AUDIT_UNVERIFIED]);
+		return CHECK_UNKNOWN;
+	}
 	snprintf(msg, cap, "%llu checks VERIFIED, %llu UNVERIFIED, proven tip %lld",
 		 (unsigned long long)a->counts[AUDIT_VERIFIED],
 		 (unsigned long long)a->counts[AUDIT_UNVERIFIED], (long long)a->tip_seq);

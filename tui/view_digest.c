@@ -26,11 +26,16 @@ static struct kv_row digest_verification_row(const struct store_entry *audit, ch
 			 a->counts[AUDIT_FAILED], a->counts[AUDIT_FAILED] == 1 ? "" : "s");
 		return (struct kv_row){ "Verification", txt, theme_attr(THEME_BAD) | A_BOLD, 1 };
 	}
-	if (a->has_tip && a->counts[AUDIT_VERIFIED]) {
+	if (a->has_tip && a->counts[AUDIT_VERIFIED] && !audit->error[0]) {
 		snprintf(txt, VIEW_TEXT_MAX,
 			 "VERIFIED %" PRIu64 " checks at tip %" PRId64 " (%" PRIu64 " unverified)",
 			 a->counts[AUDIT_VERIFIED], a->tip_seq, a->counts[AUDIT_UNVERIFIED]);
 		return (struct kv_row){ "Verification", txt, theme_attr(THEME_GOOD), 1 };
+	}
+	if (audit->error[0]) { /* the last round did not run: say so, not VERIFIED */
+		snprintf(txt, VIEW_TEXT_MAX, "UNVERIFIED since tip %" PRId64 " (%s)", a->tip_seq,
+			 audit->error);
+		return (struct kv_row){ "Verification", txt, theme_attr(THEME_UNVERIFIED), 1 };
 	}
 	snprintf(txt, VIEW_TEXT_MAX, "UNVERIFIED (%" PRIu64 " checks not proven)",
 		 a->counts[AUDIT_UNVERIFIED]);
