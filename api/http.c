@@ -194,6 +194,18 @@ void http_client_free(struct http_client *c)
 	free(c);
 }
 
+struct http_client *http_client_beside(struct http_client *c, const char *service,
+				       struct api_error *err)
+{
+	struct http_client_options o = { .cfg = c->cfg,
+					 .service = service,
+					 .creds = c->creds,
+					 .stop = c->stop,
+					 .retry = c->retry,
+					 .quota = c->quota };
+	return http_client_open(&o, err);
+}
+
 struct retry_quota *http_client_quota(struct http_client *c)
 {
 	return c->quota;

@@ -102,6 +102,11 @@ struct http_client *http_client_new(const struct api_config *cfg, const char *se
 void http_client_free(struct http_client *c);
 /* The client's retry quota (its own or the shared one). */
 struct retry_quota *http_client_quota(struct http_client *c);
+/* A client for another service beside c: the same config, credential
+ * provider (borrowed from c, which must outlive it), stop flag and retry
+ * quota; its own handle and that service's endpoint. */
+struct http_client *http_client_beside(struct http_client *c, const char *service,
+				       struct api_error *err);
 
 /* A streaming receiver of a 2xx body: return 0 to go on, non-zero to
  * abort the transfer (a negative api_status is then returned as is, any

@@ -560,6 +560,20 @@ struct kinesis_client *kinesis_client_new(const struct api_config *cfg, const at
 	return c;
 }
 
+struct kinesis_client *kinesis_client_beside(struct http_client *peer, struct api_error *err)
+{
+	struct kinesis_client *c = calloc(1, sizeof *c);
+	if (!c) {
+		api_error_set(err, API_ERR_NOMEM, "Kinesis client: out of memory");
+		return NULL;
+	}
+	if (!(c->conn = s3_client_beside(peer, "kinesis", err))) {
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
 void kinesis_client_free(struct kinesis_client *c)
 {
 	if (!c)

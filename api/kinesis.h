@@ -109,6 +109,11 @@ int kinesis_journal_record_scan(const uint8_t *data, size_t len, int64_t *max_se
 struct kinesis_client;
 struct kinesis_client *kinesis_client_new(const struct api_config *cfg, const atomic_int *stop,
 					  struct api_error *err);
+/* Beside a worker's client (its config, keys, stop flag and quota; see
+ * http_client_beside): what the pollers use, so no credential source is
+ * resolved twice. */
+struct http_client;
+struct kinesis_client *kinesis_client_beside(struct http_client *peer, struct api_error *err);
 void kinesis_client_free(struct kinesis_client *c);
 
 int kinesis_describe_stream_summary(struct kinesis_client *c, const char *stream,

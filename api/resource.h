@@ -75,6 +75,8 @@ extern const struct resource_desc RESOURCE_AUDIT;
 /* the journal's streams and exports (resource_journal.c) */
 extern const struct resource_desc RESOURCE_STREAMS;
 extern const struct resource_desc RESOURCE_EXPORTS;
+/* each live journal stream's Kinesis target and lag (resource_kinesis.c) */
+extern const struct resource_desc RESOURCE_KINESIS;
 
 /* Every descriptor, account scope first; the order is the poll order. */
 extern const struct resource_desc *const RESOURCE_TABLE[];

@@ -10,10 +10,18 @@
  */
 #include "api/resource.h"
 
+/* one kind per line */
+// clang-format off
 const struct resource_desc *const RESOURCE_TABLE[] = {
-	&RESOURCE_LEDGERS, &RESOURCE_LEDGER,  &RESOURCE_DIGEST,
-	&RESOURCE_STREAMS, &RESOURCE_EXPORTS, &RESOURCE_AUDIT,
+	&RESOURCE_LEDGERS,
+	&RESOURCE_LEDGER,
+	&RESOURCE_DIGEST,
+	&RESOURCE_STREAMS,
+	&RESOURCE_EXPORTS,
+	&RESOURCE_KINESIS,
+	&RESOURCE_AUDIT,
 };
+// clang-format on
 const size_t RESOURCE_TABLE_N = sizeof RESOURCE_TABLE / sizeof RESOURCE_TABLE[0];
 
 const struct resource_desc *resource_for_kind(enum store_kind kind)

@@ -370,6 +370,21 @@ struct s3_client *s3_client_for(const struct api_config *cfg, const char *servic
 	return c;
 }
 
+struct s3_client *s3_client_beside(struct http_client *peer, const char *service,
+				   struct api_error *err)
+{
+	struct s3_client *c = calloc(1, sizeof *c);
+	if (!c) {
+		api_error_set(err, API_ERR_NOMEM, "%s client: out of memory", service);
+		return NULL;
+	}
+	if (!(c->http = http_client_beside(peer, service, err))) {
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
 struct s3_client *s3_client_new(const struct api_config *cfg, const atomic_int *stop,
 				struct api_error *err)
 {

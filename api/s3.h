@@ -133,6 +133,11 @@ void s3_reader_free(struct s3_reader *r);
  * signed headers. */
 struct s3_client *s3_client_for(const struct api_config *cfg, const char *service,
 				const atomic_int *stop, struct api_error *err);
+/* The same, beside a worker's client (http_client_beside: its keys,
+ * config, stop flag and quota are shared). */
+struct http_client;
+struct s3_client *s3_client_beside(struct http_client *peer, const char *service,
+				   struct api_error *err);
 struct s3_shim_request {
 	const char *what;	  /* "GetObject s3://b/k": the start of messages */
 	const char *method;	  /* "GET" or "POST" */

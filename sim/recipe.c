@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "sim/fail.h"
 #include "sim/ledger.h"
@@ -73,6 +74,10 @@ int sim_recipe_setup(struct sim_qldb *q, struct sim_kinesis *k, struct sim_s3 *s
 	    call(s3_fn, s3, "PUT", "/" SIM_RECIPE_BUCKET, S3, NULL, region, "S3 CreateBucket", err,
 		 cap))
 		return -1;
+	/* as the stack's DependsOn does: the journal stream is made once its
+	 * target is ACTIVE, so it never starts IMPAIRED (KINESIS_STREAM_NOT_FOUND) */
+	for (int i = 0; i < 250 && !sim_kinesis_stream_active(k, SIM_RECIPE_KINESIS_STREAM); i++)
+		nanosleep(&(struct timespec){ .tv_nsec = 20 * 1000000L }, NULL);
 	snprintf(body, sizeof body,
 		 "{\"RoleArn\":\"" SIM_RECIPE_STREAM_ROLE "\",\"InclusiveStartTime\":0,"
 		 "\"KinesisConfiguration\":{\"StreamArn\":\"arn:aws:kinesis:%s:" SIM_DEMO_ACCOUNT
