@@ -77,6 +77,8 @@ extern const struct resource_desc RESOURCE_STREAMS;
 extern const struct resource_desc RESOURCE_EXPORTS;
 /* each live journal stream's Kinesis target and lag (resource_kinesis.c) */
 extern const struct resource_desc RESOURCE_KINESIS;
+/* the ledger's AWS/QLDB CloudWatch metrics, last hour (resource_metrics.c) */
+extern const struct resource_desc RESOURCE_METRICS;
 
 /* Every descriptor, account scope first; the order is the poll order. */
 extern const struct resource_desc *const RESOURCE_TABLE[];

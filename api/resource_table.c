@@ -19,6 +19,7 @@ const struct resource_desc *const RESOURCE_TABLE[] = {
 	&RESOURCE_STREAMS,
 	&RESOURCE_EXPORTS,
 	&RESOURCE_KINESIS,
+	&RESOURCE_METRICS,
 	&RESOURCE_AUDIT,
 };
 // clang-format on

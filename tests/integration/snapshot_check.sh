@@ -78,16 +78,23 @@ assert d["digest"] == ref["Digest"], (d, ref)
 assert d["tip"] == ref["DigestTipAddress"]["IonText"]
 assert str(d["sequence_no"]) in d["tip"] and d["fetched_at"].endswith("Z")
 PY
-check "snapshot --json: metrics are named as not polled; streams, exports and kinesis are lists" python3 - "$SCRATCH/snap.json" <<'PY'
+check "snapshot --json: streams, exports, kinesis and metrics are there; tags named as not polled" python3 - "$SCRATCH/snap.json" <<'PY'
 import json, sys
 obj = json.load(open(sys.argv[1]))
 u = obj["unavailable"]
-for k in ("audit", "streams", "exports", "kinesis", "ledger", "digest"):
+for k in ("audit", "streams", "exports", "kinesis", "metrics", "ledger", "digest"):
     assert not any(x.startswith(k + ":") for x in u), (k, u)
-for k in ("metrics",):
-    assert k + ": not polled in this version" in u, (k, u)
+assert "tags: not polled in this version" in u, u
 l = obj["ledgers"][0]
 assert l["streams"] == [] and l["exports"] == [] and l["kinesis"] == [], l
+# the six AWS/QLDB metrics from CloudWatch, each with its status; the
+# journal's storage is a real, positive figure
+m = {x["metric"]: x for x in l["metrics"]}
+assert sorted(m) == sorted(["ReadIOs", "WriteIOs", "JournalStorage", "IndexedStorage",
+                            "CommandLatency", "IsImpaired"]), m
+assert all(x["status"] == "Complete" for x in m.values()), m
+js = m["JournalStorage"]["points"]
+assert js and all(t1 < t2 for (t1, _), (t2, _) in zip(js, js[1:])) and js[-1][1] > 0, js
 PY
 
 q snapshot --endpoint-url "$URL" --ledger financial-ledger

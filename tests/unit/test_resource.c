@@ -59,8 +59,9 @@ static void test_the_polled_kinds_and_their_intervals_are_the_designs(void **sta
 			    "ListJournalS3ExportsForLedger");
 	assert_int_equal(resource_for_kind(STORE_EXPORTS)->base_interval_s, 60);
 	assert_int_equal(resource_for_kind(STORE_KINESIS)->base_interval_s, 30);
+	assert_string_equal(resource_for_kind(STORE_METRICS)->operation, "GetMetricData");
+	assert_int_equal(resource_for_kind(STORE_METRICS)->base_interval_s, 60);
 	/* declared, filled later: snapshot says "not polled" */
-	assert_null(resource_for_kind(STORE_METRICS));
 	/* the auditor runs at the digest's pace (DESIGN: on each new digest) */
 	assert_int_equal(resource_for_kind(STORE_AUDIT)->base_interval_s, 10);
 	assert_int_equal(resource_for_kind(STORE_AUDIT)->scope, RESOURCE_SCOPE_LEDGER);
