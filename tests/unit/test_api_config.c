@@ -21,43 +21,17 @@
 #include <unistd.h>
 
 #include "api/config.h"
+#include "tests/lib/fake_env.h"
 
 #define ENV_MAX 24
 
 static char dir[64];
 static char cfg_path[128], creds_path[128];
-static const char *env_pairs[ENV_MAX * 2 + 1];
 
-static const char *env_lookup(const char *name)
-{
-	for (size_t i = 0; env_pairs[i]; i += 2)
-		if (strcmp(env_pairs[i], name) == 0)
-			return env_pairs[i + 1];
-	return NULL;
-}
-
-/* The case's variables plus the two file paths and HOME. */
-static void env_set(const char *const *pairs)
-{
-	size_t n = 0;
-	for (size_t i = 0; pairs && pairs[i]; i += 2) {
-		env_pairs[n++] = pairs[i];
-		env_pairs[n++] = pairs[i + 1];
-	}
-	env_pairs[n] = NULL;
-	if (!env_lookup("AWS_CONFIG_FILE")) {
-		env_pairs[n++] = "AWS_CONFIG_FILE";
-		env_pairs[n++] = cfg_path;
-	}
-	env_pairs[n] = NULL;
-	if (!env_lookup("AWS_SHARED_CREDENTIALS_FILE")) {
-		env_pairs[n++] = "AWS_SHARED_CREDENTIALS_FILE";
-		env_pairs[n++] = creds_path;
-	}
-	env_pairs[n++] = "HOME";
-	env_pairs[n++] = dir;
-	env_pairs[n] = NULL;
-}
+/* Every case: the two file paths and HOME, unless the case sets them. */
+static const char *const ENV_DEFAULTS[] = {
+	"AWS_CONFIG_FILE", cfg_path, "AWS_SHARED_CREDENTIALS_FILE", creds_path, "HOME", dir, NULL
+};
 
 static void write_file(const char *path, const char *text)
 {
@@ -282,10 +256,10 @@ static void test_resolution_table(void **state)
 		print_message("case: %s\n", c->name);
 		write_file(cfg_path, c->config);
 		write_file(creds_path, c->credentials);
-		env_set(c->env);
+		fake_env_set(c->env, ENV_DEFAULTS);
 		struct api_config cfg;
 		struct api_error e;
-		int rc = api_config_resolve(&cfg, &c->ov, env_lookup, &e);
+		int rc = api_config_resolve(&cfg, &c->ov, fake_env_get, &e);
 		if (c->error) {
 			assert_int_equal(rc, API_ERR_CONFIG);
 			if (!strstr(e.msg, c->error))
@@ -327,12 +301,13 @@ static void test_resolution_table(void **state)
 static void test_endpoint_names_and_unknown_service(void **state)
 {
 	(void)state;
-	env_set((const char *const[]){ "AWS_ENDPOINT_URL_CLOUDWATCH", "http://cw:9", NULL });
+	fake_env_set((const char *const[]){ "AWS_ENDPOINT_URL_CLOUDWATCH", "http://cw:9", NULL },
+		     ENV_DEFAULTS);
 	write_file(cfg_path, NULL);
 	write_file(creds_path, NULL);
 	struct api_config cfg;
 	struct api_error e;
-	assert_int_equal(api_config_resolve(&cfg, NULL, env_lookup, &e), 0);
+	assert_int_equal(api_config_resolve(&cfg, NULL, fake_env_get, &e), 0);
 	char a[API_URL_MAX], b[API_URL_MAX];
 	assert_int_equal(api_config_endpoint(&cfg, "cloudwatch", a, sizeof a, &e), 0);
 	assert_int_equal(api_config_endpoint(&cfg, "MONITORING", b, sizeof b, &e), 0);
@@ -350,21 +325,21 @@ static void test_paths_expand_vars_and_home(void **state)
 	(void)state;
 	char out[API_PATH_MAX];
 	struct api_error e;
-	env_set((const char *const[]){ "CFGDIR", "/etc/aws", NULL });
-	assert_int_equal(api_config_expand_path("$CFGDIR/config", env_lookup, out, sizeof out, &e),
-			 0);
+	fake_env_set((const char *const[]){ "CFGDIR", "/etc/aws", NULL }, ENV_DEFAULTS);
+	assert_int_equal(
+		api_config_expand_path("$CFGDIR/config", fake_env_get, out, sizeof out, &e), 0);
 	assert_string_equal(out, "/etc/aws/config");
 	assert_int_equal(
-		api_config_expand_path("${CFGDIR}x/$NOPE/c", env_lookup, out, sizeof out, &e), 0);
+		api_config_expand_path("${CFGDIR}x/$NOPE/c", fake_env_get, out, sizeof out, &e), 0);
 	assert_string_equal(out, "/etc/awsx/$NOPE/c"); /* unknown: kept, as Python */
-	assert_int_equal(api_config_expand_path("~/.aws/config", env_lookup, out, sizeof out, &e),
+	assert_int_equal(api_config_expand_path("~/.aws/config", fake_env_get, out, sizeof out, &e),
 			 0);
 	char want[256];
 	snprintf(want, sizeof want, "%s/.aws/config", dir);
 	assert_string_equal(out, want);
-	assert_int_equal(api_config_expand_path("a~/b", env_lookup, out, sizeof out, &e), 0);
+	assert_int_equal(api_config_expand_path("a~/b", fake_env_get, out, sizeof out, &e), 0);
 	assert_string_equal(out, "a~/b");
-	assert_int_equal(api_config_expand_path("~/x", env_lookup, out, 4, &e), API_ERR_LIMIT);
+	assert_int_equal(api_config_expand_path("~/x", fake_env_get, out, 4, &e), API_ERR_LIMIT);
 
 	/* and the resolver uses them: AWS_CONFIG_FILE=~/sub/config */
 	char sub[128], file[160];
@@ -372,9 +347,10 @@ static void test_paths_expand_vars_and_home(void **state)
 	mkdir(sub, 0700);
 	snprintf(file, sizeof file, "%s/config", sub);
 	write_file(file, "[default]\nregion = me-south-1\n");
-	env_set((const char *const[]){ "AWS_CONFIG_FILE", "~/sub/config", NULL });
+	fake_env_set((const char *const[]){ "AWS_CONFIG_FILE", "~/sub/config", NULL },
+		     ENV_DEFAULTS);
 	struct api_config cfg;
-	assert_int_equal(api_config_resolve(&cfg, NULL, env_lookup, &e), 0);
+	assert_int_equal(api_config_resolve(&cfg, NULL, fake_env_get, &e), 0);
 	assert_string_equal(cfg.region, "me-south-1");
 	assert_string_equal(cfg.config_file, file);
 	unlink(file);
@@ -388,16 +364,18 @@ static void test_secrets_stay_out_of_describe_and_errors(void **state)
 	static const char TOKEN[] = "FQoGZXIvYXdzEJr-token-never-shown";
 	write_file(cfg_path, "[default]\nregion = eu\n  wJalrXUtnFEMI-K7MDENG-never-shown\n");
 	write_file(creds_path, NULL);
-	env_set((const char *const[]){ "AWS_ACCESS_KEY_ID", "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY",
-				       SECRET, "AWS_SESSION_TOKEN", TOKEN, NULL });
+	fake_env_set((const char *const[]){ "AWS_ACCESS_KEY_ID", "AKIDEXAMPLE",
+					    "AWS_SECRET_ACCESS_KEY", SECRET, "AWS_SESSION_TOKEN",
+					    TOKEN, NULL },
+		     ENV_DEFAULTS);
 	struct api_config cfg;
 	struct api_error e;
 	/* the multi-line region fails, and its second line is not echoed */
-	assert_int_equal(api_config_resolve(&cfg, NULL, env_lookup, &e), API_ERR_CONFIG);
+	assert_int_equal(api_config_resolve(&cfg, NULL, fake_env_get, &e), API_ERR_CONFIG);
 	assert_null(strstr(e.msg, SECRET));
 	assert_non_null(strstr(e.msg, "region 'eu...'"));
 	write_file(cfg_path, NULL);
-	assert_int_equal(api_config_resolve(&cfg, NULL, env_lookup, &e), 0);
+	assert_int_equal(api_config_resolve(&cfg, NULL, fake_env_get, &e), 0);
 	char line[1024];
 	api_config_describe(&cfg, line, sizeof line);
 	assert_null(strstr(line, SECRET));
@@ -409,8 +387,8 @@ static void test_secrets_stay_out_of_describe_and_errors(void **state)
 	assert_string_equal(cfg.secret_access_key, "");
 	assert_string_equal(cfg.session_token, "");
 	/* no keys: says so plainly */
-	env_set(NULL);
-	assert_int_equal(api_config_resolve(&cfg, NULL, env_lookup, &e), 0);
+	fake_env_set(NULL, ENV_DEFAULTS);
+	assert_int_equal(api_config_resolve(&cfg, NULL, fake_env_get, &e), 0);
 	api_config_describe(&cfg, line, sizeof line);
 	assert_non_null(strstr(line, "key (none)"));
 }

@@ -33,6 +33,7 @@
 #include "api/config.h"
 #include "api/cred_source.h"
 #include "api/credentials.h"
+#include "tests/lib/fake_env.h"
 
 extern char **environ;
 
@@ -41,41 +42,18 @@ extern char **environ;
 
 static char dir[64];
 static char cfg_path[128], creds_path[128], count_path[128];
-static const char *env_pairs[ENV_MAX * 2 + 1];
 
-static const char *env_lookup(const char *name)
-{
-	for (size_t i = 0; env_pairs[i]; i += 2)
-		if (strcmp(env_pairs[i], name) == 0)
-			return env_pairs[i + 1];
-	return NULL;
-}
-
-/* The case's variables, the two file paths, and IMDS off unless the case
- * says otherwise (no test may reach 169.254.169.254). */
-static void env_set(const char *const *pairs)
-{
-	size_t n = 0;
-	for (size_t i = 0; pairs && pairs[i]; i += 2) {
-		env_pairs[n++] = pairs[i];
-		env_pairs[n++] = pairs[i + 1];
-	}
-	env_pairs[n] = NULL;
-	static const char *const DEFAULTS[] = { "AWS_CONFIG_FILE",
-						cfg_path,
-						"AWS_SHARED_CREDENTIALS_FILE",
-						creds_path,
-						"AWS_EC2_METADATA_DISABLED",
-						"true",
-						"HOME",
-						dir };
-	for (size_t i = 0; i < 8; i += 2)
-		if (!env_lookup(DEFAULTS[i])) {
-			env_pairs[n++] = DEFAULTS[i];
-			env_pairs[n++] = DEFAULTS[i + 1];
-			env_pairs[n] = NULL;
-		}
-}
+/* Every case: the two file paths, HOME, and IMDS off unless the case says
+ * otherwise (no test may reach 169.254.169.254). */
+static const char *const ENV_DEFAULTS[] = { "AWS_CONFIG_FILE",
+					    cfg_path,
+					    "AWS_SHARED_CREDENTIALS_FILE",
+					    creds_path,
+					    "AWS_EC2_METADATA_DISABLED",
+					    "true",
+					    "HOME",
+					    dir,
+					    NULL };
 
 static void write_file(const char *path, const char *text, mode_t mode)
 {
@@ -125,9 +103,9 @@ static struct api_creds_provider *provider(const struct api_config_overrides *ov
 					   struct api_error *e)
 {
 	struct api_config cfg;
-	if (api_config_resolve(&cfg, ov, env_lookup, e))
+	if (api_config_resolve(&cfg, ov, fake_env_get, e))
 		return NULL;
-	struct api_creds_provider *p = api_creds_provider_new(&cfg, env_lookup, e);
+	struct api_creds_provider *p = api_creds_provider_new(&cfg, fake_env_get, e);
 	api_config_wipe(&cfg);
 	return p;
 }
@@ -249,7 +227,7 @@ static void test_chain_order_follows_botocore(void **state)
 		print_message("case: %s\n", c->name);
 		write_file(cfg_path, c->config, 0600);
 		write_file(creds_path, c->credentials, 0600);
-		env_set(c->env);
+		fake_env_set(c->env, ENV_DEFAULTS);
 		struct api_error e;
 		struct api_creds_provider *p = provider(&c->ov, &e);
 		if (c->error) {
@@ -341,7 +319,7 @@ static void profile_process(const char *args)
 		 args);
 	write_file(cfg_path, text, 0600);
 	write_file(creds_path, NULL, 0600);
-	env_set(NULL);
+	fake_env_set(NULL, ENV_DEFAULTS);
 	unlink(count_path);
 }
 
@@ -677,8 +655,10 @@ static void test_container_credentials(void **state)
 	struct api_error e;
 	struct api_creds k;
 
-	env_set((const char *const[]){ "AWS_CONTAINER_CREDENTIALS_FULL_URI", full,
-				       "AWS_CONTAINER_AUTHORIZATION_TOKEN", "auth-NEVER-1", NULL });
+	fake_env_set((const char *const[]){ "AWS_CONTAINER_CREDENTIALS_FULL_URI", full,
+					    "AWS_CONTAINER_AUTHORIZATION_TOKEN", "auth-NEVER-1",
+					    NULL },
+		     ENV_DEFAULTS);
 	struct api_creds_provider *p = provider(NULL, &e);
 	if (!p)
 		fail_msg("%s", e.msg);
@@ -696,9 +676,11 @@ static void test_container_credentials(void **state)
 	/* the token file wins and is read again on every fetch */
 	snprintf(token_file, sizeof token_file, "%s/token", dir);
 	write_file(token_file, "auth-NEVER-1\n", 0600);
-	env_set((const char *const[]){
-		"AWS_CONTAINER_CREDENTIALS_FULL_URI", full, "AWS_CONTAINER_AUTHORIZATION_TOKEN",
-		"wrong-NEVER", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", token_file, NULL });
+	fake_env_set((const char *const[]){ "AWS_CONTAINER_CREDENTIALS_FULL_URI", full,
+					    "AWS_CONTAINER_AUTHORIZATION_TOKEN", "wrong-NEVER",
+					    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", token_file,
+					    NULL },
+		     ENV_DEFAULTS);
 	p = provider(NULL, &e);
 	if (!p)
 		fail_msg("%s", e.msg);
@@ -711,8 +693,10 @@ static void test_container_credentials(void **state)
 
 	/* a wrong token: 401, final at once, named without the token */
 	int before = server_stat("container");
-	env_set((const char *const[]){ "AWS_CONTAINER_CREDENTIALS_FULL_URI", full,
-				       "AWS_CONTAINER_AUTHORIZATION_TOKEN", "wrong-NEVER", NULL });
+	fake_env_set((const char *const[]){ "AWS_CONTAINER_CREDENTIALS_FULL_URI", full,
+					    "AWS_CONTAINER_AUTHORIZATION_TOKEN", "wrong-NEVER",
+					    NULL },
+		     ENV_DEFAULTS);
 	assert_null(provider(NULL, &e));
 	assert_non_null(strstr(e.msg, "container credentials: http://127.0.0.1:"));
 	assert_non_null(strstr(e.msg, "HTTP 401"));
@@ -721,8 +705,10 @@ static void test_container_credentials(void **state)
 
 	/* not JSON: named, not echoed */
 	server_call("POST", "/_control?bad_json=1");
-	env_set((const char *const[]){ "AWS_CONTAINER_CREDENTIALS_FULL_URI", full,
-				       "AWS_CONTAINER_AUTHORIZATION_TOKEN", "auth-NEVER-1", NULL });
+	fake_env_set((const char *const[]){ "AWS_CONTAINER_CREDENTIALS_FULL_URI", full,
+					    "AWS_CONTAINER_AUTHORIZATION_TOKEN", "auth-NEVER-1",
+					    NULL },
+		     ENV_DEFAULTS);
 	assert_null(provider(NULL, &e));
 	assert_non_null(strstr(e.msg, "container credentials"));
 	assert_non_null(strstr(e.msg, "not shown"));
@@ -744,10 +730,11 @@ static void test_container_hosts_and_relative_uri(void **state)
 	struct cred_container c;
 	struct api_error e;
 	bool on;
-	env_set((const char *const[]){ "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v2/creds/abc",
-				       "AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://ignored",
-				       NULL });
-	assert_int_equal(cred_container_setup(env_lookup, &c, &on, &e), 0);
+	fake_env_set((const char *const[]){ "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+					    "/v2/creds/abc", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+					    "http://ignored", NULL },
+		     ENV_DEFAULTS);
+	assert_int_equal(cred_container_setup(fake_env_get, &c, &on, &e), 0);
 	assert_true(on);
 	assert_string_equal(c.url, "http://169.254.170.2/v2/creds/abc");
 	static const struct {
@@ -763,14 +750,15 @@ static void test_container_hosts_and_relative_uri(void **state)
 		{ "http://169.254.169.254/", false },
 	};
 	for (size_t i = 0; i < sizeof HOSTS / sizeof HOSTS[0]; i++) {
-		env_set((const char *const[]){ "AWS_CONTAINER_CREDENTIALS_FULL_URI", HOSTS[i].url,
-					       NULL });
-		int rc = cred_container_setup(env_lookup, &c, &on, &e);
+		fake_env_set((const char *const[]){ "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+						    HOSTS[i].url, NULL },
+			     ENV_DEFAULTS);
+		int rc = cred_container_setup(fake_env_get, &c, &on, &e);
 		if ((rc == 0) != HOSTS[i].ok)
 			fail_msg("%s: rc %d (%s)", HOSTS[i].url, rc, e.msg);
 	}
-	env_set(NULL);
-	assert_int_equal(cred_container_setup(env_lookup, &c, &on, &e), 0);
+	fake_env_set(NULL, ENV_DEFAULTS);
+	assert_int_equal(cred_container_setup(fake_env_get, &c, &on, &e), 0);
 	assert_false(on);
 }
 
@@ -787,8 +775,9 @@ static void test_imds_v2(void **state)
 	struct api_creds k;
 
 	/* good: token, role, keys */
-	env_set((const char *const[]){ "AWS_EC2_METADATA_DISABLED", "false",
-				       "AWS_EC2_METADATA_SERVICE_ENDPOINT", ep, NULL });
+	fake_env_set((const char *const[]){ "AWS_EC2_METADATA_DISABLED", "false",
+					    "AWS_EC2_METADATA_SERVICE_ENDPOINT", ep, NULL },
+		     ENV_DEFAULTS);
 	struct api_creds_provider *p = provider(NULL, &e);
 	assert_non_null(p);
 	assert_int_equal(api_creds_get(p, false, &k, &e), 0);
@@ -818,9 +807,10 @@ static void test_imds_v2(void **state)
 	assert_clean(e.msg);
 	api_creds_provider_free(p);
 	/* ... and with IMDSv1 off, the 403 is the answer */
-	env_set((const char *const[]){ "AWS_EC2_METADATA_DISABLED", "false",
-				       "AWS_EC2_METADATA_SERVICE_ENDPOINT", ep,
-				       "AWS_EC2_METADATA_V1_DISABLED", "true", NULL });
+	fake_env_set((const char *const[]){ "AWS_EC2_METADATA_DISABLED", "false",
+					    "AWS_EC2_METADATA_SERVICE_ENDPOINT", ep,
+					    "AWS_EC2_METADATA_V1_DISABLED", "true", NULL },
+		     ENV_DEFAULTS);
 	p = provider(NULL, &e);
 	assert_int_not_equal(api_creds_get(p, false, &k, &e), 0);
 	assert_non_null(strstr(e.msg, "token request: HTTP 403"));
@@ -841,8 +831,9 @@ static void test_imds_v2(void **state)
 
 	/* disabled: not a single request */
 	int before = server_stat("token");
-	env_set((const char *const[]){ "AWS_EC2_METADATA_DISABLED", "TRUE",
-				       "AWS_EC2_METADATA_SERVICE_ENDPOINT", ep, NULL });
+	fake_env_set((const char *const[]){ "AWS_EC2_METADATA_DISABLED", "TRUE",
+					    "AWS_EC2_METADATA_SERVICE_ENDPOINT", ep, NULL },
+		     ENV_DEFAULTS);
 	p = provider(NULL, &e);
 	assert_int_not_equal(api_creds_get(p, false, &k, &e), 0);
 	assert_non_null(strstr(e.msg, "instance metadata (disabled)"));
