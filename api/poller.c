@@ -456,6 +456,29 @@ void poller_pause(struct poller *p, bool paused)
 	pthread_mutex_unlock(&p->lock);
 }
 
+void poller_set_scale(struct poller *p, double scale)
+{
+	if (!p || !(scale > 0))
+		return;
+	pthread_mutex_lock(&p->lock);
+	p->sched.scale = scale;
+	/* a task waiting out the old interval is due at once under the new
+	 * one's schedule: the next pick re-plans it */
+	poller_sched_refresh(&p->sched, store_now_mono());
+	pthread_cond_broadcast(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+}
+
+double poller_scale_now(struct poller *p)
+{
+	if (!p)
+		return 0;
+	pthread_mutex_lock(&p->lock);
+	double s = p->sched.scale;
+	pthread_mutex_unlock(&p->lock);
+	return s;
+}
+
 bool poller_paused(struct poller *p)
 {
 	if (!p)

@@ -81,6 +81,11 @@ void poller_refresh(struct poller *p);
 /* Pause (no request starts) or resume. */
 void poller_pause(struct poller *p, bool paused);
 bool poller_paused(struct poller *p);
+/* Change the interval scale (the '+'/'-' keys): every kind's interval is
+ * its base times scale (> 0); everything is polled once now, then on the
+ * new schedule. poller_scale_now reads it (0 for NULL). */
+void poller_set_scale(struct poller *p, double scale);
+double poller_scale_now(struct poller *p);
 /* Stop promptly, join, free. NULL is fine. */
 void poller_stop(struct poller *p);
 

@@ -20,32 +20,7 @@
 #include "api/kinesis.h"
 #include "api/qldb_streams.h"
 #include "api/resource.h"
-
-#define KINESIS_HEALTH_MAX 8  /* streams looked at per ledger and poll */
-#define KINESIS_SCAN_CALLS 10 /* GetRecords calls per stream and poll */
-/* Records read from this far back (AT_TIMESTAMP), not from the trim
- * horizon: a day of a busy stream is gigabytes, and only the newest block
- * matters. A stream quiet for longer shows its lag as unknown (null). */
-#define KINESIS_SCAN_WINDOW_S 600
-
-struct kinesis_health {
-	char stream_id[QLDB_ID_LEN + 1];
-	char stream_name[QLDB_NAME_MAX + 1];
-	char target[KINESIS_NAME_MAX + 1];
-	char status[16];
-	uint64_t open_shards, retention_hours;
-	int64_t lag; /* blocks; -1 unknown */
-	bool lag_complete;
-	uint64_t records;
-	char error[API_ERROR_MSG_MAX]; /* "" when the target was read */
-};
-
-struct kinesis_health_list {
-	uint64_t tip;
-	size_t n;
-	bool truncated; /* more live streams than KINESIS_HEALTH_MAX */
-	struct kinesis_health items[KINESIS_HEALTH_MAX];
-};
+#include "api/resource_kinesis.h"
 
 /* One live stream's target, into h (errors stay in h->error). */
 static void health_read(struct kinesis_client *k, const struct qldb_journal_stream *s, uint64_t tip,

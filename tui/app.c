@@ -1,6 +1,9 @@
 /*
- * app.c - the UI thread's loop (see app.h): layout, dirty panes, keys,
- * signals and terminal restore.
+ * app.c - the UI thread's loop (see app.h): the terminal, signals and
+ * restore, the window layout, drawing what is dirty, and key dispatch to
+ * the UI states, the global actions and the focused pane. It knows no
+ * pane or state by name: panes come from PANE_TABLE (tui/pane.h), states
+ * from whoever pushes them (tui/ui_state.h).
  */
 #include "tui/app.h"
 
@@ -17,36 +20,24 @@
 #include <term.h>
 #include <unistd.h>
 
-#include "api/qldb.h"
 #include "api/poller.h"
+#include "api/qldb.h"
 #include "api/resource.h"
 #include "tui/cli.h"
 #include "tui/keymap.h"
+#include "tui/pane.h"
 #include "tui/theme.h"
+#include "tui/ui.h"
+#include "tui/ui_state.h"
 #include "tui/view_common.h"
-#include "tui/view_digest.h"
-#include "tui/view_ledger.h"
+#include "tui/view_verdict.h"
 #include "widgets/kvtable.h"
 #include "widgets/statusbar.h"
 
-#define APP_LEDGER_PANE_LINES 11 /* 9 rows of content + frame */
 #define APP_HINTS_MAX 8
 #define APP_IDLE_SPIN_MAX 100 /* "readable" stdin with no key this often: tty gone */
 #define APP_STDERR_REPLAY_MAX (64u << 10)
 #define APP_ESCDELAY_MS 25
-
-enum app_pane { PANE_HEADER = 1, PANE_LEDGER = 2, PANE_DIGEST = 4, PANE_FOOTER = 8, PANE_ALL = 15 };
-
-struct app {
-	const struct app_config *cfg;
-	WINDOW *header, *ledger, *digest, *footer;
-	bool too_small, need_layout;
-	unsigned dirty;
-	size_t sel, count;
-	char sel_name[QLDB_NAME_MAX + 1];
-	struct store_entry list, led, dig, aud;
-	uint64_t generation;
-};
 
 /* --- terminal restore on every path ----------------------------------- */
 
@@ -155,90 +146,58 @@ static void stderr_capture_end(struct stderr_capture *c)
 	c->tmp = NULL;
 }
 
-/* --- data from the store ---------------------------------------------- */
-
-static void app_entries_release(struct app *a)
-{
-	store_entry_release(&a->list);
-	store_entry_release(&a->led);
-	store_entry_release(&a->dig);
-	store_entry_release(&a->aud);
-}
-
-/* Re-read what the panes show; mark panes whose slot generation moved. */
-static void app_refresh(struct app *a)
-{
-	struct store *s = a->cfg->store;
-	struct store_entry list, led, dig, aud;
-	store_read(s, "", STORE_LEDGER_LIST, &list);
-
-	const char *name = a->cfg->ledger;
-	size_t count = 0;
-	const struct resource_ledger_list *l = list.data;
-	if (!name && l && l->n > 0) {
-		count = l->n;
-		if (a->sel >= count)
-			a->sel = count - 1;
-		/* stay on the same ledger when the list reorders */
-		for (size_t i = 0; i < l->n; i++)
-			if (strcmp(l->items[i].name, a->sel_name) == 0)
-				a->sel = i;
-		name = l->items[a->sel].name;
-	} else if (name) {
-		count = 1;
-	}
-	bool renamed = strcmp(a->sel_name, name ? name : "") != 0;
-	snprintf(a->sel_name, sizeof a->sel_name, "%s", name ? name : "");
-	a->count = count;
-	store_read(s, a->sel_name, STORE_LEDGER, &led);
-	store_read(s, a->sel_name, STORE_DIGEST, &dig);
-	store_read(s, a->sel_name, STORE_AUDIT, &aud);
-
-	if (renamed || list.generation != a->list.generation || led.generation != a->led.generation)
-		a->dirty |= PANE_LEDGER | PANE_HEADER;
-	if (renamed || dig.generation != a->dig.generation || aud.generation != a->aud.generation)
-		a->dirty |= PANE_DIGEST;
-	uint64_t g = store_generation(s);
-	if (g != a->generation)
-		a->dirty |= PANE_FOOTER;
-	a->generation = g;
-	app_entries_release(a);
-	a->list = list;
-	a->led = led;
-	a->dig = dig;
-	a->aud = aud;
-}
-
 /* --- layout and drawing ------------------------------------------------ */
+
+enum app_win { WIN_HEADER, WIN_BANNER, WIN_TABS, WIN_BODY, WIN_FOOTER, WIN_COUNT };
+
+#define APP_BANNER_WIDE 200 /* columns from which the banner takes two lines */
+
+struct app {
+	struct ui ui;
+	WINDOW *win[WIN_COUNT];
+	bool too_small, need_layout;
+};
 
 static void app_windows_free(struct app *a)
 {
-	WINDOW **ws[] = { &a->header, &a->ledger, &a->digest, &a->footer };
-	for (size_t i = 0; i < sizeof ws / sizeof ws[0]; i++)
-		if (*ws[i]) {
-			delwin(*ws[i]);
-			*ws[i] = NULL;
+	for (size_t i = 0; i < WIN_COUNT; i++)
+		if (a->win[i]) {
+			delwin(a->win[i]);
+			a->win[i] = NULL;
 		}
 }
 
+static int app_banner_lines(void)
+{
+	return COLS >= APP_BANNER_WIDE ? 2 : 4;
+}
+
+/* header, the banner while a failure is unacknowledged, the pane tabs,
+ * the focused pane's body, the footer */
 static void app_layout(struct app *a)
 {
 	app_windows_free(a);
 	a->need_layout = false;
-	a->dirty = PANE_ALL;
+	a->ui.dirty = UI_DIRTY_ALL & ~UI_DIRTY_LAYOUT;
 	a->too_small = COLS < APP_MIN_COLS || LINES < APP_MIN_LINES;
 	werase(stdscr);
 	wnoutrefresh(stdscr);
 	if (a->too_small)
 		return;
-	a->header = newwin(1, COLS, 0, 0);
-	a->ledger = newwin(APP_LEDGER_PANE_LINES, COLS, 1, 0);
-	a->digest = newwin(LINES - 2 - APP_LEDGER_PANE_LINES, COLS, 1 + APP_LEDGER_PANE_LINES, 0);
-	a->footer = newwin(1, COLS, LINES - 1, 0);
-	if (!a->header || !a->ledger || !a->digest || !a->footer) {
-		app_windows_free(a);
-		a->too_small = true;
-	}
+	int banner = a->ui.banner.active ? app_banner_lines() : 0;
+	int body_y = 2 + banner, body_h = LINES - body_y - 1;
+	a->win[WIN_HEADER] = newwin(1, COLS, 0, 0);
+	a->win[WIN_BANNER] = banner ? newwin(banner, COLS, 1, 0) : NULL;
+	a->win[WIN_TABS] = newwin(1, COLS, 1 + banner, 0);
+	a->win[WIN_BODY] = newwin(body_h, COLS, body_y, 0);
+	a->win[WIN_FOOTER] = newwin(1, COLS, LINES - 1, 0);
+	a->ui.body_lines = body_h;
+	for (size_t i = 0; i < WIN_COUNT; i++)
+		if (!a->win[i] && !(i == WIN_BANNER && !banner)) {
+			app_windows_free(a);
+			a->too_small = true;
+			return;
+		}
 }
 
 /* Below the minimum: one short message that fits even a narrow screen. */
@@ -259,96 +218,209 @@ static void app_draw_too_small(void)
 	wnoutrefresh(stdscr);
 }
 
+static struct statusbar_style app_bar_style(void)
+{
+	return (struct statusbar_style){ theme_attr(THEME_BAR), theme_attr(THEME_BAR_KEY),
+					 theme_attr(THEME_BAR) };
+}
+
+static void app_draw_header(struct app *a, WINDOW *w)
+{
+	struct ui *u = &a->ui;
+	char left[160], verdict[VIEW_TEXT_MAX];
+	enum theme_role role;
+	enum view_verdict v =
+		view_verdict(&u->data.kind[STORE_AUDIT], verdict, sizeof verdict, &role);
+	const struct qldb_ledger *l = u->data.kind[STORE_LEDGER].data;
+	if (u->data.ledger[0])
+		snprintf(left, sizeof left, " qldbtop  %s%s  %s  integrity %s", u->data.ledger,
+			 u->data.ledger_count > 1 ? " (] [ switch)" : "",
+			 l && l->state[0] ? l->state : "", view_verdict_word(v));
+	else
+		snprintf(left, sizeof left, " qldbtop %s  (no ledger yet)", QLDBTOP_VERSION);
+	struct statusbar_style bar = app_bar_style();
+	if (v == VERDICT_FAILED)
+		bar.bar = theme_attr(THEME_BAD) | A_BOLD | A_REVERSE;
+	statusbar_draw(w, 0, left, NULL, 0, u->paused ? "PAUSED " : NULL, &bar);
+}
+
+/* The integrity failure, across the top until acknowledged: the word
+ * FAILED, ledger, check, block address, expected and computed hash, how
+ * to dismiss. Four lines on a narrow screen (a hash is 44 characters),
+ * two on a wide one. */
+static void app_draw_banner(struct app *a, WINDOW *w)
+{
+	const struct store_audit_event *e = &a->ui.banner.ev;
+	attr_t at = theme_attr(THEME_BAD) | A_BOLD | A_REVERSE;
+	char part[4][512];
+	snprintf(part[0], sizeof part[0],
+		 " INTEGRITY FAILED  ledger %s  check %s  (%llu failure%s; a acknowledges)",
+		 e->ledger, e->kind, (unsigned long long)a->ui.banner.failures,
+		 a->ui.banner.failures == 1 ? "" : "s");
+	snprintf(part[1], sizeof part[1], " block %s",
+		 e->block_address[0] ? e->block_address : "(none named)");
+	if (e->expected_b64[0] || e->computed_b64[0]) {
+		snprintf(part[2], sizeof part[2], " expected %s",
+			 e->expected_b64[0] ? e->expected_b64 : "-");
+		snprintf(part[3], sizeof part[3], " computed %s",
+			 e->computed_b64[0] ? e->computed_b64 : "-");
+	} else {
+		snprintf(part[2], sizeof part[2], " %s", e->message);
+		part[3][0] = '\0';
+	}
+	werase(w);
+	wattrset(w, at);
+	int h = getmaxy(w), wd = getmaxx(w);
+	for (int y = 0; y < h; y++)
+		mvwhline(w, y, 0, ' ', wd);
+	wattrset(w, A_NORMAL);
+	if (h >= 4) {
+		for (int i = 0; i < 4; i++)
+			kvtable_put_clipped(w, i, 0, wd, part[i], at);
+		return;
+	}
+	char line[1100];
+	snprintf(line, sizeof line, "%s %s", part[0], part[1]);
+	kvtable_put_clipped(w, 0, 0, wd, line, at);
+	snprintf(line, sizeof line, "%s %s", part[2], part[3]);
+	if (h > 1)
+		kvtable_put_clipped(w, 1, 0, wd, line, at);
+}
+
+static void app_draw_tabs(struct app *a, WINDOW *w)
+{
+	struct ui *u = &a->ui;
+	werase(w);
+	int x = 0, wd = getmaxx(w);
+	for (size_t i = 0; i < u->panes_n && x < wd; i++) {
+		char label[48];
+		long n = u->panes[i]->count ? u->panes[i]->count(u) : -1;
+		if (n >= 0)
+			snprintf(label, sizeof label, " %zu %s (%ld) ", i + 1, u->panes[i]->title,
+				 n);
+		else
+			snprintf(label, sizeof label, " %zu %s ", i + 1, u->panes[i]->title);
+		attr_t at = i == u->pane ? theme_attr(THEME_BAR) | A_BOLD : theme_attr(THEME_DIM);
+		kvtable_put_clipped(w, 0, x, wd - x, label, at);
+		x += (int)strlen(label) + 1;
+	}
+	char right[128];
+	struct view_ctx c = ui_view_ctx(u);
+	double scale = (double)c.interval_s / POLLER_INTERVAL_UNIT_S;
+	snprintf(right, sizeof right, "%s%s%s  %s", u->filter[0] ? "filter: " : "", u->filter,
+		 u->filter[0] ? " (Esc clears)" : "", u->paused ? "PAUSED" : "");
+	if (!u->paused)
+		snprintf(right + strlen(right), sizeof right - strlen(right), "digest every %gs",
+			 poller_interval(&RESOURCE_DIGEST, scale));
+	int rl = (int)strlen(right);
+	if (x + rl + 1 < wd)
+		kvtable_put_clipped(w, 0, wd - rl - 1, rl, right,
+				    u->paused ? theme_attr(THEME_WARN) | A_BOLD
+					      : theme_attr(THEME_NORMAL));
+}
+
+static void app_draw_footer(struct app *a, WINDOW *w)
+{
+	struct ui *u = &a->ui;
+	if (u->depth && u->states[u->depth - 1]->footer) {
+		u->states[u->depth - 1]->footer(w, u, u->state_arg[u->depth - 1]);
+		return;
+	}
+	struct statusbar_style bar = app_bar_style();
+	if (u->message[0]) {
+		bar.bar = bar.right =
+			u->message_bad ? theme_attr(THEME_BAD) | A_BOLD : theme_attr(THEME_BAR);
+		char msg[UI_MESSAGE_MAX + 2];
+		snprintf(msg, sizeof msg, " %s", u->message);
+		statusbar_draw(w, 0, msg, NULL, 0, NULL, &bar);
+		return;
+	}
+	struct statusbar_hint hints[APP_HINTS_MAX];
+	size_t n = keymap_hints(hints, APP_HINTS_MAX);
+	char right[160];
+	snprintf(right, sizeof right, "%s%s ", u->set.readonly ? "read-only  " : "",
+		 u->set.where ? u->set.where : "");
+	statusbar_draw(w, 0, " ", hints, n, right, &bar);
+}
+
+static void app_draw_body(struct app *a, WINDOW *w)
+{
+	struct ui *u = &a->ui;
+	for (size_t i = u->depth; i-- > 0;)
+		if (u->states[i]->draw) { /* the innermost state that draws */
+			u->states[i]->draw(w, u, u->state_arg[i]);
+			return;
+		}
+	u->panes[u->pane]->draw(w, u->pane_state[u->pane], u);
+}
+
+static void (*const WIN_DRAW[WIN_COUNT])(struct app *, WINDOW *) = {
+	[WIN_HEADER] = app_draw_header, [WIN_BANNER] = app_draw_banner, [WIN_TABS] = app_draw_tabs,
+	[WIN_BODY] = app_draw_body,	[WIN_FOOTER] = app_draw_footer,
+};
+
+static const unsigned WIN_DIRTY[WIN_COUNT] = {
+	[WIN_HEADER] = UI_DIRTY_HEADER, [WIN_BANNER] = UI_DIRTY_BANNER, [WIN_TABS] = UI_DIRTY_TABS,
+	[WIN_BODY] = UI_DIRTY_BODY,	[WIN_FOOTER] = UI_DIRTY_FOOTER,
+};
+
 static void app_draw(struct app *a)
 {
+	struct ui *u = &a->ui;
+	if (u->dirty & UI_DIRTY_LAYOUT)
+		app_layout(a);
 	if (a->too_small) {
-		if (a->dirty)
+		if (u->dirty)
 			app_draw_too_small();
-		a->dirty = 0;
+		u->dirty = 0;
 		doupdate();
 		return;
 	}
-	struct view_ctx ctx = { .now_mono = store_now_mono(),
-				.interval_s = a->cfg->interval_s,
-				.ascii = a->cfg->ascii };
-	struct statusbar_style bar = { theme_attr(THEME_BAR), theme_attr(THEME_BAR_KEY),
-				       theme_attr(THEME_BAR) };
-	if (a->dirty & PANE_HEADER) {
-		char left[96];
-		snprintf(left, sizeof left, " qldbtop %s  %s", QLDBTOP_VERSION,
-			 a->sel_name[0] ? a->sel_name : "(no ledger)");
-		statusbar_draw(a->header, 0, left, NULL, 0, a->cfg->where, &bar);
-		wnoutrefresh(a->header);
+	for (size_t i = 0; i < WIN_COUNT; i++)
+		if ((u->dirty & WIN_DIRTY[i]) && a->win[i]) {
+			WIN_DRAW[i](a, a->win[i]);
+			wnoutrefresh(a->win[i]);
+		}
+	u->dirty = 0;
+	if (u->bell_pending) {
+		u->bell_pending = false;
+		beep();
 	}
-	if (a->dirty & PANE_LEDGER) {
-		struct view_ledger_model m = { .name = a->sel_name[0] ? a->sel_name : NULL,
-					       .index = a->sel,
-					       .count = a->count,
-					       .list = &a->list,
-					       .entry = &a->led };
-		view_ledger_draw(a->ledger, &m, &ctx);
-		wnoutrefresh(a->ledger);
-	}
-	if (a->dirty & PANE_DIGEST) {
-		struct view_digest_model m = { .name = a->sel_name[0] ? a->sel_name : NULL,
-					       .entry = &a->dig,
-					       .audit = &a->aud };
-		view_digest_draw(a->digest, &m, &ctx);
-		wnoutrefresh(a->digest);
-	}
-	if (a->dirty & PANE_FOOTER) {
-		struct statusbar_hint hints[APP_HINTS_MAX];
-		size_t n = keymap_hints(hints, APP_HINTS_MAX);
-		char right[64];
-		/* the fastest kind's interval (api/poller.h scales each kind) */
-		double digest_s = poller_interval(&RESOURCE_DIGEST, (double)a->cfg->interval_s /
-									    POLLER_INTERVAL_UNIT_S);
-		snprintf(right, sizeof right, "digest every %gs  gen %llu ", digest_s,
-			 (unsigned long long)a->generation);
-		statusbar_draw(a->footer, 0, " ", hints, n, right, &bar);
-		wnoutrefresh(a->footer);
-	}
-	a->dirty = 0;
 	doupdate();
 }
 
 /* --- keys --------------------------------------------------------------- */
 
-enum app_flags { APP_HANDLED = 1, APP_QUIT = 2 };
-
+/* A key: the innermost state first; what it leaves goes to the global
+ * actions, then (with no state open) to the focused pane. */
 static unsigned app_key(struct app *a, int ch)
 {
+	struct ui *u = &a->ui;
 	if (ch == KEY_RESIZE) {
-		a->need_layout = true;
-		return APP_HANDLED;
+		a->need_layout = true; /* a burst of resizes lays out once */
+		return UI_HANDLED;
 	}
-	switch (keymap_lookup(ch)) {
-	case ACTION_QUIT:
-		return APP_QUIT;
-	case ACTION_REFRESH:
-		poller_refresh(a->cfg->poller);
-		return APP_HANDLED;
-	case ACTION_NEXT_LEDGER:
-	case ACTION_PREV_LEDGER:
-		if (a->count > 1) {
-			bool next = keymap_lookup(ch) == ACTION_NEXT_LEDGER;
-			a->sel =
-				next ? (a->sel + 1) % a->count : (a->sel + a->count - 1) % a->count;
-			const struct resource_ledger_list *l = a->list.data;
-			if (l && a->sel < l->n)
-				snprintf(a->sel_name, sizeof a->sel_name, "%s",
-					 l->items[a->sel].name);
-			app_refresh(a);
-		}
-		return APP_HANDLED;
-	case ACTION_REDRAW:
-		clearok(curscr, TRUE);
-		a->dirty = PANE_ALL;
-		return APP_HANDLED;
-	case ACTION_NONE:
-		break;
+	if (u->depth) {
+		size_t top = u->depth - 1;
+		unsigned f = u->states[top]->key(u, u->state_arg[top], ch);
+		if (f != UI_IGNORED)
+			return f;
 	}
-	return 0;
+	enum keymap_action act = keymap_lookup(ch);
+	const struct keymap_info *info = keymap_info(act);
+	if (!info)
+		return UI_IGNORED;
+	if (info->scope == KEYMAP_GLOBAL)
+		return ui_global_action(u, act);
+	if (u->depth)
+		return UI_IGNORED;
+	if (info->mutating && !ui_may_mutate(u, info->help))
+		return UI_HANDLED;
+	unsigned f = u->panes[u->pane]->action(u->pane_state[u->pane], act, u);
+	if (f == UI_IGNORED && info->mutating)
+		ui_message(u, false, "%s: not available in the %s pane", info->help,
+			   u->panes[u->pane]->name);
+	return f;
 }
 
 /* Milliseconds to the next whole second of the monotonic clock. */
@@ -365,11 +437,11 @@ static int app_loop(struct app *a)
 	for (;;) {
 		if (a->need_layout)
 			app_layout(a);
-		if (a->dirty)
+		if (a->ui.dirty)
 			app_draw(a);
 		struct pollfd fds[3] = {
 			{ .fd = STDIN_FILENO, .events = POLLIN },
-			{ .fd = store_wake_fd(a->cfg->store), .events = POLLIN },
+			{ .fd = store_wake_fd(a->ui.store), .events = POLLIN },
 			{ .fd = sig_pipe[0], .events = POLLIN },
 		};
 		int rc = poll(fds, 3, ms_to_next_tick(store_now_mono()));
@@ -382,7 +454,7 @@ static int app_loop(struct app *a)
 		int ch, keys = 0;
 		while ((ch = getch()) != ERR) {
 			keys++;
-			if (app_key(a, ch) & APP_QUIT)
+			if (app_key(a, ch) & UI_QUIT)
 				return 0;
 		}
 		/* ncurses reads stdin itself; POLLIN with no key, many times in
@@ -391,13 +463,13 @@ static int app_loop(struct app *a)
 		if (spins > APP_IDLE_SPIN_MAX)
 			return 0;
 		if (rc > 0 && (fds[1].revents & POLLIN)) {
-			store_wake_drain(a->cfg->store);
-			app_refresh(a);
+			store_wake_drain(a->ui.store);
+			ui_data_refresh(&a->ui);
 		}
 		long tick = (long)floor(store_now_mono());
 		if (tick != last_tick) {
 			last_tick = tick;
-			a->dirty |= PANE_LEDGER | PANE_DIGEST; /* ages moved */
+			ui_tick(&a->ui); /* ages moved */
 		}
 	}
 }
@@ -451,11 +523,24 @@ int app_run(const struct app_config *cfg, char *err, size_t errcap)
 	curs_set(0);
 	theme_init(theme_wants_color(cfg->no_color));
 
-	struct app a = { .cfg = cfg, .need_layout = true };
-	app_refresh(&a);
-	status = app_loop(&a);
+	struct app a = { .need_layout = true };
+	struct ui_settings set = { .readonly = cfg->readonly,
+				   .bell_on_failure = cfg->bell_on_failure,
+				   .ascii = cfg->ascii,
+				   .interval_s = cfg->interval_s,
+				   .fixed_ledger = cfg->ledger,
+				   .where = cfg->where,
+				   .reconfigure = cfg->reconfigure,
+				   .reconfigure_ctx = cfg->reconfigure_ctx };
+	if (ui_init(&a.ui, &set, cfg->store, cfg->poller, PANE_TABLE, PANE_TABLE_N)) {
+		status = CLI_EXIT_USAGE;
+		snprintf(err, errcap, "out of memory");
+	} else {
+		ui_data_refresh(&a.ui);
+		status = app_loop(&a);
+	}
 	app_windows_free(&a);
-	app_entries_release(&a);
+	ui_free(&a.ui);
 	app_terminal_restore();
 	stderr_capture_end(&cap);
 	delscreen(scr);

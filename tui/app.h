@@ -24,13 +24,17 @@
 #define APP_MIN_COLS 80
 #define APP_MIN_LINES 24
 
+#include "tui/ui.h"
+
 struct app_config {
 	struct store *store;
 	struct poller *poller; /* for 'r'; may be NULL */
 	const char *ledger;    /* fixed ledger (--ledger) or NULL: from the list */
 	unsigned interval_s;
-	bool no_color, ascii;
+	bool no_color, ascii, readonly, bell_on_failure;
 	const char *where; /* header text: "demo 127.0.0.1:PORT us-east-1" (no secrets) */
+	ui_reconfigure_fn reconfigure; /* :profile/:region; NULL: not offered */
+	void *reconfigure_ctx;
 };
 
 /* Run until quit. Returns the exit status: 0 after 'q', 128+signal after

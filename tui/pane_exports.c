@@ -1,0 +1,187 @@
+/*
+ * pane_exports.c - pane 3: the selected ledger's journal exports to S3
+ * (id, status, age, format, bucket and prefix), newest first, and the
+ * selected export's details: range, encryption, role. CANCELLED is in the
+ * failure role. Enter drills into the export.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "api/qldb_streams.h"
+#include "tui/pane.h"
+#include "tui/pane_rows.h"
+#include "tui/ui_state.h"
+#include "tui/view_common.h"
+#include "widgets/box.h"
+#include "widgets/kvtable.h"
+
+enum { COL_ID, COL_STATUS, COL_AGE, COL_FORMAT, COL_WHERE, COL_N };
+
+static const struct view_column COLUMNS[COL_N] = {
+	{ "EXPORT ID", 22, false }, { "STATUS", 11, false },	   { "AGE", 7, true },
+	{ "FORMAT", 10, false },    { "BUCKET/PREFIX", 0, false },
+};
+
+struct exports_state {
+	struct view_sel sel;
+	struct pane_rows rows;
+	int table_h;
+	bool sorted_once;
+};
+
+static enum theme_role export_role(const char *status)
+{
+	if (strcmp(status, "CANCELLED") == 0)
+		return THEME_BAD;
+	if (strcmp(status, "COMPLETED") == 0)
+		return THEME_GOOD;
+	if (strcmp(status, "IN_PROGRESS") == 0)
+		return THEME_WARN;
+	return THEME_NORMAL;
+}
+
+static double wall_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void exports_build(struct exports_state *st, const struct ui *u)
+{
+	const struct qldb_export_list *l = u->data.kind[STORE_EXPORTS].data;
+	double now = wall_now();
+	pane_rows_begin(&st->rows, COL_N);
+	for (size_t i = 0; l && i < l->n; i++) {
+		const struct qldb_journal_export *x = &l->items[i];
+		struct view_cell c[COL_N];
+		pane_cell(&c[COL_ID], THEME_NORMAL, "%s", x->export_id);
+		pane_cell(&c[COL_STATUS], export_role(x->status), "%s", x->status);
+		pane_cell(&c[COL_AGE], THEME_NORMAL, "-");
+		view_format_age(now - x->created, c[COL_AGE].text, VIEW_CELL_MAX);
+		c[COL_AGE].num = now - x->created;
+		c[COL_AGE].has_num = true;
+		pane_cell(&c[COL_FORMAT], THEME_NORMAL, "%s",
+			  x->output_format[0] ? x->output_format : "ION_TEXT");
+		pane_cell(&c[COL_WHERE], THEME_NORMAL, "s3://%s/%s", x->bucket, x->prefix);
+		pane_rows_add(&st->rows, u, i, c);
+	}
+	pane_rows_sort(&st->rows, &st->sel);
+}
+
+static void export_lines(const struct qldb_journal_export *x,
+			 void (*add)(void *ctx, enum theme_role, const char *k, const char *v),
+			 void *ctx)
+{
+	char t[2048], a[40], b[40];
+	add(ctx, THEME_TITLE, "Export id", x->export_id);
+	add(ctx, export_role(x->status), "Status", x->status);
+	view_format_time(x->created, t, sizeof t);
+	add(ctx, THEME_NORMAL, "Created", t);
+	view_format_time(x->start, a, sizeof a);
+	view_format_time(x->end, b, sizeof b);
+	snprintf(t, sizeof t, "%s .. %s", a, b);
+	add(ctx, THEME_NORMAL, "Range", t);
+	snprintf(t, sizeof t, "s3://%s/%s", x->bucket, x->prefix);
+	add(ctx, THEME_NORMAL, "Destination", t);
+	add(ctx, THEME_NORMAL, "Format", x->output_format[0] ? x->output_format : "ION_TEXT");
+	snprintf(t, sizeof t, "%s%s%s", x->encryption, x->kms_key_arn[0] ? ", key " : "",
+		 x->kms_key_arn);
+	add(ctx, THEME_NORMAL, "Encryption", t);
+	add(ctx, THEME_NORMAL, "Role", x->role_arn[0] ? x->role_arn : "-");
+	add(ctx, THEME_UNVERIFIED, "Verification",
+	    "UNVERIFIED (run qldbtop verify-export s3://BUCKET/PREFIX/ with a saved digest)");
+}
+
+static void exports_draw(WINDOW *w, void *state, struct ui *u)
+{
+	struct exports_state *st = state;
+	struct view_ctx c = ui_view_ctx(u);
+	int h, wd;
+	getmaxyx(w, h, wd);
+	if (!st->sorted_once) { /* newest first until the user sorts */
+		st->sel.sort = COL_AGE;
+		st->sorted_once = true;
+	}
+	struct box_style bs = view_box_style(&c);
+	char title[96];
+	snprintf(title, sizeof title, "Journal exports of %s",
+		 u->data.ledger[0] ? u->data.ledger : "(no ledger)");
+	box_draw(w, title, &bs);
+	exports_build(st, u);
+	const struct store_entry *e = &u->data.kind[STORE_EXPORTS];
+	size_t shown = st->rows.n < 8 ? st->rows.n : 8;
+	st->table_h = (int)shown + 1 > 2 ? (int)shown + 1 : 2;
+	char empty[VIEW_TEXT_MAX];
+	enum theme_role role;
+	if (e->data)
+		snprintf(empty, sizeof empty, "%s",
+			 u->filter[0] ? "no export matches the filter" : "no journal exports");
+	else
+		view_freshness(e, &c, empty, sizeof empty, &role);
+	view_table_draw(w, 1, 2, wd - 4, st->table_h, COLUMNS, COL_N, st->rows.cells, st->rows.n,
+			&st->sel, true, empty);
+	int y = 1 + st->table_h + 1;
+	struct kv_row rows[16];
+	char txt[16][VIEW_TEXT_MAX];
+	struct pane_kv sink = { rows, txt, 0, 15 };
+	size_t item = pane_rows_selected(&st->rows, &st->sel);
+	const struct qldb_export_list *l = e->data;
+	if (l && item < l->n)
+		export_lines(&l->items[item], pane_kv_add, &sink);
+	rows[sink.n] = view_row_updated(e, &c, txt[sink.n], 2);
+	sink.n++;
+	struct kvtable_area a = { .y = y,
+				  .x = 2,
+				  .width = wd - 4,
+				  .height = h - 1 - y,
+				  .key_width = VIEW_KEY_WIDTH,
+				  .key_attr = theme_attr(THEME_KEY) };
+	kvtable_draw(w, &a, rows, sink.n);
+}
+
+static unsigned exports_action(void *state, enum keymap_action a, struct ui *u)
+{
+	struct exports_state *st = state;
+	const struct qldb_export_list *l = u->data.kind[STORE_EXPORTS].data;
+	size_t item = pane_rows_selected(&st->rows, &st->sel);
+	if (a == ACTION_ENTER) {
+		if (!l || item >= l->n)
+			return UI_HANDLED;
+		char crumb[128];
+		snprintf(crumb, sizeof crumb, "%s > exports > %s", u->data.ledger,
+			 l->items[item].export_id);
+		struct state_drill_arg *d = drill_new(crumb);
+		export_lines(&l->items[item], pane_drill_add, d);
+		drill_push(u, d);
+		return UI_HANDLED;
+	}
+	if (!pane_rows_action(&st->rows, &st->sel, a, st->table_h - 1))
+		return UI_IGNORED;
+	u->dirty |= UI_DIRTY_BODY;
+	return UI_HANDLED;
+}
+
+static long exports_count(const struct ui *u)
+{
+	const struct qldb_export_list *l = u->data.kind[STORE_EXPORTS].data;
+	return l ? (long)l->n : -1;
+}
+
+static void exports_fini(void *state)
+{
+	struct exports_state *st = state;
+	pane_rows_free(&st->rows);
+}
+
+const struct pane_ops PANE_EXPORTS = {
+	.name = "exports",
+	.title = "Exports",
+	.kinds = PANE_KIND(STORE_EXPORTS),
+	.state_size = sizeof(struct exports_state),
+	.draw = exports_draw,
+	.action = exports_action,
+	.count = exports_count,
+	.fini = exports_fini,
+};

@@ -1,0 +1,272 @@
+/*
+ * pane_ledgers.c - pane 1: the account's ledgers as a table (when there
+ * are several) and the selected ledger's details: state, ARN, permissions,
+ * deletion protection, KMS status (with inaccessible-since), created, the
+ * last hour's storage and I/O, the integrity verdict and how fresh it all
+ * is. Moving the selection selects the ledger every pane shows; Enter
+ * opens the details as a drill-down.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "api/cloudwatch.h"
+#include "api/qldb.h"
+#include "api/resource.h"
+#include "tui/pane.h"
+#include "tui/pane_rows.h"
+#include "tui/ui_state.h"
+#include "tui/view_common.h"
+#include "tui/view_verdict.h"
+#include "widgets/box.h"
+#include "widgets/kvtable.h"
+
+#define LEDGERS_TABLE_MAX 6 /* rows of the table before the details */
+#define LEDGERS_ROWS_MAX 16
+
+enum { COL_NAME, COL_STATE, COL_CREATED, COL_N };
+
+static const struct view_column COLUMNS[COL_N] = {
+	{ "NAME", 0, false },
+	{ "STATE", 10, false },
+	{ "CREATED", 23, false },
+};
+
+struct ledgers_state {
+	struct view_sel sel;
+	struct pane_rows rows;
+	int table_h;
+};
+
+static void ledgers_build(struct ledgers_state *st, const struct ui *u)
+{
+	const struct resource_ledger_list *l = u->data.list.data;
+	pane_rows_begin(&st->rows, COL_N);
+	for (size_t i = 0; l && i < l->n; i++) {
+		struct view_cell c[COL_N];
+		pane_cell(&c[COL_NAME], THEME_NORMAL, "%s", l->items[i].name);
+		pane_cell(&c[COL_STATE], theme_role_for_state(l->items[i].state), "%s",
+			  l->items[i].state[0] ? l->items[i].state : "-");
+		pane_cell(&c[COL_CREATED], THEME_NORMAL, "-");
+		if (l->items[i].has_created)
+			view_format_time(l->items[i].created, c[COL_CREATED].text, VIEW_CELL_MAX);
+		pane_rows_add(&st->rows, u, i, c);
+	}
+	pane_rows_sort(&st->rows, &st->sel);
+}
+
+/* The last point of a metric, NAN when none. */
+static double metric_last(const struct cw_metrics *m, enum cw_metric k)
+{
+	if (!m || !m->s[k].present || m->s[k].n == 0)
+		return NAN;
+	return m->s[k].v[m->s[k].n - 1];
+}
+
+static void fmt_bytes(double v, char *buf, size_t cap)
+{
+	static const char *const UNITS[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	size_t i = 0;
+	while (v >= 1024 && i + 1 < sizeof UNITS / sizeof UNITS[0]) {
+		v /= 1024;
+		i++;
+	}
+	snprintf(buf, cap, i ? "%.1f %s" : "%.0f %s", v, UNITS[i]);
+}
+
+/* The details of the selected ledger as key/value rows. */
+static size_t ledgers_details(const struct ui *u, const struct view_ctx *c, struct kv_row *rows,
+			      char (*txt)[VIEW_TEXT_MAX])
+{
+	size_t n = 0;
+	attr_t normal = theme_attr(THEME_NORMAL), dim = theme_attr(THEME_DIM);
+	const struct store_entry *le = &u->data.kind[STORE_LEDGER];
+	const struct qldb_ledger *l = le->data;
+	rows[n++] = (struct kv_row){ "Name", u->data.ledger, theme_attr(THEME_TITLE), 1 };
+	if (!l) {
+		rows[n++] = (struct kv_row){ "State", "unknown (no answer yet)", dim, 1 };
+	} else {
+		rows[n++] = (struct kv_row){ "ARN", l->arn[0] ? l->arn : "-", normal, 1 };
+		rows[n++] = (struct kv_row){ "State", l->state[0] ? l->state : "-",
+					     theme_attr(theme_role_for_state(l->state)), 1 };
+		rows[n++] = (struct kv_row){ "Permissions",
+					     l->permissions_mode[0] ? l->permissions_mode : "-",
+					     normal, 1 };
+		rows[n++] = (struct kv_row){ "Deletion prot.",
+					     !l->has_deletion_protection ? "-"
+					     : l->deletion_protection	 ? "on"
+									 : "off",
+					     normal, 1 };
+		if (l->has_encryption) {
+			char since[40] = "";
+			if (l->has_kms_inaccessible_since) {
+				char t[32];
+				view_format_time(l->kms_inaccessible_since, t, sizeof t);
+				snprintf(since, sizeof since, " since %s", t);
+			}
+			snprintf(txt[n], VIEW_TEXT_MAX, "%.31s%s, key %.200s", l->encryption_status,
+				 since,
+				 strcmp(l->kms_key_arn, "AWS_OWNED_KMS_KEY") == 0 ? "AWS owned"
+										  : l->kms_key_arn);
+		} else {
+			snprintf(txt[n], VIEW_TEXT_MAX, "AWS owned key");
+		}
+		rows[n] = (struct kv_row){ "Encryption", txt[n],
+					   l->has_encryption ? theme_attr(theme_role_for_state(
+								       l->encryption_status))
+							     : normal,
+					   1 };
+		n++;
+		if (l->has_created)
+			view_format_time(l->created, txt[n], VIEW_TEXT_MAX);
+		else
+			snprintf(txt[n], VIEW_TEXT_MAX, "-");
+		rows[n] = (struct kv_row){ "Created", txt[n], normal, 1 };
+		n++;
+	}
+	const struct cw_metrics *m = u->data.kind[STORE_METRICS].data;
+	double js = metric_last(m, CW_JOURNAL_STORAGE), is = metric_last(m, CW_INDEXED_STORAGE);
+	double r = metric_last(m, CW_READ_IOS), w = metric_last(m, CW_WRITE_IOS);
+	if (!isnan(js) || !isnan(is)) {
+		char a[24] = "-", b[24] = "-";
+		if (!isnan(js))
+			fmt_bytes(js, a, sizeof a);
+		if (!isnan(is))
+			fmt_bytes(is, b, sizeof b);
+		snprintf(txt[n], VIEW_TEXT_MAX, "journal %s, indexed %s", a, b);
+	} else {
+		snprintf(txt[n], VIEW_TEXT_MAX, "%s", m ? "no points in the last hour" : "-");
+	}
+	rows[n] = (struct kv_row){ "Storage", txt[n], m ? normal : dim, 1 };
+	n++;
+	if (!isnan(r) || !isnan(w))
+		snprintf(txt[n], VIEW_TEXT_MAX, "%.0f reads, %.0f writes in the last minute",
+			 isnan(r) ? 0 : r, isnan(w) ? 0 : w);
+	else
+		snprintf(txt[n], VIEW_TEXT_MAX, "%s", m ? "no points in the last hour" : "-");
+	rows[n] = (struct kv_row){ "I/O", txt[n], m ? normal : dim, 1 };
+	n++;
+	enum theme_role role;
+	view_verdict(&u->data.kind[STORE_AUDIT], txt[n], VIEW_TEXT_MAX, &role);
+	rows[n] = (struct kv_row){ "Verification", txt[n], theme_attr(role), 1 };
+	n++;
+	rows[n] = view_row_updated(le, c, txt[n], 2);
+	n++;
+	return n;
+}
+
+static void ledgers_draw(WINDOW *w, void *state, struct ui *u)
+{
+	struct ledgers_state *st = state;
+	struct view_ctx c = ui_view_ctx(u);
+	int h, wd;
+	getmaxyx(w, h, wd);
+	char title[64];
+	size_t count = u->data.ledger_count;
+	if (count > 1)
+		snprintf(title, sizeof title, "Ledgers (%zu)", count);
+	else
+		snprintf(title, sizeof title, "Ledger");
+	struct box_style bs = view_box_style(&c);
+	box_draw(w, title, &bs);
+
+	ledgers_build(st, u);
+	/* the table row of the selected ledger follows the app's selection */
+	for (size_t i = 0; i < st->rows.n; i++)
+		if (st->rows.item[i] == u->data.ledger_index)
+			st->sel.sel = i;
+	int y = 1;
+	st->table_h = 0;
+	if (count > 1 || u->filter[0]) {
+		size_t shown = st->rows.n < LEDGERS_TABLE_MAX ? st->rows.n : LEDGERS_TABLE_MAX;
+		st->table_h = (int)shown + 1 > 2 ? (int)shown + 1 : 2;
+		view_table_draw(w, y, 2, wd - 4, st->table_h, COLUMNS, COL_N, st->rows.cells,
+				st->rows.n, &st->sel, true, "no ledger matches the filter");
+		y += st->table_h + 1;
+	}
+	struct kv_row rows[LEDGERS_ROWS_MAX];
+	char txt[LEDGERS_ROWS_MAX][VIEW_TEXT_MAX];
+	size_t n;
+	if (!u->data.ledger[0]) {
+		const struct resource_ledger_list *l = u->data.list.data;
+		enum theme_role role;
+		if (l && l->n == 0) {
+			rows[0] = (struct kv_row){ "Ledgers", "none in this account and region",
+						   theme_attr(THEME_WARN), 1 };
+			rows[1] = view_row_updated(&u->data.list, &c, txt[0], 3);
+			n = 2;
+		} else {
+			view_freshness(&u->data.list, &c, txt[0], VIEW_TEXT_MAX, &role);
+			rows[0] = (struct kv_row){ "Ledgers", txt[0], theme_attr(role), 6 };
+			n = 1;
+		}
+	} else {
+		n = ledgers_details(u, &c, rows, txt);
+	}
+	struct kvtable_area a = { .y = y,
+				  .x = 2,
+				  .width = wd - 4,
+				  .height = h - 1 - y,
+				  .key_width = VIEW_KEY_WIDTH,
+				  .key_attr = theme_attr(THEME_KEY) };
+	kvtable_draw(w, &a, rows, n);
+}
+
+/* Enter: every detail, unclipped, as a drill-down. */
+static void ledgers_drill(struct ui *u)
+{
+	char crumb[96];
+	snprintf(crumb, sizeof crumb, "%s > ledger", u->data.ledger);
+	struct state_drill_arg *d = drill_new(crumb);
+	struct view_ctx c = ui_view_ctx(u);
+	struct kv_row rows[LEDGERS_ROWS_MAX];
+	char txt[LEDGERS_ROWS_MAX][VIEW_TEXT_MAX];
+	size_t n = ledgers_details(u, &c, rows, txt);
+	for (size_t i = 0; i < n; i++)
+		drill_add(d, THEME_NORMAL, "%-16s%s", rows[i].key,
+			  rows[i].value ? rows[i].value : "");
+	drill_push(u, d);
+}
+
+static unsigned ledgers_action(void *state, enum keymap_action a, struct ui *u)
+{
+	struct ledgers_state *st = state;
+	if (a == ACTION_ENTER) {
+		if (u->data.ledger[0])
+			ledgers_drill(u);
+		return UI_HANDLED;
+	}
+	int height = st->table_h > 1 ? st->table_h - 1 : 1;
+	if (!pane_rows_action(&st->rows, &st->sel, a, height))
+		return UI_IGNORED;
+	pane_rows_sort(&st->rows, &st->sel);
+	size_t item = pane_rows_selected(&st->rows, &st->sel);
+	const struct resource_ledger_list *l = u->data.list.data;
+	if (l && item < l->n && item != u->data.ledger_index)
+		ui_select_ledger(u, l->items[item].name);
+	u->dirty |= UI_DIRTY_BODY;
+	return UI_HANDLED;
+}
+
+static long ledgers_count(const struct ui *u)
+{
+	return (long)u->data.ledger_count;
+}
+
+static void ledgers_fini(void *state)
+{
+	struct ledgers_state *st = state;
+	pane_rows_free(&st->rows);
+}
+
+const struct pane_ops PANE_LEDGERS = {
+	.name = "ledgers",
+	.title = "Ledgers",
+	.kinds = PANE_KIND(STORE_LEDGER_LIST) | PANE_KIND(STORE_LEDGER) | PANE_KIND(STORE_TAGS) |
+		 PANE_KIND(STORE_METRICS) | PANE_KIND(STORE_AUDIT),
+	.state_size = sizeof(struct ledgers_state),
+	.draw = ledgers_draw,
+	.action = ledgers_action,
+	.count = ledgers_count,
+	.fini = ledgers_fini,
+};
