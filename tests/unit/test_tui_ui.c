@@ -1,0 +1,375 @@
+/*
+ * test_tui_ui.c - the dashboard's model without a terminal: the key table
+ * (no key bound twice, rebinding by action name, unknown actions refused,
+ * names of keys), the filter (case-insensitive substring), the command
+ * line (:pane, :ledger, unknown commands and missing arguments as one-line
+ * messages), ledger selection following the list, the read-only check,
+ * the integrity banner (raised by a FAILED audit event, kept until
+ * acknowledged, raised again by the next failure, never by VERIFIED), the
+ * state stack, and the list rows (filter, numeric sort, selection kept in
+ * range). Expected values are written out here, not derived from the code.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/resource.h"
+#include "tui/keymap.h"
+#include "tui/pane.h"
+#include "tui/pane_rows.h"
+#include "tui/ui.h"
+#include "tui/ui_state.h"
+
+/* --- keymap -------------------------------------------------------------- */
+
+static void test_keymap_builtin_has_no_duplicates(void **state)
+{
+	(void)state;
+	char err[160];
+	keymap_reset();
+	assert_int_equal(keymap_check(err, sizeof err), 0);
+	assert_int_equal(keymap_lookup('q'), ACTION_QUIT);
+	assert_int_equal(keymap_lookup(KEY_F(10)), ACTION_QUIT);
+	assert_int_equal(keymap_lookup('?'), ACTION_HELP);
+	assert_int_equal(keymap_lookup('j'), ACTION_DOWN);
+	assert_int_equal(keymap_lookup(KEY_DOWN), ACTION_DOWN);
+	assert_int_equal(keymap_lookup('G'), ACTION_BOTTOM);
+	assert_int_equal(keymap_lookup('1'), ACTION_PANE_1);
+	assert_int_equal(keymap_lookup('4'), ACTION_PANE_4);
+	assert_int_equal(keymap_lookup('/'), ACTION_FILTER);
+	assert_int_equal(keymap_lookup(':'), ACTION_COMMAND);
+	assert_int_equal(keymap_lookup('a'), ACTION_ACK);
+	assert_int_equal(keymap_lookup('e'), ACTION_EXPORT);
+	assert_int_equal(keymap_lookup('Z'), ACTION_NONE);
+	/* every action has a name, help and at least one key */
+	for (int a = ACTION_NONE + 1; a < ACTION_COUNT; a++) {
+		const struct keymap_info *i = keymap_info((enum keymap_action)a);
+		assert_non_null(i);
+		assert_non_null(i->name);
+		assert_non_null(i->help);
+		assert_int_equal(keymap_by_name(i->name), a);
+		char keys[64];
+		keymap_keys_text((enum keymap_action)a, keys, sizeof keys);
+		assert_true(keys[0] != '\0');
+	}
+	assert_true(keymap_info(ACTION_EXPORT)->mutating);
+	assert_true(keymap_info(ACTION_STREAM)->mutating);
+	assert_false(keymap_info(ACTION_VERIFY)->mutating);
+	assert_false(keymap_info(ACTION_REFRESH)->mutating);
+}
+
+static void test_keymap_rebinding(void **state)
+{
+	(void)state;
+	char err[160];
+	keymap_reset();
+	assert_int_equal(keymap_bind("refresh", 'R', err, sizeof err), 0);
+	assert_int_equal(keymap_lookup('R'), ACTION_REFRESH);
+	assert_int_equal(keymap_lookup('r'), ACTION_NONE); /* the old key is gone */
+	assert_int_equal(keymap_check(err, sizeof err), 0);
+	/* binding a key another action has is caught by the check */
+	assert_int_equal(keymap_bind("pause", 'q', err, sizeof err), 0);
+	assert_int_equal(keymap_check(err, sizeof err), -1);
+	assert_non_null(strstr(err, "key q is bound to both"));
+	assert_non_null(strstr(err, "quit"));
+	assert_non_null(strstr(err, "pause"));
+	assert_int_equal(keymap_bind("no-such-action", 'x', err, sizeof err), -1);
+	assert_non_null(strstr(err, "no-such-action"));
+	keymap_reset();
+	assert_int_equal(keymap_lookup('r'), ACTION_REFRESH);
+}
+
+static void test_keymap_key_names(void **state)
+{
+	(void)state;
+	char b[16];
+	keymap_key_name('q', b, sizeof b);
+	assert_string_equal(b, "q");
+	keymap_key_name(12, b, sizeof b);
+	assert_string_equal(b, "^L");
+	keymap_key_name(KEY_F(10), b, sizeof b);
+	assert_string_equal(b, "F10");
+	keymap_key_name('\t', b, sizeof b);
+	assert_string_equal(b, "Tab");
+	keymap_key_name(27, b, sizeof b);
+	assert_string_equal(b, "Esc");
+}
+
+/* --- the model ----------------------------------------------------------- */
+
+struct fixture {
+	struct store *store;
+	struct ui ui;
+};
+
+static void publish_ledgers(struct store *s, const char *const *names, size_t n)
+{
+	struct resource_ledger_list *l = calloc(1, sizeof *l);
+	assert_non_null(l);
+	for (size_t i = 0; i < n; i++) {
+		snprintf(l->items[i].name, sizeof l->items[i].name, "%s", names[i]);
+		snprintf(l->items[i].state, sizeof l->items[i].state, "ACTIVE");
+	}
+	l->n = n;
+	assert_int_equal(store_publish(s, "", STORE_LEDGER_LIST, l, NULL), 0);
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+	if (!f)
+		return -1;
+	f->store = store_new();
+	struct ui_settings set = { .interval_s = 5, .where = "test" };
+	if (!f->store || ui_init(&f->ui, &set, f->store, NULL, PANE_TABLE, PANE_TABLE_N))
+		return -1;
+	keymap_reset();
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	ui_free(&f->ui);
+	store_free(f->store);
+	free(f);
+	return 0;
+}
+
+static void test_filter_matches_case_insensitive_substrings(void **state)
+{
+	struct fixture *f = *state;
+	ui_set_filter(&f->ui, "");
+	assert_true(ui_filter_match(&f->ui, "anything"));
+	ui_set_filter(&f->ui, "LEDG");
+	assert_true(ui_filter_match(&f->ui, "financial-ledger"));
+	assert_false(ui_filter_match(&f->ui, "financial"));
+	assert_false(ui_filter_match(&f->ui, ""));
+	ui_set_filter(&f->ui, "r-x");
+	assert_false(ui_filter_match(&f->ui, "ledger"));
+	ui_set_filter(&f->ui, "ger");
+	assert_true(ui_filter_match(&f->ui, "ledger"));
+}
+
+static void test_ledger_selection_follows_the_list(void **state)
+{
+	struct fixture *f = *state;
+	const char *names[] = { "alpha", "beta", "gamma" };
+	publish_ledgers(f->store, names, 3);
+	ui_data_refresh(&f->ui);
+	assert_string_equal(f->ui.data.ledger, "alpha");
+	assert_int_equal(f->ui.data.ledger_count, 3);
+	ui_step_ledger(&f->ui, 1);
+	assert_string_equal(f->ui.data.ledger, "beta");
+	ui_step_ledger(&f->ui, -1);
+	ui_step_ledger(&f->ui, -1); /* wraps */
+	assert_string_equal(f->ui.data.ledger, "gamma");
+	/* the list reorders: the selection stays on gamma */
+	const char *reordered[] = { "gamma", "alpha", "beta" };
+	publish_ledgers(f->store, reordered, 3);
+	ui_data_refresh(&f->ui);
+	assert_string_equal(f->ui.data.ledger, "gamma");
+	assert_int_equal(f->ui.data.ledger_index, 0);
+	/* gamma is deleted: a ledger at the same place is selected */
+	const char *fewer[] = { "alpha", "beta" };
+	publish_ledgers(f->store, fewer, 2);
+	ui_data_refresh(&f->ui);
+	assert_string_equal(f->ui.data.ledger, "alpha");
+	assert_false(ui_select_ledger(&f->ui, "gamma"));
+	assert_non_null(strstr(f->ui.message, "no ledger 'gamma'"));
+	assert_true(ui_select_ledger(&f->ui, "beta"));
+	assert_string_equal(f->ui.data.ledger, "beta");
+}
+
+static void test_command_line(void **state)
+{
+	struct fixture *f = *state;
+	const char *names[] = { "alpha", "beta" };
+	publish_ledgers(f->store, names, 2);
+	ui_data_refresh(&f->ui);
+	state_command_run(&f->ui, "pane 3");
+	assert_int_equal(f->ui.pane, 2);
+	state_command_run(&f->ui, "  pane   digests  ");
+	assert_int_equal(f->ui.pane, 3);
+	state_command_run(&f->ui, "pane nosuch");
+	assert_int_equal(f->ui.pane, 3);
+	assert_non_null(strstr(f->ui.message, "no such pane"));
+	assert_true(f->ui.message_bad);
+	state_command_run(&f->ui, "ledger beta");
+	assert_string_equal(f->ui.data.ledger, "beta");
+	state_command_run(&f->ui, "ledger");
+	assert_non_null(strstr(f->ui.message, ":ledger needs an argument"));
+	state_command_run(&f->ui, "frobnicate now");
+	assert_non_null(strstr(f->ui.message, ":frobnicate: unknown command"));
+	state_command_run(&f->ui, "filter bet");
+	assert_string_equal(f->ui.filter, "bet");
+	state_command_run(&f->ui, "filter");
+	assert_string_equal(f->ui.filter, "");
+	state_command_run(&f->ui, "region eu-west-1"); /* no reconfigure offered */
+	assert_non_null(strstr(f->ui.message, "not available"));
+	assert_false(f->ui.quit);
+	state_command_run(&f->ui, "quit");
+	assert_true(f->ui.quit);
+}
+
+static void test_readonly_refuses_mutations(void **state)
+{
+	struct fixture *f = *state;
+	assert_true(ui_may_mutate(&f->ui, "Start a journal export"));
+	f->ui.set.readonly = true;
+	assert_false(ui_may_mutate(&f->ui, "Start a journal export"));
+	assert_non_null(strstr(f->ui.message, "read-only"));
+	assert_non_null(strstr(f->ui.message, "Start a journal export"));
+}
+
+static void audit(struct store *s, const char *ledger, enum store_audit_result r, const char *addr)
+{
+	struct store_audit_event ev;
+	memset(&ev, 0, sizeof ev);
+	snprintf(ev.ledger, sizeof ev.ledger, "%s", ledger);
+	snprintf(ev.kind, sizeof ev.kind, "block-self-check");
+	snprintf(ev.block_address, sizeof ev.block_address, "%s", addr);
+	snprintf(ev.expected_b64, sizeof ev.expected_b64, "AAAA");
+	snprintf(ev.computed_b64, sizeof ev.computed_b64, "BBBB");
+	ev.result = r;
+	assert_int_equal(store_audit_append(s, &ev), 0);
+}
+
+static void test_banner_until_acknowledged(void **state)
+{
+	struct fixture *f = *state;
+	audit(f->store, "alpha", STORE_AUDIT_VERIFIED, "{sequenceNo:1}");
+	audit(f->store, "alpha", STORE_AUDIT_UNVERIFIED, "{sequenceNo:2}");
+	ui_data_refresh(&f->ui);
+	assert_false(f->ui.banner.active); /* only FAILED raises it */
+	assert_int_equal(f->ui.data.events_n, 2);
+	audit(f->store, "alpha", STORE_AUDIT_FAILED, "{sequenceNo:5}");
+	ui_data_refresh(&f->ui);
+	assert_true(f->ui.banner.active);
+	assert_string_equal(f->ui.banner.ev.block_address, "{sequenceNo:5}");
+	assert_true(f->ui.dirty & UI_DIRTY_LAYOUT);
+	/* it stays: refreshes, ticks and other keys do not clear it */
+	ui_data_refresh(&f->ui);
+	ui_tick(&f->ui);
+	ui_global_action(&f->ui, ACTION_REFRESH);
+	ui_global_action(&f->ui, ACTION_PANE_NEXT);
+	assert_true(f->ui.banner.active);
+	ui_global_action(&f->ui, ACTION_ACK);
+	assert_false(f->ui.banner.active);
+	/* the next failure raises it again, with its own evidence */
+	audit(f->store, "beta", STORE_AUDIT_FAILED, "{sequenceNo:9}");
+	ui_data_refresh(&f->ui);
+	assert_true(f->ui.banner.active);
+	assert_string_equal(f->ui.banner.ev.ledger, "beta");
+	assert_int_equal(f->ui.banner.failures, 1);
+}
+
+static void test_state_stack_and_focus(void **state)
+{
+	struct fixture *f = *state;
+	assert_int_equal(f->ui.depth, 0);
+	ui_global_action(&f->ui, ACTION_HELP);
+	assert_int_equal(f->ui.depth, 1);
+	assert_ptr_equal(f->ui.states[0], &STATE_HELP);
+	struct state_drill_arg *d = drill_new("x > y");
+	drill_add(d, THEME_BAD, "line %d", 1);
+	assert_true(drill_push(&f->ui, d));
+	assert_int_equal(f->ui.depth, 2);
+	/* switching panes leaves every overlay */
+	ui_global_action(&f->ui, ACTION_PANE_2);
+	assert_int_equal(f->ui.depth, 0);
+	assert_int_equal(f->ui.pane, 1);
+	ui_global_action(&f->ui, ACTION_PANE_PREV);
+	assert_int_equal(f->ui.pane, 0);
+	ui_global_action(&f->ui, ACTION_PANE_PREV); /* wraps to the last */
+	assert_int_equal(f->ui.pane, PANE_TABLE_N - 1);
+	/* the stack is bounded; pushing past it frees and refuses */
+	for (int i = 0; i < UI_STATES_MAX; i++)
+		assert_true(drill_push(&f->ui, drill_new("d")));
+	assert_false(drill_push(&f->ui, drill_new("one too many")));
+	assert_int_equal(f->ui.depth, UI_STATES_MAX);
+}
+
+static void test_rows_filter_sort_and_selection(void **state)
+{
+	struct fixture *f = *state;
+	struct pane_rows r = { 0 };
+	struct view_sel s = { 0 };
+	const char *names[] = { "b10", "b9", "a" };
+	const char *nums[] = { "10", "9", "100" };
+	ui_set_filter(&f->ui, "");
+	pane_rows_begin(&r, 2);
+	for (size_t i = 0; i < 3; i++) {
+		struct view_cell c[2];
+		pane_cell(&c[0], THEME_NORMAL, "%s", names[i]);
+		pane_cell(&c[1], THEME_NORMAL, "%s", nums[i]);
+		pane_rows_add(&r, &f->ui, i, c);
+	}
+	assert_int_equal(r.n, 3);
+	s.sort = 1; /* numbers as numbers: 9 < 10 < 100 */
+	pane_rows_sort(&r, &s);
+	assert_string_equal(r.cells[0 * 2 + 1].text, "9");
+	assert_string_equal(r.cells[1 * 2 + 1].text, "10");
+	assert_string_equal(r.cells[2 * 2 + 1].text, "100");
+	assert_int_equal(r.item[0], 1);
+	s.sort_desc = true;
+	pane_rows_sort(&r, &s);
+	assert_string_equal(r.cells[0 * 2 + 1].text, "100");
+	/* movement stays in range */
+	assert_true(pane_rows_action(&r, &s, ACTION_BOTTOM, 2));
+	assert_int_equal(s.sel, 2);
+	assert_true(s.top <= s.sel && s.sel < s.top + 2);
+	assert_true(pane_rows_action(&r, &s, ACTION_DOWN, 2));
+	assert_int_equal(s.sel, 2);
+	assert_true(pane_rows_action(&r, &s, ACTION_TOP, 2));
+	assert_int_equal(s.sel, 0);
+	assert_false(pane_rows_action(&r, &s, ACTION_QUIT, 2));
+	/* the filter drops rows none of whose cells match */
+	ui_set_filter(&f->ui, "B1");
+	pane_rows_begin(&r, 2);
+	for (size_t i = 0; i < 3; i++) {
+		struct view_cell c[2];
+		pane_cell(&c[0], THEME_NORMAL, "%s", names[i]);
+		pane_cell(&c[1], THEME_NORMAL, "%s", nums[i]);
+		pane_rows_add(&r, &f->ui, i, c);
+	}
+	assert_int_equal(r.n, 1);
+	assert_int_equal(r.item[0], 0);
+	/* the selection left past the end is clamped */
+	s.sel = 5;
+	view_sel_clamp(&s, r.n, 3);
+	assert_int_equal(s.sel, 0);
+	view_sel_clamp(&s, 0, 3);
+	assert_int_equal(s.sel, 0);
+	assert_int_equal(pane_rows_selected(&r, &s), 0);
+	pane_rows_begin(&r, 2);
+	assert_true(pane_rows_selected(&r, &s) == (size_t)-1);
+	pane_rows_free(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_keymap_builtin_has_no_duplicates),
+		cmocka_unit_test(test_keymap_rebinding),
+		cmocka_unit_test(test_keymap_key_names),
+		cmocka_unit_test_setup_teardown(test_filter_matches_case_insensitive_substrings,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ledger_selection_follows_the_list, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_command_line, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_readonly_refuses_mutations, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_banner_until_acknowledged, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_state_stack_and_focus, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rows_filter_sort_and_selection, setup,
+						teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
