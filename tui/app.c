@@ -304,19 +304,25 @@ static void app_draw_tabs(struct app *a, WINDOW *w)
 		kvtable_put_clipped(w, 0, x, wd - x, label, at);
 		x += (int)strlen(label) + 1;
 	}
+	/* on the right, the most useful of: the filter, PAUSED, the pace */
 	char right[128];
 	struct view_ctx c = ui_view_ctx(u);
 	double scale = (double)c.interval_s / POLLER_INTERVAL_UNIT_S;
-	snprintf(right, sizeof right, "%s%s%s  %s", u->filter[0] ? "filter: " : "", u->filter,
-		 u->filter[0] ? " (Esc clears)" : "", u->paused ? "PAUSED" : "");
-	if (!u->paused)
-		snprintf(right + strlen(right), sizeof right - strlen(right), "digest every %gs",
+	if (u->filter[0])
+		snprintf(right, sizeof right, "filter: %s", u->filter);
+	else if (u->paused)
+		snprintf(right, sizeof right, "PAUSED");
+	else
+		snprintf(right, sizeof right, "digest every %gs",
 			 poller_interval(&RESOURCE_DIGEST, scale));
-	int rl = (int)strlen(right);
-	if (x + rl + 1 < wd)
+	int rl = (int)strlen(right), room = wd - x - 1;
+	if (room > 4) {
+		if (rl > room)
+			rl = room;
 		kvtable_put_clipped(w, 0, wd - rl - 1, rl, right,
-				    u->paused ? theme_attr(THEME_WARN) | A_BOLD
-					      : theme_attr(THEME_NORMAL));
+				    u->filter[0] || u->paused ? theme_attr(THEME_WARN) | A_BOLD
+							      : theme_attr(THEME_NORMAL));
+	}
 }
 
 static void app_draw_footer(struct app *a, WINDOW *w)

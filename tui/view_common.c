@@ -40,7 +40,11 @@ void view_freshness(const struct store_entry *e, const struct view_ctx *c, char 
 		return;
 	}
 	if (!e->ref) {
-		snprintf(buf, cap, "no data, last error: %s", e->error);
+		char in[16] = "";
+		if (e->next_attempt_mono > c->now_mono)
+			view_format_age(e->next_attempt_mono - c->now_mono + 0.999, in, sizeof in);
+		snprintf(buf, cap, "no data%s%s, last error: %s", in[0] ? ", next try in " : "", in,
+			 e->error);
 		*role = THEME_BAD;
 		return;
 	}
@@ -50,12 +54,18 @@ void view_freshness(const struct store_entry *e, const struct view_ctx *c, char 
 	const struct resource_desc *d = resource_for_kind(e->kind);
 	double interval = d ? poller_interval(d, (double)c->interval_s / POLLER_INTERVAL_UNIT_S)
 			    : c->interval_s;
+	char next[32] = "";
+	if (e->next_attempt_mono > c->now_mono) { /* the retry countdown */
+		char in[16];
+		view_format_age(e->next_attempt_mono - c->now_mono + 0.999, in, sizeof in);
+		snprintf(next, sizeof next, ", next try in %s", in);
+	}
 	if (e->error[0] && e->status == STORE_STATUS_RETRYING) {
-		snprintf(buf, cap, "stale %s, retrying %u of %u: %s", age, e->failures,
-			 e->retry_max, e->error);
+		snprintf(buf, cap, "stale %s, retrying %u of %u%s: %s", age, e->failures,
+			 e->retry_max, next, e->error);
 		*role = THEME_BAD;
 	} else if (e->error[0]) {
-		snprintf(buf, cap, "stale %s, last error: %s", age, e->error);
+		snprintf(buf, cap, "stale %s%s, last error: %s", age, next, e->error);
 		*role = THEME_BAD;
 	} else if (a > 2.0 * interval + 1.0) {
 		snprintf(buf, cap, "stale %s (no answer since)", age);

@@ -25,6 +25,7 @@
 #include "tui/pane_rows.h"
 #include "tui/ui.h"
 #include "tui/ui_state.h"
+#include "tui/view_common.h"
 
 /* --- keymap -------------------------------------------------------------- */
 
@@ -354,12 +355,53 @@ static void test_rows_filter_sort_and_selection(void **state)
 	pane_rows_free(&r);
 }
 
+/* The freshness words: age, stale after twice the kind's interval,
+ * the error with the retry count and the countdown to the next try. */
+static void test_freshness_words(void **state)
+{
+	(void)state;
+	char buf[VIEW_TEXT_MAX];
+	enum theme_role role;
+	struct view_ctx c = { .now_mono = 1000.0, .interval_s = 5 };
+	struct store_entry e;
+	memset(&e, 0, sizeof e);
+	e.kind = STORE_DIGEST; /* 10 s at --interval 5: stale after 21 s */
+	view_freshness(&e, &c, buf, sizeof buf, &role);
+	assert_string_equal(buf, "waiting for first poll...");
+	e.present = true;
+	snprintf(e.error, sizeof e.error, "GetDigest: 503 ServiceUnavailableException");
+	e.next_attempt_mono = 1003.2;
+	view_freshness(&e, &c, buf, sizeof buf, &role);
+	assert_string_equal(buf, "no data, next try in 4s, last error: GetDigest: 503 "
+				 "ServiceUnavailableException");
+	assert_int_equal(role, THEME_BAD);
+	e.ref = (struct store_value *)&e; /* any value: only its presence is read */
+	e.fetched_mono = 970.0;
+	e.status = STORE_STATUS_RETRYING;
+	e.failures = 2;
+	e.retry_max = 5;
+	view_freshness(&e, &c, buf, sizeof buf, &role);
+	assert_string_equal(buf, "stale 30s, retrying 2 of 5, next try in 4s: GetDigest: 503 "
+				 "ServiceUnavailableException");
+	e.error[0] = '\0';
+	e.status = STORE_STATUS_OK;
+	e.next_attempt_mono = 0;
+	view_freshness(&e, &c, buf, sizeof buf, &role);
+	assert_string_equal(buf, "stale 30s (no answer since)");
+	assert_int_equal(role, THEME_WARN);
+	e.fetched_mono = 990.0;
+	view_freshness(&e, &c, buf, sizeof buf, &role);
+	assert_string_equal(buf, "fetched 10s ago");
+	assert_int_equal(role, THEME_NORMAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_keymap_builtin_has_no_duplicates),
 		cmocka_unit_test(test_keymap_rebinding),
 		cmocka_unit_test(test_keymap_key_names),
+		cmocka_unit_test(test_freshness_words),
 		cmocka_unit_test_setup_teardown(test_filter_matches_case_insensitive_substrings,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ledger_selection_follows_the_list, setup,

@@ -1,0 +1,120 @@
+#!/bin/sh
+# dashboard_keys.sh - end to end: every interaction of the dashboard in a
+# private tmux server at 80x24 on the embedded endpoint (--demo --scenario
+# none): panes by number and Tab, the help overlay, the filter, the command
+# line and its errors, pause and the interval, drill-down and back, and the
+# integrity banner with a tampered block: it names the block, stays until
+# `a`, and the FAILED verdict stays in the panes after it. Each step waits
+# for what it expects (deadlines, not sleeps); a failed step prints the
+# screen.
+. tests/lib/tap.sh
+
+T="tmux -L qldbtop-keys-$$ -f /dev/null"
+cleanup() {
+	$T kill-server 2>/dev/null
+	rm -rf "$SCRATCH"
+}
+trap cleanup EXIT
+
+S=keys
+screen() { $T capture-pane -p -t $S 2>/dev/null; }
+shows() { screen | grep -q -- "$1"; }
+hides() { ! screen | grep -q -- "$1"; }
+dump() { screen | grep -v '^ *$' | sed 's/^/# | /'; }
+key() { $T send-keys -t $S "$@"; }
+# step NAME SECONDS COMMAND...: wait for COMMAND, ok or not_ok with the screen
+step() {
+	name=$1 secs=$2
+	shift 2
+	if wait_for "$secs" "$@"; then ok "$name"; else
+		not_ok "$name"
+		dump
+	fi
+}
+
+if ! command -v tmux >/dev/null 2>&1; then
+	not_ok "tmux is installed (needed for the dashboard checks)"
+	exit 1
+fi
+$T new-session -d -s $S -x 80 -y 24 \
+	"LANG=C.UTF-8 XDG_STATE_HOME='$SCRATCH/state' '$QLDBTOP_BIN' --demo --scenario none; exec sleep 60"
+step "starts on the Ledgers pane" 5 shows 'Deletion prot.'
+step "the header names the ledger and its state" 5 sh -c "$T capture-pane -p -t $S | head -n 1 | grep -q 'financial-ledger  ACTIVE'"
+step "the tabs name every pane" 2 shows '1 Ledgers (1)   2 Streams'
+
+key 2
+step "2 shows the Streams pane" 3 shows 'Journal streams of financial-ledger'
+key 3
+step "3 shows the Exports pane" 3 shows 'Journal exports of financial-ledger'
+key 4
+step "4 shows the Digests pane" 3 shows 'Digest and audit of financial-ledger'
+key Tab
+step "Tab wraps to the Ledgers pane" 3 shows 'Deletion prot.'
+key BTab
+step "Shift-Tab goes back to Digests" 3 shows 'Digest and audit of'
+
+key '?'
+step "? opens the help overlay with every key" 3 sh -c "$T capture-pane -p -t $S | grep -q 'Help: keys' && $T capture-pane -p -t $S | grep -q 'Acknowledge integrity banner'"
+key x
+step "any other key closes the help" 3 hides 'Help: keys'
+
+key 1 / z z z
+step "/ types a filter in the footer" 3 shows 'filter /zzz_'
+step "the filter narrows the ledgers to none" 3 shows 'no ledger matches the filter'
+key Enter
+step "Enter keeps the filter, shown beside the tabs" 3 shows 'filter: zzz'
+key Escape
+step "Esc clears the filter" 3 sh -c "! $T capture-pane -p -t $S | grep -q 'filter: zzz' && $T capture-pane -p -t $S | grep -q 'Deletion prot.'"
+
+key : p a n e ' ' 4 Enter
+step ":pane 4 focuses the Digests pane" 3 shows 'Digest and audit of'
+key : b o g u s Enter
+step "an unknown command is a one-line message" 3 shows ':bogus: unknown command'
+key : l e d g e r ' ' n o s u c h Enter
+step ":ledger with an unknown name says so" 3 shows "no ledger 'nosuch'"
+
+key p
+step "p pauses polling, shown in the header" 3 shows 'PAUSED'
+key p
+step "p again resumes" 3 shows 'polling resumed'
+key +
+step "+ doubles the intervals" 3 shows 'digests every 8s'
+key -
+step "- halves them back" 3 shows 'digests every 4s'
+key a
+step "a with no failure says so" 3 shows 'no integrity failure to acknowledge'
+
+key 4
+step "the audit log fills" 15 shows 'block-self-check VERIFIED'
+key Enter
+step "Enter drills into an audit event, with a breadcrumb" 3 shows 'financial-ledger > audit >'
+step "the drill-down shows the event's evidence" 3 shows 'Computed'
+key Escape
+step "Esc goes back to the pane" 3 shows 'Digest and audit of'
+
+$T resize-window -t $S -x 60 -y 20
+step "below 80x24 one screen says so" 5 shows 'terminal too small, need 80x24'
+key q
+if wait_for 5 sh -c "! $T has-session -t $S 2>/dev/null || $T capture-pane -p -t $S | grep -q -v 'too small'"; then
+	ok "q quits from the too-small screen"
+else
+	not_ok "q quits from the too-small screen"
+	dump
+fi
+
+# --- the integrity banner ----------------------------------------------------
+S=tamper
+printf 'at 0s tamper-block financial-ledger 5\n' >"$SCRATCH/tamper.scn"
+$T new-session -d -s $S -x 100 -y 30 \
+	"LANG=C.UTF-8 '$QLDBTOP_BIN' --demo --scenario '$SCRATCH/tamper.scn'; exec sleep 60"
+step "a tampered block raises the banner naming it" 25 sh -c "$T capture-pane -p -t $S | grep -q 'INTEGRITY FAILED  ledger financial-ledger' && $T capture-pane -p -t $S | grep -q 'sequenceNo:5'"
+step "the header says integrity FAILED" 3 sh -c "$T capture-pane -p -t $S | head -n 1 | grep -q 'integrity FAILED'"
+key 2
+step "the banner stays on other panes" 3 sh -c "$T capture-pane -p -t $S | grep -q 'INTEGRITY FAILED' && $T capture-pane -p -t $S | grep -q 'Journal streams of'"
+key a
+step "a acknowledges: the banner goes" 3 hides 'INTEGRITY FAILED'
+key 1
+step "the FAILED verdict stays in the panes after acknowledging" 5 shows 'Verification    FAILED'
+key q
+
+[ "$TAP_FAILED" -eq 0 ]
