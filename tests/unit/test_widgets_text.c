@@ -204,6 +204,47 @@ static void test_locale_codeset_picks_the_table(void **state)
 	delwin(w);
 }
 
+/* Every cell read back is a character text.h calls safe. */
+static void assert_row_safe(WINDOW *w, int y)
+{
+	const char *r = tw_row_full(w, y);
+	uint32_t cp;
+	size_t k;
+	while ((k = text_next(r, &cp)) > 0) {
+		assert_true(text_cp_safe(cp));
+		r += k;
+	}
+}
+
+static void test_random_bytes_never_reach_the_screen_raw(void **state)
+{
+	(void)state;
+	WINDOW *w = newpad(1, 40);
+	unsigned seed = 7;
+	char s[64];
+	for (int round = 0; round < 3000; round++) {
+		size_t n = 0;
+		seed = seed * 1103515245u + 12345u;
+		size_t len = (seed >> 16) % (sizeof s - 1);
+		for (; n < len; n++) {
+			seed = seed * 1103515245u + 12345u;
+			/* bias towards UTF-8 lead and continuation bytes */
+			unsigned b = (seed >> 16) & 0xFF;
+			s[n] = (char)(b == 0 ? 0x80 : b);
+		}
+		s[n] = '\0';
+		int cols = (int)((seed >> 8) % 42) - 1;
+		werase(w);
+		int drawn = text_put_fit(w, 0, 0, cols, s, A_NORMAL, "\u2026",
+					 (seed & 1) ? TEXT_CUT_MIDDLE : TEXT_CUT_END, false);
+		int cells = text_cells(s);
+		int want = cols <= 0 ? 0 : (cells < cols ? cells : cols);
+		assert_int_equal(drawn, want);
+		assert_row_safe(w, 0);
+	}
+	delwin(w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -219,6 +260,7 @@ int main(void)
 		cmocka_unit_test(test_ascii_glyphs_have_no_byte_above_0x7f),
 		cmocka_unit_test(test_utf8_glyphs_are_one_safe_cell_each),
 		cmocka_unit_test(test_locale_codeset_picks_the_table),
+		cmocka_unit_test(test_random_bytes_never_reach_the_screen_raw),
 	};
 	return cmocka_run_group_tests(tests, tw_setup, tw_teardown);
 }
