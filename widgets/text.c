@@ -85,6 +85,8 @@ static const struct {
 
 bool text_cp_safe(uint32_t cp)
 {
+	if (cp >= 0x20 && cp < 0x7F)
+		return true; /* printable ASCII: the common case, no table walk */
 	if (cp == TEXT_BAD)
 		return false;
 	for (size_t i = 0; i < sizeof unsafe_ranges / sizeof unsafe_ranges[0]; i++)
