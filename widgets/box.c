@@ -18,11 +18,9 @@ void box_draw(WINDOW *w, const char *title, const struct box_style *st)
 	/* " Title " starting at column 2 when there is room for it */
 	if (title && *title && wd > 6) {
 		int room = wd - 6;
-		size_t n = text_fit(title, room);
-		wattrset(w, st->title);
-		mvwaddch(w, 0, 2, ' ');
-		waddnstr(w, title, (int)n);
-		waddch(w, ' ');
+		int n = text_put(w, 0, 3, room, title, text_fit(title, room), st->title, st->ascii);
+		mvwaddch(w, 0, 2, ' ' | st->title);
+		mvwaddch(w, 0, 3 + n, ' ' | st->title);
 	}
 	wattrset(w, A_NORMAL);
 }

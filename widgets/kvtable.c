@@ -6,22 +6,11 @@
 #include "widgets/text.h"
 
 #define KVTABLE_ELLIPSIS "..."
-#define KVTABLE_ELLIPSIS_CELLS 3
 
 void kvtable_put_clipped(WINDOW *w, int y, int x, int cols, const char *s, attr_t attr)
 {
-	if (cols <= 0 || !s)
-		return;
-	wattrset(w, attr);
-	if (text_cells(s) <= cols) {
-		mvwaddnstr(w, y, x, s, (int)strlen(s));
-	} else if (cols > KVTABLE_ELLIPSIS_CELLS) {
-		mvwaddnstr(w, y, x, s, (int)text_fit(s, cols - KVTABLE_ELLIPSIS_CELLS));
-		waddstr(w, KVTABLE_ELLIPSIS);
-	} else {
-		mvwaddnstr(w, y, x, s, (int)text_fit(s, cols));
-	}
-	wattrset(w, A_NORMAL);
+	/* text_put_fit draws control bytes and invalid UTF-8 as '?' */
+	text_put_fit(w, y, x, cols, s, attr, KVTABLE_ELLIPSIS, TEXT_CUT_END, false);
 }
 
 size_t kvtable_draw(WINDOW *w, const struct kvtable_area *a, const struct kv_row *rows, size_t n)
@@ -44,17 +33,8 @@ size_t kvtable_draw(WINDOW *w, const struct kvtable_area *a, const struct kv_row
 		/* full rows while more text follows and rows remain; the last
 		 * row is clipped with an ellipsis */
 		while (v && lines > 1 && used + 1 < a->height && text_cells(v) > vw && vw > 0) {
-			size_t b = text_fit(v, vw);
-			/* break after the last space of the row when it is not
-			 * too far back; else cut the word */
-			for (size_t k = b; k > b / 3; k--)
-				if (v[k - 1] == ' ') {
-					b = k;
-					break;
-				}
-			wattrset(w, rows[i].value_attr);
-			mvwaddnstr(w, a->y + used, a->x + kw, v, (int)b);
-			wattrset(w, A_NORMAL);
+			size_t b = text_wrap(v, vw);
+			text_put(w, a->y + used, a->x + kw, vw, v, b, rows[i].value_attr, false);
 			v += b;
 			while (*v == ' ')
 				v++;
