@@ -23,8 +23,9 @@
 enum { COL_TIME, COL_KIND, COL_RESULT, COL_BLOCK, COL_MESSAGE, COL_N };
 
 static const struct view_column COLUMNS[COL_N] = {
-	{ "TIME", 8, false },	{ "CHECK", 16, false },	 { "RESULT", 10, false },
-	{ "BLOCK", 14, false }, { "MESSAGE", 0, false },
+	{ "TIME", 8, false, false },	{ "CHECK", 16, false, false },
+	{ "RESULT", 10, false, false }, { "BLOCK", 14, false, false },
+	{ "MESSAGE", 0, false, false },
 };
 
 #define DIGEST_ROWS_MAX 8
@@ -163,7 +164,8 @@ static void digests_draw(WINDOW *w, void *state, struct ui *u)
 		view_table_draw(w, y, 2, wd - 4, st->table_h, COLUMNS, COL_N, st->rows.cells,
 				st->rows.n, &st->sel, true,
 				u->filter[0] ? "no audit event matches the filter"
-					     : "no audit events yet");
+					     : "no audit events yet",
+				u->set.ascii);
 }
 
 static unsigned digests_action(void *state, enum keymap_action a, struct ui *u)

@@ -19,8 +19,11 @@
 enum { COL_ID, COL_STATUS, COL_AGE, COL_FORMAT, COL_WHERE, COL_N };
 
 static const struct view_column COLUMNS[COL_N] = {
-	{ "EXPORT ID", 22, false }, { "STATUS", 11, false },	   { "AGE", 7, true },
-	{ "FORMAT", 10, false },    { "BUCKET/PREFIX", 0, false },
+	{ "EXPORT ID", 22, false, false },
+	{ "STATUS", 11, false, false },
+	{ "AGE", 7, true, false },
+	{ "FORMAT", 10, false, false },
+	{ "BUCKET/PREFIX", 0, false, false },
 };
 
 struct exports_state {
@@ -121,7 +124,7 @@ static void exports_draw(WINDOW *w, void *state, struct ui *u)
 	else
 		view_freshness(e, &c, empty, sizeof empty, &role);
 	view_table_draw(w, 1, 2, wd - 4, st->table_h, COLUMNS, COL_N, st->rows.cells, st->rows.n,
-			&st->sel, true, empty);
+			&st->sel, true, empty, u->set.ascii);
 	int y = 1 + st->table_h + 1;
 	struct kv_row rows[16];
 	char txt[16][VIEW_TEXT_MAX];

@@ -19,7 +19,9 @@
 #include "tui/view_common.h"
 #include "tui/view_verdict.h"
 #include "widgets/box.h"
+#include "widgets/glyphs.h"
 #include "widgets/kvtable.h"
+#include "widgets/sparkline.h"
 
 #define LEDGERS_TABLE_MAX 6 /* rows of the table before the details */
 #define LEDGERS_ROWS_MAX 16
@@ -27,9 +29,9 @@
 enum { COL_NAME, COL_STATE, COL_CREATED, COL_N };
 
 static const struct view_column COLUMNS[COL_N] = {
-	{ "NAME", 0, false },
-	{ "STATE", 10, false },
-	{ "CREATED", 23, false },
+	{ "NAME", 0, false, false },
+	{ "STATE", 10, false, false },
+	{ "CREATED", 23, false, false },
 };
 
 struct ledgers_state {
@@ -55,14 +57,6 @@ static void ledgers_build(struct ledgers_state *st, const struct ui *u)
 	pane_rows_sort(&st->rows, &st->sel);
 }
 
-/* The last point of a metric, NAN when none. */
-static double metric_last(const struct cw_metrics *m, enum cw_metric k)
-{
-	if (!m || !m->s[k].present || m->s[k].n == 0)
-		return NAN;
-	return m->s[k].v[m->s[k].n - 1];
-}
-
 static void fmt_bytes(double v, char *buf, size_t cap)
 {
 	static const char *const UNITS[] = { "B", "KiB", "MiB", "GiB", "TiB" };
@@ -72,6 +66,60 @@ static void fmt_bytes(double v, char *buf, size_t cap)
 		i++;
 	}
 	snprintf(buf, cap, i ? "%.1f %s" : "%.0f %s", v, UNITS[i]);
+}
+
+/* The sparkline rows: the last hour of each metric at one-minute
+ * points, and its newest value. */
+static const struct {
+	const char *key;
+	enum cw_metric metric;
+	bool bytes;
+} SPARKS[] = {
+	{ "Journal storage", CW_JOURNAL_STORAGE, true },
+	{ "Indexed storage", CW_INDEXED_STORAGE, true },
+	{ "Reads/min", CW_READ_IOS, false },
+	{ "Writes/min", CW_WRITE_IOS, false },
+};
+
+#define SPARK_COLS_MAX 60
+#define SPARK_VALUE_W 12
+
+/* Draw the metric rows from y; returns the rows used. */
+static int ledgers_sparks(WINDOW *w, int y, int x, int width, int rows, const struct ui *u)
+{
+	const struct store_entry *e = &u->data.kind[STORE_METRICS];
+	const struct cw_metrics *m = e->data;
+	const struct glyphs *g = glyphs_get(u->set.ascii);
+	int n = 0;
+	for (size_t i = 0; i < sizeof SPARKS / sizeof SPARKS[0] && n < rows; i++, n++) {
+		kvtable_put_clipped(w, y + n, x, VIEW_KEY_WIDTH - 1, SPARKS[i].key,
+				    theme_attr(THEME_KEY));
+		int cols = width - VIEW_KEY_WIDTH - SPARK_VALUE_W - 1;
+		if (cols > SPARK_COLS_MAX)
+			cols = SPARK_COLS_MAX;
+		const struct cw_series *sr = m ? &m->s[SPARKS[i].metric] : NULL;
+		char val[32];
+		if (!sr || !sr->present || sr->n == 0) {
+			kvtable_put_clipped(w, y + n, x + VIEW_KEY_WIDTH, width - VIEW_KEY_WIDTH,
+					    m ? "no points in the last hour" : "-",
+					    theme_attr(THEME_DIM));
+			continue;
+		}
+		/* the newest cols points, scaled from 0 so a flat line is not
+		 * drawn as noise */
+		size_t from = sr->n > (size_t)cols ? sr->n - (size_t)cols : 0;
+		if (cols > 0)
+			sparkline_draw(w, y + n, x + VIEW_KEY_WIDTH, cols, sr->v + from,
+				       sr->n - from, 0.0, NAN, theme_attr(THEME_GOOD), g);
+		double last = sr->v[sr->n - 1];
+		if (SPARKS[i].bytes)
+			fmt_bytes(last, val, sizeof val);
+		else
+			snprintf(val, sizeof val, "%.0f", last);
+		kvtable_put_clipped(w, y + n, x + VIEW_KEY_WIDTH + (cols > 0 ? cols + 1 : 0),
+				    SPARK_VALUE_W, val, theme_attr(THEME_NORMAL));
+	}
+	return n;
 }
 
 /* The details of the selected ledger as key/value rows. */
@@ -124,28 +172,6 @@ static size_t ledgers_details(const struct ui *u, const struct view_ctx *c, stru
 		rows[n] = (struct kv_row){ "Created", txt[n], normal, 1 };
 		n++;
 	}
-	const struct cw_metrics *m = u->data.kind[STORE_METRICS].data;
-	double js = metric_last(m, CW_JOURNAL_STORAGE), is = metric_last(m, CW_INDEXED_STORAGE);
-	double r = metric_last(m, CW_READ_IOS), w = metric_last(m, CW_WRITE_IOS);
-	if (!isnan(js) || !isnan(is)) {
-		char a[24] = "-", b[24] = "-";
-		if (!isnan(js))
-			fmt_bytes(js, a, sizeof a);
-		if (!isnan(is))
-			fmt_bytes(is, b, sizeof b);
-		snprintf(txt[n], VIEW_TEXT_MAX, "journal %s, indexed %s", a, b);
-	} else {
-		snprintf(txt[n], VIEW_TEXT_MAX, "%s", m ? "no points in the last hour" : "-");
-	}
-	rows[n] = (struct kv_row){ "Storage", txt[n], m ? normal : dim, 1 };
-	n++;
-	if (!isnan(r) || !isnan(w))
-		snprintf(txt[n], VIEW_TEXT_MAX, "%.0f reads, %.0f writes in the last minute",
-			 isnan(r) ? 0 : r, isnan(w) ? 0 : w);
-	else
-		snprintf(txt[n], VIEW_TEXT_MAX, "%s", m ? "no points in the last hour" : "-");
-	rows[n] = (struct kv_row){ "I/O", txt[n], m ? normal : dim, 1 };
-	n++;
 	enum theme_role role;
 	view_verdict(&u->data.kind[STORE_AUDIT], txt[n], VIEW_TEXT_MAX, &role);
 	rows[n] = (struct kv_row){ "Verification", txt[n], theme_attr(role), 1 };
@@ -174,14 +200,15 @@ static void ledgers_draw(WINDOW *w, void *state, struct ui *u)
 	/* the table row of the selected ledger follows the app's selection */
 	for (size_t i = 0; i < st->rows.n; i++)
 		if (st->rows.item[i] == u->data.ledger_index)
-			st->sel.sel = i;
+			st->sel.st.selected = i;
 	int y = 1;
 	st->table_h = 0;
 	if (count > 1 || u->filter[0]) {
 		size_t shown = st->rows.n < LEDGERS_TABLE_MAX ? st->rows.n : LEDGERS_TABLE_MAX;
 		st->table_h = (int)shown + 1 > 2 ? (int)shown + 1 : 2;
 		view_table_draw(w, y, 2, wd - 4, st->table_h, COLUMNS, COL_N, st->rows.cells,
-				st->rows.n, &st->sel, true, "no ledger matches the filter");
+				st->rows.n, &st->sel, true, "no ledger matches the filter",
+				u->set.ascii);
 		y += st->table_h + 1;
 	}
 	struct kv_row rows[LEDGERS_ROWS_MAX];
@@ -209,7 +236,9 @@ static void ledgers_draw(WINDOW *w, void *state, struct ui *u)
 				  .height = h - 1 - y,
 				  .key_width = VIEW_KEY_WIDTH,
 				  .key_attr = theme_attr(THEME_KEY) };
-	kvtable_draw(w, &a, rows, n);
+	int used = (int)kvtable_draw(w, &a, rows, n);
+	if (u->data.ledger[0] && h - 1 - (y + used) > 0)
+		ledgers_sparks(w, y + used, 2, wd - 4, h - 1 - (y + used), u);
 }
 
 /* Enter: every detail, unclipped, as a drill-down. */

@@ -90,7 +90,7 @@ void pane_rows_free(struct pane_rows *r)
 
 size_t pane_rows_selected(const struct pane_rows *r, const struct view_sel *s)
 {
-	return s->sel < r->n ? r->item[s->sel] : (size_t)-1;
+	return s->st.selected < r->n ? r->item[s->st.selected] : (size_t)-1;
 }
 
 bool pane_rows_action(struct pane_rows *r, struct view_sel *s, enum keymap_action a, int height)

@@ -22,8 +22,12 @@
 enum { COL_NAME, COL_STATUS, COL_TARGET, COL_TSTATUS, COL_SHARDS, COL_LAG, COL_N };
 
 static const struct view_column COLUMNS[COL_N] = {
-	{ "NAME", 0, false },	{ "STATUS", 9, false }, { "KINESIS TARGET", 20, false },
-	{ "TARGET", 8, false }, { "SHARDS", 6, true },	{ "LAG", 7, true },
+	{ "NAME", 0, false, false },
+	{ "STATUS", 9, false, false },
+	{ "KINESIS TARGET", 20, false, false },
+	{ "TARGET", 8, false, false },
+	{ "SHARDS", 6, true, false },
+	{ "LAG", 7, true, false },
 };
 
 struct streams_state {
@@ -158,7 +162,7 @@ static void streams_draw(WINDOW *w, void *state, struct ui *u)
 	else
 		view_freshness(e, &c, empty, sizeof empty, &role);
 	view_table_draw(w, 1, 2, wd - 4, st->table_h, COLUMNS, COL_N, st->rows.cells, st->rows.n,
-			&st->sel, true, empty);
+			&st->sel, true, empty, u->set.ascii);
 	int y = 1 + st->table_h + 1;
 	struct kv_row rows[16];
 	char txt[16][VIEW_TEXT_MAX];

@@ -11,9 +11,9 @@
 #include <string.h>
 
 #include "tui/pane.h"
-#include "tui/state_input.h"
 #include "tui/theme.h"
 #include "tui/ui_state.h"
+#include "widgets/inputline.h"
 
 struct command {
 	const char *name;
@@ -115,7 +115,7 @@ static const struct command COMMANDS[] = {
 /* Run one command line ("ledger financial-ledger"). */
 void state_command_run(struct ui *u, const char *line)
 {
-	char buf[STATE_INPUT_MAX];
+	char buf[INPUTLINE_CAP];
 	snprintf(buf, sizeof buf, "%s", line);
 	char *name = buf;
 	while (*name == ' ')
@@ -151,29 +151,38 @@ void state_command_run(struct ui *u, const char *line)
 
 static unsigned command_key(struct ui *u, void *arg, int ch)
 {
-	struct state_input *in = arg;
-	enum state_input_result r = state_input_key(in, ch);
+	struct inputline *in = arg;
+	enum inputline_result r = inputline_key(in, ch);
 	u->dirty |= UI_DIRTY_FOOTER;
-	if (r == INPUT_EDITING)
+	if (r != INPUTLINE_ACCEPTED && r != INPUTLINE_CANCELLED)
 		return UI_HANDLED;
-	char line[STATE_INPUT_MAX];
-	snprintf(line, sizeof line, "%s", in->text);
+	char line[INPUTLINE_CAP];
+	snprintf(line, sizeof line, "%s", inputline_text(in));
 	ui_pop(u); /* frees in */
-	if (r == INPUT_ACCEPT)
+	if (r == INPUTLINE_ACCEPTED)
 		state_command_run(u, line);
 	return UI_HANDLED;
 }
 
 static void command_footer(WINDOW *w, struct ui *u, void *arg)
 {
-	(void)u;
-	state_input_draw(w, ":", arg, theme_attr(THEME_BAR));
+	werase(w);
+	wattrset(w, theme_attr(THEME_BAR));
+	mvwhline(w, 0, 0, ' ', getmaxx(w));
+	wattrset(w, A_NORMAL);
+	int cur =
+		inputline_draw(w, 0, 0, getmaxx(w), ":", arg, theme_attr(THEME_BAR), u->set.ascii);
+	if (cur >= 0) /* the cursor as a reverse cell: curs_set stays off */
+		mvwchgat(w, 0, cur, 1, A_REVERSE, 0, NULL);
 }
 
 bool state_command_push(struct ui *u)
 {
-	struct state_input *in = calloc(1, sizeof *in);
-	return in && ui_push(u, &STATE_COMMAND, in);
+	struct inputline *in = calloc(1, sizeof *in);
+	if (!in)
+		return false;
+	inputline_init(in, NULL);
+	return ui_push(u, &STATE_COMMAND, in);
 }
 
 const struct ui_state_ops STATE_COMMAND = {

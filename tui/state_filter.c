@@ -8,12 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tui/state_input.h"
 #include "tui/theme.h"
 #include "tui/ui_state.h"
+#include "widgets/inputline.h"
 
 struct filter_arg {
-	struct state_input in;
+	struct inputline in;
 	char before[UI_FILTER_MAX];
 };
 
@@ -23,20 +23,19 @@ bool state_filter_push(struct ui *u)
 	if (!f)
 		return false;
 	snprintf(f->before, sizeof f->before, "%s", u->filter);
-	snprintf(f->in.text, sizeof f->in.text, "%s", u->filter);
-	f->in.len = strlen(f->in.text);
+	inputline_init(&f->in, u->filter);
 	return ui_push(u, &STATE_FILTER, f);
 }
 
 static unsigned filter_key(struct ui *u, void *arg, int ch)
 {
 	struct filter_arg *f = arg;
-	enum state_input_result r = state_input_key(&f->in, ch);
-	if (r == INPUT_CANCEL)
+	enum inputline_result r = inputline_key(&f->in, ch);
+	if (r == INPUTLINE_CANCELLED)
 		ui_set_filter(u, f->before);
 	else
-		ui_set_filter(u, f->in.text);
-	if (r != INPUT_EDITING)
+		ui_set_filter(u, inputline_text(&f->in));
+	if (r == INPUTLINE_CANCELLED || r == INPUTLINE_ACCEPTED)
 		ui_pop(u);
 	u->dirty |= UI_DIRTY_FOOTER;
 	return UI_HANDLED;
@@ -44,9 +43,15 @@ static unsigned filter_key(struct ui *u, void *arg, int ch)
 
 static void filter_footer(WINDOW *w, struct ui *u, void *arg)
 {
-	(void)u;
 	struct filter_arg *f = arg;
-	state_input_draw(w, "filter /", &f->in, theme_attr(THEME_BAR));
+	werase(w);
+	wattrset(w, theme_attr(THEME_BAR));
+	mvwhline(w, 0, 0, ' ', getmaxx(w));
+	wattrset(w, A_NORMAL);
+	int cur = inputline_draw(w, 0, 0, getmaxx(w), "filter /", &f->in, theme_attr(THEME_BAR),
+				 u->set.ascii);
+	if (cur >= 0) /* the cursor as a reverse cell: curs_set stays off */
+		mvwchgat(w, 0, cur, 1, A_REVERSE, 0, NULL);
 }
 
 const struct ui_state_ops STATE_FILTER = {

@@ -1,118 +1,83 @@
-/* view_table.c - a pane's rows as a table (see view_table.h). */
+/* view_table.c - a pane's rows as a widgets/table (see view_table.h). */
 #include "tui/view_table.h"
 
-#include <stdio.h>
-#include <string.h>
-
 #include "tui/keymap.h"
-#include "widgets/kvtable.h"
+#include "widgets/glyphs.h"
+
+#define VIEW_TABLE_COLS 16
 
 void view_sel_clamp(struct view_sel *s, size_t n, int height)
 {
-	size_t h = height > 0 ? (size_t)height : 1;
-	if (n == 0) {
-		s->sel = s->top = 0;
-		return;
-	}
-	if (s->sel >= n)
-		s->sel = n - 1;
-	if (s->top > s->sel)
-		s->top = s->sel;
-	if (s->sel >= s->top + h)
-		s->top = s->sel - h + 1;
-	if (s->top + h > n)
-		s->top = n > h ? n - h : 0;
+	table_clamp(&s->st, n, height);
 }
+
+/* The movement actions and the table's moves, one table. */
+static const struct {
+	enum keymap_action action;
+	void (*step)(struct table_state *st, size_t nrows, int visible);
+} MOVES[] = {
+	{ ACTION_UP, table_select_prev },	  { ACTION_DOWN, table_select_next },
+	{ ACTION_TOP, table_select_first },	  { ACTION_BOTTOM, table_select_last },
+	{ ACTION_PAGE_UP, table_select_page_up }, { ACTION_PAGE_DOWN, table_select_page_down },
+};
 
 bool view_sel_move(struct view_sel *s, int action, size_t n, int height)
 {
-	size_t page = height > 1 ? (size_t)height - 1 : 1;
-	switch (action) {
-	case ACTION_UP:
-		s->sel = s->sel ? s->sel - 1 : 0;
-		break;
-	case ACTION_DOWN:
-		s->sel = s->sel + 1 < n ? s->sel + 1 : s->sel;
-		break;
-	case ACTION_TOP:
-		s->sel = 0;
-		break;
-	case ACTION_BOTTOM:
-		s->sel = n ? n - 1 : 0;
-		break;
-	case ACTION_PAGE_UP:
-		s->sel = s->sel > page ? s->sel - page : 0;
-		break;
-	case ACTION_PAGE_DOWN:
-		s->sel = s->sel + page < n ? s->sel + page : (n ? n - 1 : 0);
-		break;
-	default:
-		return false;
-	}
-	view_sel_clamp(s, n, height);
-	return true;
+	for (size_t i = 0; i < sizeof MOVES / sizeof MOVES[0]; i++)
+		if ((int)MOVES[i].action == action) {
+			MOVES[i].step(&s->st, n, height > 0 ? height : 1);
+			return true;
+		}
+	return false;
 }
 
-/* Column widths for width: fixed ones as given (cut from the right when
- * they do not fit), the flexible one gets the rest. */
-static void table_widths(const struct view_column *cols, size_t n, int width, int *out)
+struct cells_ctx {
+	const struct view_cell *cells;
+	size_t ncols;
+};
+
+static struct table_cell view_cell_at(const void *ctx, size_t row, size_t col)
 {
-	int fixed = 0;
-	for (size_t i = 0; i < n; i++)
-		fixed += cols[i].width ? cols[i].width + 1 : 0;
-	int rest = width - fixed;
-	for (size_t i = 0; i < n; i++)
-		out[i] = cols[i].width ? cols[i].width : (rest > 8 ? rest - 1 : 8);
+	const struct cells_ctx *c = ctx;
+	const struct view_cell *v = &c->cells[row * c->ncols + col];
+	return (struct table_cell){ v->text, theme_attr(v->role) };
 }
 
 void view_table_draw(WINDOW *w, int y, int x, int width, int height, const struct view_column *cols,
 		     size_t ncols, const struct view_cell *cells, size_t rows, struct view_sel *s,
-		     bool focused, const char *empty)
+		     bool focused, const char *empty, bool ascii)
 {
-	if (height < 1 || width < 4 || ncols == 0)
+	if (height < 1 || width < 1 || ncols == 0)
 		return;
-	int widths[16];
-	if (ncols > 16)
-		ncols = 16;
-	table_widths(cols, ncols, width, widths);
-	int cx = x;
-	for (size_t c = 0; c < ncols && cx < x + width; c++) {
-		char title[64];
-		bool sorted = s && s->sort == (int)c;
-		snprintf(title, sizeof title, "%s%s", cols[c].title,
-			 sorted ? (s->sort_desc ? "v" : "^") : "");
-		kvtable_put_clipped(w, y, cx,
-				    widths[c] < x + width - cx ? widths[c] : x + width - cx, title,
-				    theme_attr(THEME_KEY) | A_BOLD);
-		cx += widths[c] + 1;
-	}
-	int body = height - 1;
-	if (rows == 0) {
-		if (body > 0 && empty)
-			kvtable_put_clipped(w, y + 1, x, width, empty, theme_attr(THEME_DIM));
-		return;
-	}
-	if (s)
-		view_sel_clamp(s, rows, body);
-	size_t top = s ? s->top : 0;
-	for (int r = 0; r < body && top + (size_t)r < rows; r++) {
-		size_t row = top + (size_t)r;
-		bool selected = s && focused && row == s->sel;
-		if (selected) {
-			wattrset(w, A_REVERSE);
-			mvwhline(w, y + 1 + r, x, ' ', width);
-			wattrset(w, A_NORMAL);
-		}
-		cx = x;
-		for (size_t c = 0; c < ncols && cx < x + width; c++) {
-			const struct view_cell *cell = &cells[row * ncols + c];
-			int room = widths[c] < x + width - cx ? widths[c] : x + width - cx;
-			int len = (int)strlen(cell->text), at = cx;
-			if (cols[c].right && len < room)
-				at = cx + room - len;
-			kvtable_put_clipped(w, y + 1 + r, at, room - (at - cx), cell->text,
-					    theme_attr(cell->role) | (selected ? A_REVERSE : 0));
-			cx += widths[c] + 1;
-		}
-	}
+	if (ncols > VIEW_TABLE_COLS)
+		ncols = VIEW_TABLE_COLS;
+	/* fixed widths stay fixed; the flexible column takes what is left */
+	struct table_column tc[VIEW_TABLE_COLS];
+	for (size_t i = 0; i < ncols; i++)
+		tc[i] = (struct table_column){
+			.title = cols[i].title,
+			.min = cols[i].width ? cols[i].width : 8,
+			.weight = cols[i].width ? 0 : 1,
+			.align = cols[i].right ? TABLE_ALIGN_RIGHT : TABLE_ALIGN_LEFT,
+			.cut = cols[i].middle ? TEXT_CUT_MIDDLE : TEXT_CUT_END,
+		};
+	struct table_style style = { .header = theme_attr(THEME_KEY) | A_BOLD,
+				     .selected = A_REVERSE,
+				     .empty = theme_attr(THEME_DIM),
+				     .marker = true };
+	struct cells_ctx ctx = { cells, ncols };
+	struct table t = { .cols = tc,
+			   .ncols = ncols,
+			   .nrows = rows,
+			   .cell = view_cell_at,
+			   .ctx = &ctx,
+			   .sort_col = s ? s->sort : -1,
+			   .sort_desc = s && s->sort_desc,
+			   .show_selection = focused,
+			   .empty = empty,
+			   .style = &style,
+			   .glyphs = glyphs_get(ascii) };
+	struct table_state scratch = { 0, 0 };
+	table_draw(w, (struct layout_rect){ .y = y, .x = x, .h = height, .w = width }, &t,
+		   s ? &s->st : &scratch);
 }

@@ -1,8 +1,9 @@
 /*
- * view_table.h - the rows of a pane as a table (columns, a header, the
- * selected row highlighted, scrolled to keep it visible), and the
- * selection state every list pane keeps. The panes build cells as text
- * with a role each; this draws them.
+ * view_table.h - the rows of a pane as a table, drawn by widgets/table
+ * in the theme's roles: the panes build cells as text with a role each
+ * and say their columns as fixed widths (or the one flexible column);
+ * this maps them onto the widget and keeps the selection state every
+ * list pane holds (the widget's table_state plus the sorted column).
  * Ownership: the caller's arrays; nothing kept.
  */
 #ifndef QLDBTOP_TUI_VIEW_TABLE_H
@@ -13,6 +14,7 @@
 #include <stddef.h>
 
 #include "tui/theme.h"
+#include "widgets/table.h"
 
 #define VIEW_CELL_MAX 160
 
@@ -20,6 +22,7 @@ struct view_column {
 	const char *title;
 	int width; /* cells; 0 = the rest (one such column) */
 	bool right;
+	bool middle; /* cut in the middle (ARNs keep their end) */
 };
 
 struct view_cell {
@@ -29,23 +32,24 @@ struct view_cell {
 	bool has_num;
 };
 
-/* The selection of a list: which row, which is on top. */
+/* The selection of a list: which row, which is on top, the sort. */
 struct view_sel {
-	size_t sel, top;
-	int sort;	/* column index sorted by */
-	bool sort_desc; /* descending */
+	struct table_state st; /* selected row and first row shown */
+	int sort;	       /* column index sorted by */
+	bool sort_desc;	       /* descending */
 };
 
-/* Keep sel within n rows and visible in `height` rows. */
+/* Keep the selection within n rows and visible in `height` rows. */
 void view_sel_clamp(struct view_sel *s, size_t n, int height);
-/* Apply a movement action (up/down/top/bottom/page): true if it was one. */
+/* Apply a movement action (up/down/top/bottom/page) in a list of n rows
+ * shown in `height` rows: true if it was one. */
 bool view_sel_move(struct view_sel *s, int action, size_t n, int height);
 
 /* Draw a header and rows (cells is rows x ncols) at (y, x) within width
- * and height (header included); the selected row in reverse when
- * `focused`. A sorted column's title carries ^ or v. */
+ * and height (header included); the selected row highlighted and marked
+ * when `focused`; the sorted column's title carries its arrow. */
 void view_table_draw(WINDOW *w, int y, int x, int width, int height, const struct view_column *cols,
 		     size_t ncols, const struct view_cell *cells, size_t rows, struct view_sel *s,
-		     bool focused, const char *empty);
+		     bool focused, const char *empty, bool ascii);
 
 #endif

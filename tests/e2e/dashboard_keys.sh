@@ -59,7 +59,7 @@ key x
 step "any other key closes the help" 3 hides 'Help: keys'
 
 key 1 / z z z
-step "/ types a filter in the footer" 3 shows 'filter /zzz_'
+step "/ types a filter in the footer" 3 shows 'filter /zzz'
 step "the filter narrows the ledgers to none" 3 shows 'no ledger matches the filter'
 key Enter
 step "Enter keeps the filter, shown beside the tabs" 3 shows 'filter: zzz'

@@ -325,12 +325,12 @@ static void test_rows_filter_sort_and_selection(void **state)
 	assert_string_equal(r.cells[0 * 2 + 1].text, "100");
 	/* movement stays in range */
 	assert_true(pane_rows_action(&r, &s, ACTION_BOTTOM, 2));
-	assert_int_equal(s.sel, 2);
-	assert_true(s.top <= s.sel && s.sel < s.top + 2);
+	assert_int_equal(s.st.selected, 2);
+	assert_true(s.st.top <= s.st.selected && s.st.selected < s.st.top + 2);
 	assert_true(pane_rows_action(&r, &s, ACTION_DOWN, 2));
-	assert_int_equal(s.sel, 2);
+	assert_int_equal(s.st.selected, 2);
 	assert_true(pane_rows_action(&r, &s, ACTION_TOP, 2));
-	assert_int_equal(s.sel, 0);
+	assert_int_equal(s.st.selected, 0);
 	assert_false(pane_rows_action(&r, &s, ACTION_QUIT, 2));
 	/* the filter drops rows none of whose cells match */
 	ui_set_filter(&f->ui, "B1");
@@ -344,11 +344,11 @@ static void test_rows_filter_sort_and_selection(void **state)
 	assert_int_equal(r.n, 1);
 	assert_int_equal(r.item[0], 0);
 	/* the selection left past the end is clamped */
-	s.sel = 5;
+	s.st.selected = 5;
 	view_sel_clamp(&s, r.n, 3);
-	assert_int_equal(s.sel, 0);
+	assert_int_equal(s.st.selected, 0);
 	view_sel_clamp(&s, 0, 3);
-	assert_int_equal(s.sel, 0);
+	assert_int_equal(s.st.selected, 0);
 	assert_int_equal(pane_rows_selected(&r, &s), 0);
 	pane_rows_begin(&r, 2);
 	assert_true(pane_rows_selected(&r, &s) == (size_t)-1);
