@@ -59,14 +59,33 @@ static const struct cli_option DASH_OPTIONS[DASH_OPT_N] = {
 	[DASH_OPT_INTERVAL] = { .name = "--interval",
 				.metavar = "S",
 				.help = "poll pace: each kind every base x S/5 s\n"
-					"(default 5: ledger 30 s, digest 10 s)",
+					"(else `interval` in the config file; default 5:\n"
+					"ledger 30 s, digest 10 s)",
 				.min = OPTIONS_INTERVAL_MIN_S,
 				.max = OPTIONS_INTERVAL_MAX_S },
-	[DASH_OPT_ASCII] = { .name = "--ascii", .help = "draw frames with ASCII characters" },
+	[DASH_OPT_ASCII] = { .name = "--ascii",
+			     .help = "draw frames with ASCII characters (automatic when\n"
+				     "the locale is not UTF-8)" },
 	[DASH_OPT_SCENARIO] = { .name = "--scenario",
 				.metavar = "NAME|FILE",
 				.help = "with --demo: the faults the embedded endpoint\n"
 					"scripts (default demo; none for none; see serve)" },
+	[DASH_OPT_NO_MOUSE] = { .name = "--no-mouse",
+				.help = "ignore the mouse (off by default over SSH:\n"
+					"SSH_CONNECTION set)" },
+	[DASH_OPT_READONLY] = { .name = "--readonly",
+				.help = "offer no action that changes a ledger, stream\n"
+					"or export (also `readonly = true`, globally or\n"
+					"in a [profile NAME] section of the config file)" },
+	[DASH_OPT_THEME] = { .name = "--theme",
+			     .metavar = "NAME",
+			     .help = "colours: default, mono, high-contrast (else\n"
+				     "QLDBTOP_THEME, `theme` in the config file)" },
+	[DASH_OPT_CONFIG] = { .name = "--config",
+			      .metavar = "FILE",
+			      .help = "the config file (else QLDBTOP_CONFIG, else\n"
+				      "$XDG_CONFIG_HOME/qldbtop/config, by default\n"
+				      "~/.config/qldbtop/config)" },
 };
 
 static const struct cli_option SERVE_OPTIONS[SERVE_OPT_N] = {
@@ -194,15 +213,20 @@ const struct cli_command CLI_COMMANDS[] = {
 	{
 		.name = "dashboard",
 		.is_default = true,
-		.synopsis_args = "[--demo] [--ledger NAME] [--interval S] [--ascii]",
+		.synopsis_args =
+			"[--demo] [--ledger NAME] [--theme NAME] [--config FILE] [OPTION...]",
 		.summary = "the terminal dashboard (the default: no command needed)",
 		.description =
 			"Ledgers and their digest, polled every --interval seconds from the\n"
 			"endpoint with the AWS_* credentials, until q, F10 or Ctrl-C. Needs a\n"
-			"terminal of at least 80x24 on stdin and stdout.",
+			"terminal of at least 80x24 on stdin and stdout. Settings: command\n"
+			"line, then environment, then the config file (theme, interval,\n"
+			"bell, readonly, mouse, ascii, no_color, key.ACTION = KEY, and\n"
+			"[profile NAME] readonly), then defaults.",
 		.exit_status = "0  quit with q or F10\n"
-			       "2  usage or environment error: bad flag, no terminal, --log FILE\n"
-			       "   not writable, the embedded endpoint cannot start\n"
+			       "2  usage or environment error: bad flag, a bad config file or\n"
+			       "   theme, no terminal, --log FILE not writable, the embedded\n"
+			       "   endpoint cannot start\n"
 			       "128+N  stopped by signal N (SIGINT, SIGTERM, SIGHUP)\n",
 		OPTS(DASH_OPTIONS),
 		.globals_used = CLI_USES(CLI_GLOBAL_REGION) | CLI_USES(CLI_GLOBAL_ENDPOINT_URL) |

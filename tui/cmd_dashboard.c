@@ -1,7 +1,10 @@
 /*
  * cmd_dashboard.c - `qldbtop [options]` and `qldbtop --demo`: take the
- * parsed options (tui/cli.c, tui/options.c), resolve endpoint, region and
- * keys (api/config), start the embedded endpoint for --demo (sim/server.h),
+ * parsed options (tui/cli.c, tui/options.c), resolve the dashboard's
+ * settings (tui/dash_config: command line, environment, config file,
+ * theme) before anything else, so that a bad config file or theme exits 2
+ * with one line before the terminal is checked; resolve endpoint, region
+ * and keys (api/config), start the embedded endpoint for --demo (sim/server.h),
  * start the poller thread, and run the UI loop (tui/app.c) until quit.
  *
  * Exit status: app_run's (0 after q, 128+N on signal N), else 2 for every
@@ -19,6 +22,8 @@
  * SIGTERM, SIGHUP and SIGWINCH.
  */
 #include <errno.h>
+#include <langinfo.h>
+#include <locale.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -37,9 +42,10 @@
 #include "tui/assets.h"
 #include "tui/app.h"
 #include "tui/commands.h"
+#include "tui/dash_config.h"
 #include "tui/options.h"
 
-#define DASH_ERR_MAX 256
+#define DASH_ERR_MAX DASH_CONFIG_ERR_MAX /* a config error names its path */
 #define DASH_PATH_MAX 4096
 #define DASH_WHERE_MAX (API_URL_MAX + 80)
 
@@ -55,6 +61,32 @@ static int dash_scenario(const char *arg, struct sim_scenario **out, char *err, 
 	assets_dir("scenarios", dir, sizeof dir);
 	*out = sim_scenario_load(arg ? arg : "demo", dir, err, cap);
 	return *out || !arg ? 0 : -1;
+}
+
+/* The settings the UI runs with; dash_config_get() hands them to it. */
+static struct dash_config dash_settings;
+
+/* Resolve the dashboard's settings (see dash_config.h). 0, or -1 with err. */
+static int dash_settings_resolve(const struct dash_options *opt, char *err, size_t cap)
+{
+	struct dash_cli dc = { .config_path = opt->config_path,
+			       .theme = opt->theme,
+			       .interval_s = opt->interval_s,
+			       .interval_given = opt->interval_given,
+			       .no_mouse = opt->no_mouse,
+			       .readonly = opt->readonly,
+			       .ascii = opt->ascii,
+			       .no_color = opt->no_color };
+	char themes[DASH_PATH_MAX];
+	assets_dir("themes", themes, sizeof themes);
+	/* the codeset of the user's locale decides ASCII frames; ncursesw
+	 * needs the same setlocale before newterm */
+	setlocale(LC_CTYPE, "");
+	if (dash_config_resolve(&dc, NULL, nl_langinfo(CODESET), themes, &dash_settings, err, cap))
+		return -1;
+	theme_select(&dash_settings.theme);
+	dash_config_set(&dash_settings);
+	return 0;
 }
 
 /* Block (or unblock) the signals only the UI thread may take. */
@@ -75,6 +107,14 @@ int cmd_dashboard(const struct cli_parsed *p)
 	char err[DASH_ERR_MAX];
 	if (options_from_cli(p, &opt, err, sizeof err))
 		return cli_usage_error(p->cmd, "%s", err);
+	const char *scenario_arg = cli_value(p, DASH_OPT_SCENARIO);
+	if (scenario_arg && !opt.demo)
+		return cli_usage_error(p->cmd, "--scenario needs --demo (it scripts the embedded "
+					       "endpoint)");
+	if (dash_settings_resolve(&opt, err, sizeof err)) {
+		fprintf(stderr, "qldbtop: %s\n", err);
+		return CLI_EXIT_USAGE;
+	}
 
 	struct api_config_overrides ov = { .endpoint_url = opt.endpoint_url,
 					   .region = opt.region,
@@ -94,10 +134,6 @@ int cmd_dashboard(const struct cli_parsed *p)
 	memset(&cfg, 0, sizeof cfg);
 	err[0] = '\0';
 
-	const char *scenario_arg = cli_value(p, DASH_OPT_SCENARIO);
-	if (scenario_arg && !opt.demo)
-		return cli_usage_error(p->cmd, "--scenario needs --demo (it scripts the embedded "
-					       "endpoint)");
 	struct sim_scenario *scenario = NULL;
 	if (opt.demo && dash_scenario(scenario_arg, &scenario, err, sizeof err) != 0)
 		return cli_usage_error(p->cmd, "%s", err);
@@ -143,7 +179,9 @@ int cmd_dashboard(const struct cli_parsed *p)
 		snprintf(err, sizeof err, "%s", aerr.msg);
 		goto out;
 	}
-	struct poller_config pc = { .api = cfg, .interval_s = opt.interval_s, .store = store };
+	struct poller_config pc = { .api = cfg,
+				    .interval_s = dash_settings.interval_s,
+				    .store = store };
 	if (opt.ledger)
 		snprintf(pc.ledger, sizeof pc.ledger, "%s", opt.ledger);
 	poller = poller_start(&pc, &aerr);
@@ -158,9 +196,9 @@ int cmd_dashboard(const struct cli_parsed *p)
 	struct app_config ac = { .store = store,
 				 .poller = poller,
 				 .ledger = opt.ledger,
-				 .interval_s = opt.interval_s,
-				 .no_color = opt.no_color,
-				 .ascii = opt.ascii,
+				 .interval_s = dash_settings.interval_s,
+				 .no_color = dash_settings.no_color,
+				 .ascii = dash_settings.ascii,
 				 .where = where };
 	status = app_run(&ac, err, sizeof err);
 out:

@@ -21,6 +21,10 @@ int options_from_cli(const struct cli_parsed *p, struct dash_options *out, char 
 	out->ledger = cli_value(p, DASH_OPT_LEDGER);
 	out->ascii = cli_given(p, DASH_OPT_ASCII);
 	out->demo = cli_given(p, DASH_OPT_DEMO);
+	out->no_mouse = cli_given(p, DASH_OPT_NO_MOUSE);
+	out->readonly = cli_given(p, DASH_OPT_READONLY);
+	out->theme = cli_value(p, DASH_OPT_THEME);
+	out->config_path = cli_value(p, DASH_OPT_CONFIG);
 	out->interval_given = cli_given(p, DASH_OPT_INTERVAL);
 	out->interval_s = out->interval_given ? (unsigned)cli_num(p, DASH_OPT_INTERVAL)
 			  : out->demo	      ? OPTIONS_DEMO_INTERVAL_S

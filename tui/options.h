@@ -3,7 +3,10 @@
  * themselves (names, values, ranges, help) are the "dashboard" entry of
  * the command table in tui/cli.c; this turns a parsed line into a struct
  * dash_options and checks what the table cannot: the ledger name and
- * options that exclude each other.
+ * options that exclude each other. The settings that a config file and
+ * the environment may also give (theme, interval, readonly, mouse, ascii,
+ * no_color) are only what the command line said here; tui/dash_config.h
+ * resolves them.
  *
  * Ownership: string fields borrow the parsed line (so argv), for the life
  * of argv; nothing is allocated.
@@ -33,6 +36,10 @@ struct dash_options {
 	bool no_color; /* --no-color (global) */
 	bool ascii;
 	bool demo;
+	bool no_mouse;		 /* --no-mouse */
+	bool readonly;		 /* --readonly */
+	const char *theme;	 /* --theme NAME (checked by tui/dash_config) */
+	const char *config_path; /* --config FILE */
 };
 
 /* Fill out from p (the dashboard's parsed line). Returns 0, or -1 with a
