@@ -63,7 +63,8 @@ static int theme_attrs_parse(char *word, attr_t *out, const char **bad)
 {
 	*out = A_NORMAL;
 	char *save = NULL;
-	if (!*word || word[strlen(word) - 1] == '+' || word[0] == '+') {
+	/* strtok would skip the empty parts of "bold++dim" and "+bold" */
+	if (!*word || word[strlen(word) - 1] == '+' || word[0] == '+' || strstr(word, "++")) {
 		*bad = word;
 		return -1;
 	}

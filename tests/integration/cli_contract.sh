@@ -8,7 +8,13 @@
 # every command (unknown option, missing value, missing file, a directory
 # where a file is expected, too many arguments) exits 2 with one line on
 # stderr and nothing on stdout, never 1 (1 is an integrity failure only).
+# The dashboard's config file and theme are checked before the terminal,
+# so their errors show here too.
 . tests/lib/tap.sh
+
+# the user's own config file and theme choice stay out of these runs
+export XDG_CONFIG_HOME="$SCRATCH/xdg"
+unset QLDBTOP_CONFIG QLDBTOP_THEME
 
 DIGEST=$SHARED/vectors/qldb/aws-cli-examples/get-digest.output.json
 mkdir -p "$SCRATCH/dir" "$SCRATCH/empty"
@@ -131,6 +137,71 @@ expect2 "the dashboard without a terminal: exit 2, one line" --region us-east-1
 check "no terminal: the line says so" grep -q terminal "$SCRATCH/e"
 expect2 "the demo without a terminal: exit 2, one line" --demo
 
+# --- the dashboard's config file and theme, before the terminal ----------
+# expect_err NAME TEXT ARGS...: exit 2, one line on stderr holding TEXT
+expect_err() {
+	n=$1; want=$2; shift 2
+	expect2 "$n" "$@"
+	check "$n: the line says '$want'" grep -qF -- "$want" "$SCRATCH/e"
+}
+expect_err "--config of a missing file" "config /nonexistent: No such file or directory" \
+	--config /nonexistent
+expect_err "--config of a folder" "config $SCRATCH/dir: not a regular file" --config "$SCRATCH/dir"
+printf 'theme = mono\n\n# the bell\nbell = maybe\n' >"$SCRATCH/bad.cfg"
+expect_err "a bad config value names file:line:key" \
+	"config $SCRATCH/bad.cfg:4: bell: expected true or false, got 'maybe'" \
+	--config "$SCRATCH/bad.cfg"
+printf 'colour = red\n' >"$SCRATCH/unknown.cfg"
+expect_err "an unknown config key names file:line:key" \
+	"config $SCRATCH/unknown.cfg:1: colour: unknown setting" --config="$SCRATCH/unknown.cfg"
+printf 'key.quit = F13\n' >"$SCRATCH/key.cfg"
+expect_err "a bad key spec names file:line:key" \
+	"config $SCRATCH/key.cfg:1: key.quit: 'F13' is not a key" --config "$SCRATCH/key.cfg"
+expect_err "--theme nosuch lists the themes" \
+	"unknown theme 'nosuch' (available: default, high-contrast, mono)" --theme nosuch
+expect_err "--theme is a name, never a path" "unknown theme '../../etc/passwd'" \
+	--theme ../../etc/passwd
+run --demo --theme nosuch
+check "--demo --theme nosuch: exit 2 before the endpoint starts" \
+	sh -c '[ "$1" -eq 2 ] && grep -q "unknown theme" "$2"' - "$rc" "$SCRATCH/e"
+mkdir -p "$SCRATCH/xdg/qldbtop"
+printf '[profile prod]\nreadonly = yes\n' >"$SCRATCH/xdg/qldbtop/config"
+expect_err "the default file (XDG_CONFIG_HOME) is read and checked" \
+	"config $SCRATCH/xdg/qldbtop/config:2: readonly: expected true or false, got 'yes'"
+expect_err "--config over the default file" "config /nonexistent:" --config /nonexistent
+# run_env NAME=VALUE ARGS...: run with one more variable in the environment
+run_env() {
+	v=$1; shift
+	env "$v" "$QLDBTOP_BIN" "$@" </dev/null >"$SCRATCH/o" 2>"$SCRATCH/e"
+	rc=$?
+}
+run_env QLDBTOP_CONFIG=/nonexistent
+check "QLDBTOP_CONFIG of a missing file: exit 2 naming it" \
+	sh -c '[ "$1" -eq 2 ] && grep -q "config /nonexistent:" "$2"' - "$rc" "$SCRATCH/e"
+run_env QLDBTOP_THEME=nosuch --config "$SCRATCH/key.cfg"
+check "QLDBTOP_THEME: the file is checked first, then the theme" \
+	sh -c '[ "$1" -eq 2 ] && grep -q "key.cfg:1:" "$2"' - "$rc" "$SCRATCH/e"
+printf 'theme = high-contrast\nbell = true\n' >"$SCRATCH/good.cfg"
+run_env QLDBTOP_THEME=nosuch --config "$SCRATCH/good.cfg"
+check "QLDBTOP_THEME over the file's theme, named in the error" \
+	sh -c '[ "$1" -eq 2 ] && grep -q "^qldbtop: QLDBTOP_THEME: unknown theme .nosuch." "$2"' \
+	- "$rc" "$SCRATCH/e"
+rm "$SCRATCH/xdg/qldbtop/config"
+for t in default mono high-contrast; do
+	run --config "$SCRATCH/good.cfg" --theme "$t" --readonly --no-mouse --ascii
+	check "a good config file and --theme $t reach the terminal check" \
+		sh -c '[ "$1" -eq 2 ] && grep -q terminal "$2"' - "$rc" "$SCRATCH/e"
+done
+mkdir -p "$SCRATCH/assets/themes"
+printf 'normal default default normal\n' >"$SCRATCH/assets/themes/broken"
+run_env QLDBTOP_ASSETS="$SCRATCH/assets" --theme broken
+check "a broken theme file names its file:line" \
+	sh -c '[ "$1" -eq 2 ] && grep -qF "$3/assets/themes/broken:1: expected" "$2"' \
+	- "$rc" "$SCRATCH/e" "$SCRATCH"
+run_env QLDBTOP_ASSETS="$SCRATCH/nowhere"
+check "without the theme assets the built-in default still runs" \
+	sh -c '[ "$1" -eq 2 ] && grep -q terminal "$2"' - "$rc" "$SCRATCH/e"
+
 expect2 "an unknown command: exit 2, one line" frobnicate
 expect2 "help for an unknown command: exit 2, one line" help frobnicate
 
@@ -177,7 +248,7 @@ expect2 "dashboard: --log in a missing folder" --log "$SCRATCH/nope/log"
 expect2 "dashboard: a directory as --log" --log "$SCRATCH/dir"
 expect2 "dashboard: too many arguments" extra
 expect2 "dashboard: options that did nothing are gone (--profile)" --profile p
-expect2 "dashboard: options that did nothing are gone (--theme)" --theme t
+expect2 "dashboard: an unknown --theme" --theme t
 expect2 "dashboard: a --scenario that is neither a name nor a file" --demo --scenario s
 
 # --- no usage error exits 1, whatever the words ----------------------------

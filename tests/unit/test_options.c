@@ -94,9 +94,8 @@ static void test_demo_polls_every_two_seconds_unless_told(void **state)
 	assert_int_equal(o.interval_s, 9);
 }
 
-/* --theme was accepted and did nothing: until themes exist it is an
- * unknown option, like any other. --profile works now (the credential
- * chain) and reaches the options. */
+/* --profile works (the credential chain) and reaches the options; a
+ * removed option stays unknown, like any other. */
 static void test_options_that_did_nothing_are_unknown(void **state)
 {
 	(void)state;
@@ -108,9 +107,36 @@ static void test_options_that_did_nothing_are_unknown(void **state)
 	assert_string_equal(ok.profile, "p");
 	struct dash_options o;
 	char err[OPTIONS_ERR_MAX];
-	assert_int_equal(parse_line("--theme=t", &o, err, sizeof err), -1);
+	assert_int_equal(parse_line("--color=t", &o, err, sizeof err), -1);
 	assert_non_null(strstr(err, "unknown option "));
-	assert_non_null(strstr(err, "'--theme'"));
+	assert_non_null(strstr(err, "'--color'"));
+}
+
+/* The settings a config file may also give reach the options as the
+ * command line said them (tui/dash_config resolves them); a flag given
+ * a value is refused. */
+static void test_terminal_and_config_options(void **state)
+{
+	(void)state;
+	struct dash_options o;
+	char err[OPTIONS_ERR_MAX];
+	assert_int_equal(
+		parse_line("--theme mono --config=/x/c --readonly --no-mouse", &o, err, sizeof err),
+		0);
+	assert_string_equal(o.theme, "mono");
+	assert_string_equal(o.config_path, "/x/c");
+	assert_true(o.readonly);
+	assert_true(o.no_mouse);
+	assert_false(o.ascii);
+	assert_int_equal(parse_line("", &o, err, sizeof err), 0);
+	assert_null(o.theme);
+	assert_null(o.config_path);
+	assert_false(o.readonly);
+	assert_false(o.no_mouse);
+	assert_int_equal(parse_line("--readonly=yes", &o, err, sizeof err), -1);
+	assert_int_equal(parse_line("--no-mouse=1", &o, err, sizeof err), -1);
+	assert_int_equal(parse_line("--theme", &o, err, sizeof err), -1);
+	assert_int_equal(parse_line("--config", &o, err, sizeof err), -1);
 }
 
 static void test_errors_are_one_line_naming_the_problem(void **state)
@@ -156,6 +182,7 @@ int main(void)
 		cmocka_unit_test(test_every_option_in_both_forms),
 		cmocka_unit_test(test_demo_polls_every_two_seconds_unless_told),
 		cmocka_unit_test(test_options_that_did_nothing_are_unknown),
+		cmocka_unit_test(test_terminal_and_config_options),
 		cmocka_unit_test(test_errors_are_one_line_naming_the_problem),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
