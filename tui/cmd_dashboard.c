@@ -163,6 +163,7 @@ int cmd_dashboard(const struct cli_parsed *p)
 		status = cli_usage_error(p->cmd, "%s", aerr.msg);
 		goto out;
 	}
+	snprintf(dash_settings.profile, sizeof dash_settings.profile, "%s", cfg.profile);
 	/* --log: errors and retries of the pollers, never on the terminal */
 	if (log_open(opt.log_path, getenv("QLDBTOP_LOG_LEVEL"), err, sizeof err))
 		goto out;

@@ -70,7 +70,7 @@
 #define DASH_PROFILES_MAX 64 /* [profile NAME] sections in one file */
 #define DASH_ACTION_MAX 32   /* "next_ledger" */
 #define DASH_KEYSPEC_MAX 16  /* "Backspace" */
-#define DASH_PROFILE_MAX 128 /* as api/config.h's profile names */
+#define DASH_PROFILE_MAX API_PROFILE_MAX
 
 struct dash_key_binding {
 	char action[DASH_ACTION_MAX]; /* as written after "key." */
@@ -112,6 +112,10 @@ struct dash_config {
 	size_t n_keys;
 	struct dash_profile_setting profiles[DASH_PROFILES_MAX];
 	size_t n_profiles;
+	/* the AWS profile in use at start (api/config's resolution), filled by
+	 * cmd_dashboard after dash_config_resolve; "" until then. Read-only
+	 * now: dash_config_readonly(c, c->profile). */
+	char profile[DASH_PROFILE_MAX];
 };
 
 /* Resolve everything: find and parse the file, apply env and cli, load

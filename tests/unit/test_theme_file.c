@@ -341,6 +341,30 @@ static void test_a_broken_theme_file_names_its_line(void **state)
 	rmdir(dir);
 }
 
+/* theme_init draws with the selected theme; without colour it takes the
+ * monochrome column (no terminal needed: no curses call then). */
+static void test_theme_init_uses_the_selected_theme(void **state)
+{
+	(void)state;
+	struct theme_def t;
+	char err[ERR_CAP];
+	const char *at = strstr(GOOD, "bad red");
+	const char *eol = strchr(at, '\n');
+	char text[sizeof GOOD + 64];
+	snprintf(text, sizeof text, "%.*s%s%s", (int)(at - GOOD), GOOD,
+		 "bad red default bold underline+standout", eol);
+	assert_int_equal(parse(text, &t, err), 0);
+	theme_select(&t);
+	memset(&t, 0, sizeof t); /* theme_select copied it */
+	theme_init(false);
+	assert_int_equal(theme_attr(THEME_BAD), A_UNDERLINE | A_STANDOUT);
+	assert_int_equal(theme_attr(THEME_BAR_KEY), A_REVERSE | A_BOLD);
+	theme_select(NULL);
+	theme_init(false);
+	assert_int_equal(theme_attr(THEME_BAD), A_BOLD | A_REVERSE);
+	assert_int_equal(theme_attr(THEME_WARN), A_UNDERLINE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -357,6 +381,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_names_list_the_available_themes),
 		cmocka_unit_test(test_default_falls_back_to_builtin_without_assets),
 		cmocka_unit_test(test_a_broken_theme_file_names_its_line),
+		cmocka_unit_test(test_theme_init_uses_the_selected_theme),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
