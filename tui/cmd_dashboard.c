@@ -84,6 +84,8 @@ static int dash_settings_resolve(const struct dash_options *opt, char *err, size
 	setlocale(LC_CTYPE, "");
 	if (dash_config_resolve(&dc, NULL, nl_langinfo(CODESET), themes, &dash_settings, err, cap))
 		return -1;
+	if (dash_config_apply_keys(&dash_settings, err, cap))
+		return -1;
 	theme_select(&dash_settings.theme);
 	dash_config_set(&dash_settings);
 	return 0;
@@ -200,6 +202,8 @@ int cmd_dashboard(const struct cli_parsed *p)
 				 .interval_s = dash_settings.interval_s,
 				 .no_color = dash_settings.no_color,
 				 .ascii = dash_settings.ascii,
+				 .readonly = dash_config_readonly(&dash_settings, cfg.profile),
+				 .bell_on_failure = dash_settings.bell,
 				 .where = where };
 	status = app_run(&ac, err, sizeof err);
 out:

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 
 #include "api/error.h"
+#include "tui/keymap.h"
 #include "tui/options.h"
 #include "tui/theme_file.h"
 
@@ -213,7 +214,8 @@ static int dash_interval_parse(struct dash_parse *ps, const char *key, const cha
 	return 0;
 }
 
-/* key.ACTION = SPEC [SPEC...]: one binding per spec. */
+/* key.ACTION = SPEC: one key per action (keymap_bind replaces every key
+ * of an action with one). */
 static int dash_keys_parse(struct dash_parse *ps, const char *key, char *v, struct dash_config *c)
 {
 	char echo[DASH_ECHO_CAP];
@@ -221,38 +223,31 @@ static int dash_keys_parse(struct dash_parse *ps, const char *key, char *v, stru
 	size_t an = strlen(action);
 	if (an == 0 || an >= DASH_ACTION_MAX || strspn(action, DASH_NAME_CHARS) != an)
 		return dash_fail(ps, NULL,
-				 "'%s' is not a key binding (key.ACTION, ACTION of "
-				 "a-z 0-9 _ -)",
+				 "'%s' is not a key binding (key.ACTION, ACTION of a-z 0-9 _ -)",
 				 dash_echo(key, echo));
 	for (size_t i = 0; i < c->n_keys; i++)
 		if (strcmp(c->keys[i].action, action) == 0)
 			return dash_fail(ps, key, "set twice (first on line %d)", c->keys[i].line);
-	char *save = NULL;
-	size_t given = 0;
-	for (char *spec = strtok_r(v, " \t", &save); spec; spec = strtok_r(NULL, " \t", &save)) {
-		int code;
-		if (strlen(spec) >= DASH_KEYSPEC_MAX || dash_key_parse(spec, &code))
-			return dash_fail(ps, key,
-					 "'%s' is not a key (a character, ^X, F1..F12, Enter, "
-					 "Esc, Tab, BackTab, Space, Backspace, Up, Down, Left, "
-					 "Right, Home, End, PgUp, PgDn, Insert, Delete)",
-					 dash_echo(spec, echo));
-		for (size_t i = 0; i < c->n_keys; i++)
-			if (c->keys[i].key == code)
-				return dash_fail(ps, key,
-						 "%s is already bound to key.%s on line %d", spec,
-						 c->keys[i].action, c->keys[i].line);
-		if (c->n_keys == DASH_KEYS_MAX)
-			return dash_fail(ps, key, "more than %d key bindings", DASH_KEYS_MAX);
-		struct dash_key_binding *b = &c->keys[c->n_keys++];
-		snprintf(b->action, sizeof b->action, "%s", action);
-		snprintf(b->spec, sizeof b->spec, "%s", spec);
-		b->key = code;
-		b->line = ps->line;
-		given++;
-	}
-	if (!given)
-		return dash_fail(ps, key, "no key given");
+	if (v[strcspn(v, " \t")])
+		return dash_fail(ps, key, "one key per action, got '%s'", dash_echo(v, echo));
+	int code;
+	if (strlen(v) >= DASH_KEYSPEC_MAX || dash_key_parse(v, &code))
+		return dash_fail(ps, key,
+				 "'%s' is not a key (a character, ^X, F1..F12, Enter, Esc, Tab, "
+				 "BackTab, Space, Backspace, Up, Down, Left, Right, Home, End, "
+				 "PgUp, PgDn, Insert, Delete)",
+				 dash_echo(v, echo));
+	for (size_t i = 0; i < c->n_keys; i++)
+		if (c->keys[i].key == code)
+			return dash_fail(ps, key, "%s is already bound to key.%s on line %d", v,
+					 c->keys[i].action, c->keys[i].line);
+	if (c->n_keys == DASH_KEYS_MAX)
+		return dash_fail(ps, key, "more than %d key bindings", DASH_KEYS_MAX);
+	struct dash_key_binding *b = &c->keys[c->n_keys++];
+	snprintf(b->action, sizeof b->action, "%s", action);
+	snprintf(b->spec, sizeof b->spec, "%s", v);
+	b->key = code;
+	b->line = ps->line;
 	return 0;
 }
 
@@ -521,4 +516,38 @@ int dash_config_resolve(const struct dash_cli *cli, api_getenv_fn getenv_fn, con
 		return -1;
 	}
 	return 0;
+}
+
+/* ---- handing the keys to the keymap -------------------------------------- */
+
+int dash_config_apply_keys(const struct dash_config *c, char *err, size_t cap)
+{
+	char kerr[DASH_CONFIG_ERR_MAX];
+	err[0] = '\0';
+	for (size_t i = 0; i < c->n_keys; i++) {
+		const struct dash_key_binding *b = &c->keys[i];
+		if (keymap_bind(b->action, b->key, kerr, sizeof kerr)) {
+			snprintf(err, cap, "config %s:%d: key.%s: %s", c->path, b->line, b->action,
+				 kerr);
+			return -1;
+		}
+	}
+	if (keymap_check(kerr, sizeof kerr) == 0)
+		return 0;
+	/* A rebinding took a key another action keeps: name the last binding
+	 * whose action the keymap's message names ("... 'quit' and 'refresh'"). */
+	for (size_t i = c->n_keys; i-- > 0;) {
+		char quoted[DASH_ACTION_MAX + 2];
+		snprintf(quoted, sizeof quoted, "'%s'", c->keys[i].action);
+		if (strstr(kerr, quoted)) {
+			snprintf(err, cap, "config %s:%d: key.%s: %s", c->path, c->keys[i].line,
+				 c->keys[i].action, kerr);
+			return -1;
+		}
+	}
+	if (c->path[0])
+		snprintf(err, cap, "config %s: %s", c->path, kerr);
+	else
+		snprintf(err, cap, "%s", kerr);
+	return -1;
 }

@@ -19,7 +19,8 @@
  *   no_color  --no-color or NO_COLOR non-empty (on); `no_color =
  *             true|false`; off (theme_wants_color still checks the
  *             terminal)
- *   keys      `key.ACTION = SPEC [SPEC...]`, one pair per SPEC
+ *   keys      `key.ACTION = SPEC`, one key per action (it replaces the
+ *             action's built-in keys: tui/keymap.h keymap_bind)
  *
  * The file: --config FILE, else QLDBTOP_CONFIG, else
  * $XDG_CONFIG_HOME/qldbtop/config (XDG_CONFIG_HOME absolute), else
@@ -31,7 +32,7 @@
  *   interval = 10
  *   bell = true
  *   key.refresh = R
- *   key.quit = F10 ^Q
+ *   key.quit = F10
  *   [profile prod]
  *   readonly = true
  *
@@ -45,8 +46,8 @@
  * ^X for Ctrl-X (^@ .. ^_, letters either case; ^? is DEL); F1..F12;
  * names, any case: Enter, Esc, Tab, BackTab (Shift-Tab), Space,
  * Backspace, Up, Down, Left, Right, Home, End, PgUp, PgDn, Insert,
- * Delete. Action names are stored as written ([a-z0-9_-]); the keymap
- * validates them.
+ * Delete. Action names are stored lower-cased ([a-z0-9_-]); the keymap
+ * validates them when dash_config_apply_keys hands them over.
  *
  * Ownership: struct dash_config is plain data (fixed arrays, the theme
  * copied in); the caller owns it. dash_config_set/dash_config_get hand
@@ -130,6 +131,11 @@ int dash_config_resolve(const struct dash_cli *cli, api_getenv_fn getenv_fn, con
  * name is left in out->theme.name, not loaded. 0, or -1 with err. */
 int dash_config_parse(const char *text, size_t len, const char *what, struct dash_config *out,
 		      char *err, size_t cap);
+
+/* Rebind the keymap (tui/keymap.h) with c's keys, then check it for a key
+ * bound twice; before the UI starts. 0, or -1 with err naming the file,
+ * line and key ("config P:3: key.frob: no action called 'frob' ..."). */
+int dash_config_apply_keys(const struct dash_config *c, char *err, size_t cap);
 
 /* Whether profile runs read-only: --readonly, else its [profile] setting,
  * else the top-level one. profile NULL: the top-level setting. */

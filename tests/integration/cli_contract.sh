@@ -157,6 +157,10 @@ expect_err "an unknown config key names file:line:key" \
 printf 'key.quit = F13\n' >"$SCRATCH/key.cfg"
 expect_err "a bad key spec names file:line:key" \
 	"config $SCRATCH/key.cfg:1: key.quit: 'F13' is not a key" --config "$SCRATCH/key.cfg"
+printf '# keys\nkey.frobnicate = x\n' >"$SCRATCH/action.cfg"
+expect_err "an unknown action names file:line:key" \
+	"config $SCRATCH/action.cfg:2: key.frobnicate: no action called 'frobnicate'" \
+	--config "$SCRATCH/action.cfg"
 expect_err "--theme nosuch lists the themes" \
 	"unknown theme 'nosuch' (available: default, high-contrast, mono)" --theme nosuch
 expect_err "--theme is a name, never a path" "unknown theme '../../etc/passwd'" \

@@ -21,6 +21,7 @@
 
 #include "tests/lib/fake_env.h"
 #include "tui/dash_config.h"
+#include "tui/keymap.h"
 
 #define THEMES_DIR "assets/themes"
 #define UTF8 "UTF-8"
@@ -285,8 +286,9 @@ static void test_key_bindings_are_stored_in_order(void **state)
 	static const char *const NONE[] = { NULL };
 	resolve_ok("# keys\n"
 		   "key.refresh = R\n"
-		   "key.quit = F10 ^Q\n"
-		   "Key.Next_Ledger = Tab\n"
+		   "key.quit = F10\n"
+		   "Key.Next_Ledger = ^Q\n"
+		   "key.pane-next = Tab\n"
 		   "key.command = :\n"
 		   "key.filter = =\n",
 		   NONE, (struct dash_cli){ 0 });
@@ -295,9 +297,9 @@ static void test_key_bindings_are_stored_in_order(void **state)
 		const char *action, *spec;
 		int key, line;
 	} WANT[] = {
-		{ "refresh", "R", 'R', 2 }, { "quit", "F10", KEY_F(10), 3 },
-		{ "quit", "^Q", 17, 3 },    { "next_ledger", "Tab", '\t', 4 },
-		{ "command", ":", ':', 5 }, { "filter", "=", '=', 6 },
+		{ "refresh", "R", 'R', 2 },	{ "quit", "F10", KEY_F(10), 3 },
+		{ "next_ledger", "^Q", 17, 4 }, { "pane-next", "Tab", '\t', 5 },
+		{ "command", ":", ':', 6 },	{ "filter", "=", '=', 7 },
 	};
 	for (size_t i = 0; i < c.n_keys; i++) {
 		assert_string_equal(c.keys[i].action, WANT[i].action);
@@ -399,12 +401,12 @@ static void test_every_error_names_file_line_and_key(void **state)
 		{ "theme = nosuch\n", "1: theme: unknown theme 'nosuch' (available: default, "
 				      "high-contrast, mono)" },
 		{ "key.quit = F13\n", "1: key.quit: 'F13' is not a key" },
-		{ "key.quit = q F99\n", "1: key.quit: 'F99' is not a key" },
+		{ "key.quit = q F10\n", "1: key.quit: one key per action, got 'q F10'" },
 		{ "key.quit = Ctrl-Q\n", "1: key.quit: 'Ctrl-Q' is not a key" },
 		{ "key.quit = q\nkey.refresh = q\n",
 		  "2: key.refresh: q is already bound to key.quit on line 1" },
 		{ "key.quit = q\nkey.quit = x\n", "2: key.quit: set twice (first on line 1)" },
-		{ "key.quit = q q\n", "1: key.quit: q is already bound to key.quit on line 1" },
+		{ "key.quit = \n", "1: key.quit: no value" },
 		{ "key. = q\n", "1: 'key.' is not a key binding" },
 		{ "key.a b = q\n", "1: 'key.a b' is not a key binding" },
 		{ "just words\n", "1: expected 'key = value', '[profile NAME]' or a comment" },
@@ -578,6 +580,55 @@ static void test_unknown_theme_names_its_source(void **state)
 	assert_non_null(strstr(err, LIST));
 }
 
+/* The file's keys reach the keymap; an unknown action or a key another
+ * action keeps is the file's error, with its line. */
+static void test_keys_are_handed_to_the_keymap(void **state)
+{
+	(void)state;
+	static const char *const NONE[] = { NULL };
+	char text[64];
+	keymap_reset();
+	resolve_ok("bell = true\nkey.refresh = F7\n", NONE, (struct dash_cli){ 0 });
+	assert_int_equal(dash_config_apply_keys(&c, err, sizeof err), 0);
+	assert_int_equal(keymap_lookup(KEY_F(7)), ACTION_REFRESH);
+	keymap_keys_text(ACTION_REFRESH, text, sizeof text);
+	assert_string_equal(text, "F7"); /* the built-in keys are replaced */
+	keymap_reset();
+
+	char want[256];
+	resolve_ok("\nkey.frobnicate = x\n", NONE, (struct dash_cli){ 0 });
+	assert_int_equal(dash_config_apply_keys(&c, err, sizeof err), -1);
+	snprintf(want, sizeof want, "config %s:2: key.frobnicate: no action called 'frobnicate'",
+		 cfg_path);
+	if (strncmp(err, want, strlen(want)) != 0)
+		fail_msg("got '%s'", err);
+	keymap_reset();
+
+	/* F7 is nobody's; give it to quit, then refresh takes quit's old key */
+	int qkey = -1;
+	for (int k = '!'; k < 0x7f && qkey < 0; k++)
+		if (keymap_lookup(k) == ACTION_QUIT)
+			qkey = k;
+	assert_true(qkey > 0); /* quit has a plain key (q) */
+	snprintf(text, sizeof text, "key.refresh = %c\n", qkey);
+	resolve_ok(text, NONE, (struct dash_cli){ 0 });
+	assert_int_equal(dash_config_apply_keys(&c, err, sizeof err), -1);
+	snprintf(want, sizeof want, "config %s:1: key.refresh: key %c is bound to both", cfg_path,
+		 qkey);
+	if (strncmp(err, want, strlen(want)) != 0)
+		fail_msg("got '%s', want '%s'", err, want);
+	keymap_reset();
+	/* moving a key is fine in either order */
+	char text2[96];
+	snprintf(text2, sizeof text2, "key.refresh = %c\nkey.quit = F7\n", qkey);
+	resolve_ok(text2, NONE, (struct dash_cli){ 0 });
+	if (dash_config_apply_keys(&c, err, sizeof err))
+		fail_msg("%s", err);
+	assert_int_equal(keymap_lookup(qkey), ACTION_REFRESH);
+	assert_int_equal(keymap_lookup(KEY_F(7)), ACTION_QUIT);
+	keymap_reset();
+}
+
 static void test_set_and_get_hand_the_settings_over(void **state)
 {
 	(void)state;
@@ -610,6 +661,7 @@ int main(void)
 		cmocka_unit_test(test_file_is_found_by_flag_env_xdg_then_home),
 		cmocka_unit_test(test_missing_default_file_is_fine_named_one_is_not),
 		cmocka_unit_test(test_unknown_theme_names_its_source),
+		cmocka_unit_test(test_keys_are_handed_to_the_keymap),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
