@@ -156,6 +156,8 @@ struct app {
 	struct ui ui;
 	WINDOW *win[WIN_COUNT];
 	bool too_small, need_layout;
+	int tab_x[UI_PANES_MAX + 1]; /* where each tab starts on its row; for clicks */
+	int tabs_y;
 };
 
 static void app_windows_free(struct app *a)
@@ -292,7 +294,11 @@ static void app_draw_tabs(struct app *a, WINDOW *w)
 	struct ui *u = &a->ui;
 	werase(w);
 	int x = 0, wd = getmaxx(w);
+	a->tabs_y = getbegy(w);
+	for (size_t i = 0; i <= UI_PANES_MAX; i++)
+		a->tab_x[i] = wd;
 	for (size_t i = 0; i < u->panes_n && x < wd; i++) {
+		a->tab_x[i] = x;
 		char label[48];
 		long n = u->panes[i]->count ? u->panes[i]->count(u) : -1;
 		if (n >= 0)
@@ -397,6 +403,25 @@ static void app_draw(struct app *a)
 
 /* --- keys --------------------------------------------------------------- */
 
+/* The mouse: a click on a tab focuses its pane; the wheel moves the
+ * selection as the arrow keys do (by their keys, so states get it too). */
+static int app_mouse(struct app *a)
+{
+	MEVENT ev;
+	if (getmouse(&ev) != OK || a->too_small)
+		return ERR;
+	if (ev.bstate & BUTTON4_PRESSED)
+		return KEY_UP;
+	if (ev.bstate & BUTTON5_PRESSED)
+		return KEY_DOWN;
+	if ((ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED)) && ev.y == a->tabs_y &&
+	    !a->ui.depth)
+		for (size_t i = 0; i < a->ui.panes_n; i++)
+			if (ev.x >= a->tab_x[i] && ev.x < a->tab_x[i + 1])
+				ui_focus(&a->ui, i);
+	return ERR;
+}
+
 /* A key: the innermost state first; what it leaves goes to the global
  * actions, then (with no state open) to the focused pane. */
 static unsigned app_key(struct app *a, int ch)
@@ -406,6 +431,8 @@ static unsigned app_key(struct app *a, int ch)
 		a->need_layout = true; /* a burst of resizes lays out once */
 		return UI_HANDLED;
 	}
+	if (ch == KEY_MOUSE && (ch = app_mouse(a)) == ERR)
+		return UI_HANDLED;
 	if (u->depth) {
 		size_t top = u->depth - 1;
 		unsigned f = u->states[top]->key(u, u->state_arg[top], ch);
@@ -527,6 +554,9 @@ int app_run(const struct app_config *cfg, char *err, size_t errcap)
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
 	curs_set(0);
+	if (cfg->mouse)
+		mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED,
+			  NULL);
 	theme_init(theme_wants_color(cfg->no_color));
 
 	struct app a = { .need_layout = true };

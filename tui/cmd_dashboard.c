@@ -204,6 +204,7 @@ int cmd_dashboard(const struct cli_parsed *p)
 				 .ascii = dash_settings.ascii,
 				 .readonly = dash_config_readonly(&dash_settings, cfg.profile),
 				 .bell_on_failure = dash_settings.bell,
+				 .mouse = dash_settings.mouse,
 				 .where = where };
 	status = app_run(&ac, err, sizeof err);
 out:

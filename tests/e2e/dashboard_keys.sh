@@ -92,6 +92,12 @@ step "the drill-down shows the event's evidence" 3 shows 'Computed'
 key Escape
 step "Esc goes back to the pane" 3 shows 'Digest and audit of'
 
+# the mouse (X10 reports, as tmux passes them): a click on the Streams tab
+click() { key -H 1b 5b 4d 20 "$1" 22 && key -H 1b 5b 4d 23 "$1" 22; } # x as a hex byte
+key 1
+click 35 # column 21: the "2 Streams" tab
+step "a click on a tab focuses its pane" 3 shows 'Journal streams of financial-ledger'
+
 $T resize-window -t $S -x 60 -y 20
 step "below 80x24 one screen says so" 5 shows 'terminal too small, need 80x24'
 key q
@@ -101,6 +107,36 @@ else
 	not_ok "q quits from the too-small screen"
 	dump
 fi
+
+# --- the mouse is off over SSH and with --no-mouse ---------------------------
+for how in "SSH_CONNECTION='10.0.0.1 1 10.0.0.2 22'" "NO_MOUSE=--no-mouse"; do
+	S=nomouse
+	flag=
+	case $how in NO_MOUSE=*) flag=--no-mouse ;; esac
+	$T new-session -d -s $S -x 80 -y 24 \
+		"$how LANG=C.UTF-8 XDG_STATE_HOME='$SCRATCH/state' '$QLDBTOP_BIN' --demo --scenario none $flag; exec sleep 60"
+	wait_for 5 shows 'Deletion prot.'
+	click 35
+	sleep 1 # nothing is expected to change: give a wrong reaction time to show
+	if shows 'Deletion prot.' && hides 'Journal streams of'; then
+		ok "no mouse with ${how%%=*}: a click does nothing"
+	else
+		not_ok "no mouse with ${how%%=*}: a click does nothing"
+		dump
+	fi
+	$T kill-session -t $S
+done
+
+# --- read-only: mutating keys refused through one check -------------------------
+S=ro
+$T new-session -d -s $S -x 80 -y 24 \
+	"LANG=C.UTF-8 XDG_STATE_HOME='$SCRATCH/state' '$QLDBTOP_BIN' --demo --scenario none --readonly; exec sleep 60"
+step "--readonly says so in the footer" 5 shows 'read-only'
+key 3 e
+step "e under --readonly is refused, naming the action" 3 shows 'read-only: Start a journal export is disabled'
+key 2 s
+step "s under --readonly is refused too" 3 shows 'read-only: Start or cancel a stream is disabled'
+$T kill-session -t $S
 
 # --- the integrity banner ----------------------------------------------------
 S=tamper
