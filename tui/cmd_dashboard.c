@@ -147,7 +147,10 @@ int cmd_dashboard(const struct cli_parsed *p)
 					 .secret_access_key = SIM_DEFAULT_SECRET_ACCESS_KEY,
 					 /* the demo ledger moves, and meets the demo's faults */
 					 .rate = SIM_DEFAULT_RATE,
-					 .scenario = scenario };
+					 .scenario = scenario,
+					 /* the recipe's Kinesis stream, bucket and journal stream:
+					  * the Streams pane has something to show */
+					 .recipe = true };
 		char serr[DASH_ERR_MAX];
 		sim = sim_server_start(&sc, serr, sizeof serr);
 		if (!sim) {
