@@ -414,8 +414,7 @@ static int app_mouse(struct app *a)
 		return KEY_UP;
 	if (ev.bstate & BUTTON5_PRESSED)
 		return KEY_DOWN;
-	if ((ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED)) && ev.y == a->tabs_y &&
-	    !a->ui.depth)
+	if ((ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED)) && ev.y == a->tabs_y && !a->ui.depth)
 		for (size_t i = 0; i < a->ui.panes_n; i++)
 			if (ev.x >= a->tab_x[i] && ev.x < a->tab_x[i + 1])
 				ui_focus(&a->ui, i);

@@ -32,7 +32,7 @@ struct app_config {
 	const char *ledger;    /* fixed ledger (--ledger) or NULL: from the list */
 	unsigned interval_s;
 	bool no_color, ascii, readonly, bell_on_failure;
-	bool mouse; /* clicks on the tabs focus a pane; the wheel moves the selection */
+	bool mouse;	   /* clicks on the tabs focus a pane; the wheel moves the selection */
 	const char *where; /* header text: "demo 127.0.0.1:PORT us-east-1" (no secrets) */
 	ui_reconfigure_fn reconfigure; /* :profile/:region; NULL: not offered */
 	void *reconfigure_ctx;

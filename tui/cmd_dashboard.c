@@ -103,6 +103,118 @@ static void ui_signals_block(int how)
 	pthread_sigmask(how, &set, NULL);
 }
 
+/* What polls for the UI: the resolved AWS configuration, the store and
+ * the pollers (with the auditor), made again by :profile and :region. */
+struct dash_session {
+	struct api_config_overrides ov; /* as given at start (endpoint, keys) */
+	struct api_config cfg;
+	const char *ledger; /* --ledger or NULL */
+	bool demo;
+	struct store *store;
+	struct poller *poller;
+	char where[DASH_WHERE_MAX];
+	char ov_profile[API_PROFILE_MAX], ov_region[API_REGION_MAX]; /* after a switch */
+};
+
+/* Start the store, the auditor and the pollers for s->cfg. 0, or -1
+ * with err (nothing left running). */
+static int dash_session_start(struct dash_session *s, char *err, size_t cap)
+{
+	struct api_error aerr;
+	s->store = store_new();
+	if (!s->store) {
+		snprintf(err, cap, "cannot create the snapshot store");
+		return -1;
+	}
+	/* the auditor proves each new digest; the demo's endpoint is gone
+	 * after the run, so its digests are not worth a vault file */
+	if (resource_audit_setup(s->store, &s->cfg, !s->demo, NULL, &aerr)) {
+		snprintf(err, cap, "%s", aerr.msg);
+		store_free(s->store);
+		s->store = NULL;
+		return -1;
+	}
+	struct poller_config pc = { .api = s->cfg,
+				    .interval_s = dash_settings.interval_s,
+				    .store = s->store };
+	if (s->ledger)
+		snprintf(pc.ledger, sizeof pc.ledger, "%s", s->ledger);
+	s->poller = poller_start(&pc, &aerr);
+	api_config_wipe(&pc.api);
+	if (!s->poller) {
+		snprintf(err, cap, "%s", aerr.msg);
+		resource_audit_teardown();
+		store_free(s->store);
+		s->store = NULL;
+		return -1;
+	}
+	snprintf(s->where, sizeof s->where, "%s%s %s%s%s ", s->demo ? "demo " : "", s->cfg.endpoint,
+		 s->cfg.region, s->cfg.profile[0] ? " profile " : "", s->cfg.profile);
+	return 0;
+}
+
+static void dash_session_stop(struct dash_session *s)
+{
+	poller_stop(s->poller); /* aborts a transfer in flight */
+	s->poller = NULL;
+	resource_audit_teardown();
+	store_free(s->store);
+	s->store = NULL;
+}
+
+/* :profile NAME and :region NAME (ui.h: ui_reconfigure_fn). The new
+ * configuration is resolved first, so a wrong name leaves everything
+ * running as it was. */
+static int dash_reconfigure(void *ctx, const char *profile, const char *region,
+			    struct store **store, struct poller **poller, bool *readonly, char *err,
+			    size_t cap)
+{
+	struct dash_session *s = ctx;
+	if (profile && s->demo) {
+		snprintf(err, cap,
+			 "--demo uses the embedded endpoint's keys: :profile needs a "
+			 "real account");
+		return -1;
+	}
+	struct api_config_overrides ov = s->ov;
+	char prof[sizeof s->cfg.profile], reg[sizeof s->cfg.region];
+	snprintf(prof, sizeof prof, "%s", profile ? profile : s->cfg.profile);
+	snprintf(reg, sizeof reg, "%s", region ? region : s->cfg.region);
+	ov.profile = prof[0] ? prof : NULL;
+	ov.region = reg[0] ? reg : NULL;
+	struct api_config next;
+	struct api_error aerr;
+	if (api_config_resolve(&next, &ov, NULL, &aerr)) {
+		snprintf(err, cap, "%s", aerr.msg);
+		api_config_wipe(&next);
+		return -1;
+	}
+	log_add_secret(next.secret_access_key);
+	log_add_secret(next.session_token);
+	struct api_config prev = s->cfg;
+	dash_session_stop(s);
+	s->cfg = next;
+	if (dash_session_start(s, err, cap)) {
+		api_config_wipe(&s->cfg);
+		s->cfg = prev; /* back to what ran */
+		char again[DASH_ERR_MAX];
+		if (dash_session_start(s, again, sizeof again))
+			return -1; /* nothing polls now; the UI says why */
+		*store = s->store;
+		*poller = s->poller;
+		return -1;
+	}
+	api_config_wipe(&prev);
+	snprintf(s->ov_profile, sizeof s->ov_profile, "%s", prof);
+	snprintf(s->ov_region, sizeof s->ov_region, "%s", reg);
+	s->ov.profile = s->ov_profile[0] ? s->ov_profile : NULL;
+	s->ov.region = s->ov_region[0] ? s->ov_region : NULL;
+	*store = s->store;
+	*poller = s->poller;
+	*readonly = dash_config_readonly(&dash_settings, s->cfg.profile);
+	return 0;
+}
+
 int cmd_dashboard(const struct cli_parsed *p)
 {
 	struct dash_options opt;
@@ -130,10 +242,8 @@ int cmd_dashboard(const struct cli_parsed *p)
 	/* every failure before the UI runs is an environment error (2) */
 	int status = CLI_EXIT_USAGE;
 	struct sim_server *sim = NULL;
-	struct store *store = NULL;
-	struct poller *poller = NULL;
-	struct api_config cfg;
-	memset(&cfg, 0, sizeof cfg);
+	static struct dash_session sess; /* the UI holds pointers into it */
+	memset(&sess, 0, sizeof sess);
 	err[0] = '\0';
 
 	struct sim_scenario *scenario = NULL;
@@ -164,60 +274,41 @@ int cmd_dashboard(const struct cli_parsed *p)
 		ov.secret_access_key = SIM_DEFAULT_SECRET_ACCESS_KEY;
 	}
 	struct api_error aerr;
-	if (api_config_resolve(&cfg, &ov, NULL, &aerr)) {
+	sess.ov = ov;
+	sess.ledger = opt.ledger;
+	sess.demo = opt.demo;
+	if (api_config_resolve(&sess.cfg, &ov, NULL, &aerr)) {
 		status = cli_usage_error(p->cmd, "%s", aerr.msg);
 		goto out;
 	}
-	snprintf(dash_settings.profile, sizeof dash_settings.profile, "%s", cfg.profile);
+	snprintf(dash_settings.profile, sizeof dash_settings.profile, "%s", sess.cfg.profile);
 	/* --log: errors and retries of the pollers, never on the terminal */
 	if (log_open(opt.log_path, getenv("QLDBTOP_LOG_LEVEL"), err, sizeof err))
 		goto out;
-	log_add_secret(cfg.secret_access_key);
-	log_add_secret(cfg.session_token);
-	store = store_new();
-	if (!store) {
-		snprintf(err, sizeof err, "cannot create the snapshot store");
+	log_add_secret(sess.cfg.secret_access_key);
+	log_add_secret(sess.cfg.session_token);
+	if (dash_session_start(&sess, err, sizeof err))
 		goto out;
-	}
-	/* the auditor proves each new digest; the demo's endpoint is gone
-	 * after the run, so its digests are not worth a vault file */
-	if (resource_audit_setup(store, &cfg, !opt.demo, NULL, &aerr)) {
-		snprintf(err, sizeof err, "%s", aerr.msg);
-		goto out;
-	}
-	struct poller_config pc = { .api = cfg,
-				    .interval_s = dash_settings.interval_s,
-				    .store = store };
-	if (opt.ledger)
-		snprintf(pc.ledger, sizeof pc.ledger, "%s", opt.ledger);
-	poller = poller_start(&pc, &aerr);
-	api_config_wipe(&pc.api);
-	if (!poller) {
-		snprintf(err, sizeof err, "%s", aerr.msg);
-		goto out;
-	}
-	char where[DASH_WHERE_MAX];
-	snprintf(where, sizeof where, "%s%s %s ", opt.demo ? "demo " : "", cfg.endpoint,
-		 cfg.region);
-	struct app_config ac = { .store = store,
-				 .poller = poller,
+	struct app_config ac = { .store = sess.store,
+				 .poller = sess.poller,
 				 .ledger = opt.ledger,
 				 .interval_s = dash_settings.interval_s,
 				 .no_color = dash_settings.no_color,
 				 .ascii = dash_settings.ascii,
-				 .readonly = dash_config_readonly(&dash_settings, cfg.profile),
+				 .readonly = dash_config_readonly(&dash_settings, sess.cfg.profile),
 				 .bell_on_failure = dash_settings.bell,
 				 .mouse = dash_settings.mouse,
-				 .where = where };
+				 .where = sess.where,
+				 .reconfigure = dash_reconfigure,
+				 .reconfigure_ctx = &sess };
 	status = app_run(&ac, err, sizeof err);
 out:
-	poller_stop(poller); /* aborts a transfer in flight */
-	resource_audit_teardown();
+	if (sess.store)
+		dash_session_stop(&sess);
 	if (sim)
 		sim_server_stop(sim);
-	store_free(store);
 	log_close();
-	api_config_wipe(&cfg);
+	api_config_wipe(&sess.cfg);
 	http_global_cleanup();
 	ui_signals_block(SIG_UNBLOCK);
 	if (err[0])

@@ -266,14 +266,17 @@ int ui_reconfigure(struct ui *u, const char *profile, const char *region, char *
 	}
 	struct store *store = u->store;
 	struct poller *poller = u->poller;
+	bool readonly = u->set.readonly;
 	ui_data_release(&u->data);
-	if (u->set.reconfigure(u->set.reconfigure_ctx, profile, region, &store, &poller, err,
-			       cap)) {
+	if (u->set.reconfigure(u->set.reconfigure_ctx, profile, region, &store, &poller, &readonly,
+			       err, cap)) {
 		ui_data_refresh(u); /* the old store is still there */
 		return -1;
 	}
 	u->store = store;
 	u->poller = poller;
+	u->set.readonly = readonly;	     /* per profile (the config's [profile NAME]) */
+	u->interval_scale = 1.0;	     /* the new pollers start at --interval */
 	memset(&u->data, 0, sizeof u->data); /* new store: new generations, new log */
 	u->paused = false;
 	u->dirty = UI_DIRTY_ALL;

@@ -77,8 +77,8 @@ struct pane_ops;
  * old store is freed by it after ui_reconfigure released every entry.
  * 0, or -1 with a one-line message (the old ones keep running then). */
 typedef int (*ui_reconfigure_fn)(void *ctx, const char *profile, const char *region,
-				 struct store **store, struct poller **poller, char *err,
-				 size_t cap);
+				 struct store **store, struct poller **poller, bool *readonly,
+				 char *err, size_t cap);
 
 struct ui_settings {
 	bool readonly;		       /* mutating actions refused */

@@ -138,6 +138,45 @@ key 2 s
 step "s under --readonly is refused too" 3 shows 'read-only: Start or cancel a stream is disabled'
 $T kill-session -t $S
 
+# --- :profile and :region against a served endpoint ---------------------------
+# Two profiles with the endpoint's keys, one marked readonly in qldbtop's
+# config: switching re-resolves credentials, restarts polling and applies
+# the profile's readonly; a wrong name leaves everything as it was.
+"$QLDBTOP_BIN" serve --listen 127.0.0.1:0 --rate 0 >"$SCRATCH/serve.out" 2>&1 </dev/null &
+SERVE_PID=$!
+trap 'kill $SERVE_PID 2>/dev/null; cleanup' EXIT
+wait_for 20 grep -q '^endpoint: ' "$SCRATCH/serve.out"
+URL=$(sed -n 's/^endpoint: //p' "$SCRATCH/serve.out")
+mkdir -p "$SCRATCH/cfg/qldbtop"
+cat >"$SCRATCH/creds" <<CREDS
+[default]
+aws_access_key_id = AKIDQLDBTOPDEMO00001
+aws_secret_access_key = qldbtop-demo-secret-key-not-for-production
+[ops]
+aws_access_key_id = AKIDQLDBTOPDEMO00001
+aws_secret_access_key = qldbtop-demo-secret-key-not-for-production
+CREDS
+printf '[default]\nregion = us-east-1\n[profile ops]\nregion = us-east-1\n' >"$SCRATCH/awscfg"
+printf '[profile ops]\nreadonly = true\n' >"$SCRATCH/cfg/qldbtop/config"
+S=prof
+$T new-session -d -s $S -x 100 -y 24 \
+	"env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN -u AWS_PROFILE AWS_SHARED_CREDENTIALS_FILE='$SCRATCH/creds' AWS_CONFIG_FILE='$SCRATCH/awscfg' XDG_CONFIG_HOME='$SCRATCH/cfg' XDG_STATE_HOME='$SCRATCH/state' LANG=C.UTF-8 '$QLDBTOP_BIN' --endpoint-url '$URL'; exec sleep 60"
+step "the dashboard polls a served endpoint with the default profile" 10 shows 'Deletion prot.'
+step "the footer names the profile" 3 shows 'profile default'
+key : p r o f i l e ' ' n o s u c h Enter
+step ":profile with an unknown name is one line naming it" 3 shows 'nosuch'
+step "... and polling goes on with the old profile (once the message goes)" 8 shows 'profile default'
+key : p r o f i l e ' ' o p s Enter
+step ":profile ops switches" 5 shows 'now on ops'
+step "the footer names the new profile" 8 shows 'profile ops'
+step "the new profile polls again" 10 shows 'Deletion prot.'
+key e
+step "ops is read-only by the config: e is refused" 3 shows 'read-only: Start a journal export is disabled'
+key : r e g i o n ' ' e u - w e s t - 1 Enter
+step ":region switches the region" 10 shows 'eu-west-1 profile ops'
+$T kill-session -t $S
+kill $SERVE_PID 2>/dev/null
+
 # --- the integrity banner ----------------------------------------------------
 S=tamper
 printf 'at 0s tamper-block financial-ledger 5\n' >"$SCRATCH/tamper.scn"
