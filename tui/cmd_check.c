@@ -145,6 +145,20 @@ static enum check_state rule_integrity(const struct check_ctx *c, const char *le
 			 (unsigned long long)a->counts[AUDIT_UNVERIFIED]);
 		return CHECK_UNKNOWN;
 	}
+	/* A digest equal to the vault's proves the history did not change
+	 * since then, not that a block is intact (a tampered block keeps its
+	 * hashes): integrity is OK only when some block was proven too. */
+	uint64_t blocks = a->kind_counts[AUDIT_BLOCK_SELF_CHECK][AUDIT_VERIFIED] +
+			  a->kind_counts[AUDIT_CHAIN][AUDIT_VERIFIED] +
+			  a->kind_counts[AUDIT_SAMPLE_PROOF][AUDIT_VERIFIED];
+	if (!blocks) {
+		snprintf(msg, cap,
+			 "no block proven: %llu checks VERIFIED (continuity only), %llu "
+			 "UNVERIFIED",
+			 (unsigned long long)a->counts[AUDIT_VERIFIED],
+			 (unsigned long long)a->counts[AUDIT_UNVERIFIED]);
+		return CHECK_UNKNOWN;
+	}
 	snprintf(msg, cap, "%llu checks VERIFIED, %llu UNVERIFIED, proven tip %lld",
 		 (unsigned long long)a->counts[AUDIT_VERIFIED],
 		 (unsigned long long)a->counts[AUDIT_UNVERIFIED], (long long)a->tip_seq);
