@@ -167,7 +167,7 @@ int main(int argc, char **argv)
 	struct api_config_overrides ov = { 0 };
 	const char *ledger = "", *kinds = NULL;
 	double seconds = 10, refresh = 0, interval = 5;
-	for (int i = 1; i < argc; i++) {
+	for (int i = 1; i < argc; i += 2) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (!v)
 			return usage("every option takes a value");
@@ -189,7 +189,6 @@ int main(int argc, char **argv)
 			refresh = number(v, 0.01, 3600);
 		else
 			return usage("unknown option (see the comment at the top of poll_watch.c)");
-		i++;
 	}
 	if (interval < 0 || interval != (unsigned)interval)
 		return usage("--interval: a whole number of seconds, 1..3600");
