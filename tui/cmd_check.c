@@ -6,9 +6,9 @@
  * 1 WARNING, 2 CRITICAL, 3 UNKNOWN. Never starts curses.
  *
  * A rule names the slot kind it reads and an evaluation; a rule whose
- * kind is not polled in this version (streams, exports, integrity) has no
- * evaluation yet and is printed as "not checked", never as OK: the
- * integrator gives it one when its descriptor lands.
+ * kind is not polled in this version has no evaluation and is printed as
+ * "not checked", never as OK. Integrity is OK only when some block was
+ * proven: an unchanged digest (continuity alone) proves no block intact.
  *
  * The worst finding wins, in the order CRITICAL > WARNING > UNKNOWN > OK
  * (a known failure outranks an unknown). With nothing to check (no
