@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "api/json_strict.h"
+#include "api/sigv4.h" /* sigv4_encode: the ARN as one path segment */
 #include "verify/base64.h"
 #include "verify/qldb_proof.h"
 
@@ -561,4 +562,127 @@ int qldb_get_digest(struct http_client *c, const char *name, struct qldb_digest 
 				    .content_type = "application/json",
 				    .max_response = QLDB_RESPONSE_MAX };
 	return qldb_call_ledger(c, &req, name, "/digest", parse_digest, out, err);
+}
+
+/* --- ListTagsForResource ------------------------------------------------ */
+
+/* UTF-8 code points in s (json_strict has already refused invalid UTF-8). */
+static size_t utf8_chars(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
+static int tag_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct qldb_tag *)a)->key, ((const struct qldb_tag *)b)->key);
+}
+
+void qldb_tags_free(struct qldb_tags *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->n; i++) {
+		free(t->items[i].key);
+		free(t->items[i].value);
+	}
+	free(t->items);
+	t->items = NULL;
+	t->n = 0;
+}
+
+int qldb_parse_list_tags(const char *json, size_t len, struct qldb_tags *out, struct api_error *err)
+{
+	struct jctx x = { "ListTagsForResource", err };
+	cJSON *root = parse_start(&x, json, len, out, sizeof *out);
+	if (!root)
+		return API_ERR_PARSE;
+	int rc = 0;
+	const cJSON *tags = json_member(&x, root, "", "Tags", false), *kv;
+	if (!tags)
+		goto out;
+	if (!cJSON_IsObject(tags)) {
+		rc = json_wrong_type(&x, "", "Tags", "an object", tags);
+		goto out;
+	}
+	size_t n = (size_t)cJSON_GetArraySize(tags);
+	if (n > QLDB_TAGS_MAX) {
+		rc = api_error_set(err, API_ERR_LIMIT, "ListTagsForResource: %zu tags (at most %d)",
+				   n, QLDB_TAGS_MAX);
+		goto out;
+	}
+	out->items = calloc(n ? n : 1, sizeof *out->items);
+	if (!out->items) {
+		rc = api_error_set(err, API_ERR_NOMEM, "ListTagsForResource: out of memory");
+		goto out;
+	}
+	cJSON_ArrayForEach(kv, tags)
+	{
+		size_t kc = utf8_chars(kv->string);
+		if (kc < 1 || kc > QLDB_TAG_KEY_CHARS) {
+			rc = api_error_set(err, API_ERR_PARSE,
+					   "ListTagsForResource: a tag key of %zu characters "
+					   "(1..%d)",
+					   kc, QLDB_TAG_KEY_CHARS);
+			break;
+		}
+		if (!cJSON_IsString(kv)) {
+			rc = api_error_set(err, API_ERR_PARSE,
+					   "ListTagsForResource: Tags.%.128s: expected a string, "
+					   "got %s",
+					   kv->string, json_type_name(kv));
+			break;
+		}
+		size_t vc = utf8_chars(kv->valuestring);
+		if (vc > QLDB_TAG_VALUE_CHARS) {
+			rc = api_error_set(err, API_ERR_PARSE,
+					   "ListTagsForResource: Tags.%.128s: a value of %zu "
+					   "characters (0..%d)",
+					   kv->string, vc, QLDB_TAG_VALUE_CHARS);
+			break;
+		}
+		struct qldb_tag *t = &out->items[out->n];
+		t->key = strdup(kv->string);
+		t->value = strdup(kv->valuestring);
+		out->n++;
+		if (!t->key || !t->value) {
+			rc = api_error_set(err, API_ERR_NOMEM,
+					   "ListTagsForResource: out of memory");
+			break;
+		}
+	}
+	if (rc == 0)
+		qsort(out->items, out->n, sizeof *out->items, tag_cmp);
+out:
+	cJSON_Delete(root);
+	if (rc)
+		qldb_tags_free(out);
+	return rc;
+}
+
+static int parse_tags(const char *j, size_t n, void *o, struct api_error *e)
+{
+	return qldb_parse_list_tags(j, n, o, e);
+}
+
+int qldb_list_tags(struct http_client *c, const char *arn, struct qldb_tags *out,
+		   struct api_error *err)
+{
+	memset(out, 0, sizeof *out);
+	size_t al = strlen(arn);
+	if (al == 0 || al > QLDB_ARN_MAX)
+		return api_error_set(err, API_ERR_CONFIG,
+				     "ListTagsForResource: an ARN of %zu characters (1..%d)", al,
+				     QLDB_ARN_MAX);
+	char path[8 + 3 * QLDB_ARN_MAX]; /* "/tags/" + every byte %XX at worst */
+	memcpy(path, "/tags/", 6);
+	if (sigv4_encode(arn, al, 0, path + 6, sizeof path - 6) < 0)
+		return api_error_set(err, API_ERR_LIMIT, "ListTagsForResource: ARN too long");
+	struct http_request req = { .op = "ListTagsForResource",
+				    .method = "GET",
+				    .path = path,
+				    .max_response = QLDB_TAGS_RESPONSE_MAX };
+	return qldb_call(c, &req, parse_tags, out, err);
 }

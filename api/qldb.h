@@ -144,11 +144,37 @@ void qldb_proof_response_free(struct qldb_proof_response *r);
 int qldb_parse_block_address(const char *ion, char *strand, size_t strand_cap, uint64_t *seq,
 			     struct api_error *err);
 
+/* ListTagsForResource: the tags of a ledger (or stream) ARN, sorted by
+ * key. The model's limits are checked: at most QLDB_TAGS_MAX tags, keys
+ * 1..128 and values 0..256 characters (UTF-8 code points), every value a
+ * string; an absent or null Tags is no tags.
+ * Ownership: keys and values are heap strings owned by out;
+ * qldb_tags_free releases them (safe on a zeroed struct, and after an
+ * error, when the parser has already released what it built). */
+#define QLDB_TAGS_MAX 200		    /* tags on one resource (the service quota) */
+#define QLDB_TAG_KEY_CHARS 128		    /* TagKey: 1..128 (model) */
+#define QLDB_TAG_VALUE_CHARS 256	    /* TagValue: 0..256 (model) */
+#define QLDB_TAGS_RESPONSE_MAX (512u << 10) /* 200 tags at most 4 bytes a char */
+struct qldb_tag {
+	char *key;
+	char *value;
+};
+struct qldb_tags {
+	size_t n;
+	struct qldb_tag *items;
+};
+int qldb_parse_list_tags(const char *json, size_t len, struct qldb_tags *out,
+			 struct api_error *err);
+void qldb_tags_free(struct qldb_tags *t);
+
 /* The calls. Each returns 0 or a negative api_status with err filled. */
 int qldb_list_ledgers(struct http_client *c, struct qldb_ledger_list *out, struct api_error *err);
 int qldb_describe_ledger(struct http_client *c, const char *name, struct qldb_ledger *out,
 			 struct api_error *err);
 int qldb_get_digest(struct http_client *c, const char *name, struct qldb_digest *out,
 		    struct api_error *err);
+/* GET /tags/{arn} (the ARN one encoded path segment). */
+int qldb_list_tags(struct http_client *c, const char *arn, struct qldb_tags *out,
+		   struct api_error *err);
 
 #endif

@@ -70,6 +70,8 @@ struct resource_ledger_list {
 extern const struct resource_desc RESOURCE_LEDGERS; /* ListLedgers, every page */
 extern const struct resource_desc RESOURCE_LEDGER;  /* DescribeLedger */
 extern const struct resource_desc RESOURCE_DIGEST;  /* GetDigest */
+/* the ledger's tags, ListTagsForResource on its ARN (resource_tags.c) */
+extern const struct resource_desc RESOURCE_TAGS;
 /* the auditor's rounds (resource_audit.c; needs resource_audit_setup) */
 extern const struct resource_desc RESOURCE_AUDIT;
 /* the journal's streams and exports (resource_journal.c) */

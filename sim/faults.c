@@ -65,16 +65,28 @@ static bool chance(struct sim_faults *f, double share)
 	return share >= 1 || (double)(sim_rng_next(&f->rng) >> 11) * 0x1p-53 < share;
 }
 
-void sim_faults_decide(struct sim_faults *f, const char *service, int64_t now_ms,
-		       struct sim_fault_decision *d)
+/* Does event e's target (service, maybe one operation) take this request? */
+static bool targets(const struct sim_scenario_event *e, const char *service, const char *operation)
+{
+	if (strcmp(e->service, "all") == 0)
+		return true;
+	if (strcmp(e->service, service) != 0)
+		return false;
+	return !e->operation[0] || (operation && strcmp(e->operation, operation) == 0);
+}
+
+void sim_faults_decide(struct sim_faults *f, const char *service, const char *operation,
+		       int64_t now_ms, struct sim_fault_decision *d)
 {
 	memset(d, 0, sizeof *d);
 	pthread_mutex_lock(&f->mu);
 	f->requests++;
 	for (size_t i = 0; i < f->s->n; i++) {
 		const struct sim_scenario_event *e = &f->s->v[i];
+		/* active() first: it records when an event began, whatever the
+		 * request's target, so `for` runs from the trigger. */
 		if (e->kind >= SIM_EVENT_IMPAIR_STREAM || !active(f, i, now_ms) ||
-		    (strcmp(e->service, "all") != 0 && strcmp(e->service, service) != 0))
+		    !targets(e, service, operation))
 			continue;
 		switch (e->kind) {
 		case SIM_FAULT_LATENCY:

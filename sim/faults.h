@@ -29,9 +29,11 @@ struct sim_fault_decision {
 struct sim_faults;
 struct sim_faults *sim_faults_new(struct sim_scenario *s, int64_t now_ms);
 void sim_faults_free(struct sim_faults *f);
-/* Count one request to service and decide its fault. */
-void sim_faults_decide(struct sim_faults *f, const char *service, int64_t now_ms,
-		       struct sim_fault_decision *d);
+/* Count one request to service and decide its fault. operation is the
+ * request's operation as the endpoint routes it (NULL: none known, then
+ * only whole-service faults apply). */
+void sim_faults_decide(struct sim_faults *f, const char *service, const char *operation,
+		       int64_t now_ms, struct sim_fault_decision *d);
 /* Call fn for each ledger event (kind >= SIM_EVENT_IMPAIR_STREAM) that has
  * come due and was not yet given, and for each whose `for` has run out
  * (ending true). */

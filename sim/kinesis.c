@@ -1219,6 +1219,25 @@ static const struct {
 	{ "PutRecords", op_put_records },
 };
 
+bool sim_kinesis_knows(const char *op)
+{
+	for (size_t i = 0; i < sizeof OPS / sizeof OPS[0]; i++)
+		if (strcmp(op, OPS[i].name) == 0)
+			return true;
+	return false;
+}
+
+const char *sim_kinesis_operation(const struct sim_request *req)
+{
+	const char *target = sim_request_header(req, "X-Amz-Target");
+	if (!target || strncmp(target, TARGET_PREFIX, strlen(TARGET_PREFIX)) != 0)
+		return NULL;
+	for (size_t i = 0; i < sizeof OPS / sizeof OPS[0]; i++)
+		if (strcmp(target + strlen(TARGET_PREFIX), OPS[i].name) == 0)
+			return OPS[i].name;
+	return NULL;
+}
+
 void sim_kinesis_handle(struct sim_kinesis *k, const struct sim_request *req,
 			struct sim_response *res)
 {

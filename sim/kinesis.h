@@ -35,6 +35,11 @@ void sim_kinesis_free(struct sim_kinesis *k);
 /* Answer one request (POST / with X-Amz-Target: Kinesis_20131202.Op). */
 void sim_kinesis_handle(struct sim_kinesis *k, const struct sim_request *req,
 			struct sim_response *res);
+/* The operation a request names (X-Amz-Target's suffix, a table string),
+ * or NULL when it names none this endpoint serves. */
+const char *sim_kinesis_operation(const struct sim_request *req);
+/* Does this endpoint serve Kinesis operation op? */
+bool sim_kinesis_knows(const char *op);
 /* Pre-dispatch errors (signature, size) in Kinesis's error shape. */
 void sim_kinesis_error(struct sim_response *res, enum sim_error e, const char *msg);
 /* Delivery: put one record on the stream named by its ARN or name.

@@ -53,6 +53,27 @@ void sim_qldb_handle(struct sim_qldb *svc, const struct sim_request *req, struct
 	sim_route_dispatch(SIM_QLDB_ROUTES, SIM_QLDB_ROUTE_COUNT, svc, req, res);
 }
 
+const char *sim_qldb_operation(const struct sim_request *req)
+{
+	const struct sim_route *rt;
+	struct sim_call call;
+	char *scratch = malloc(SIM_PATH_MAX);
+	const char *op = NULL;
+	if (scratch && sim_route_match(SIM_QLDB_ROUTES, SIM_QLDB_ROUTE_COUNT, req, &rt, &call,
+				       scratch) == SIM_ROUTE_FOUND)
+		op = rt->operation;
+	free(scratch);
+	return op;
+}
+
+bool sim_qldb_knows(const char *op)
+{
+	for (size_t i = 0; i < SIM_QLDB_ROUTE_COUNT; i++)
+		if (strcmp(SIM_QLDB_ROUTES[i].operation, op) == 0)
+			return true;
+	return false;
+}
+
 struct sim_ledgers *sim_qldb_registry(void *svc)
 {
 	return ((struct sim_qldb *)svc)->ledgers;

@@ -45,6 +45,12 @@ struct sim_qldb {
 extern const struct sim_route SIM_QLDB_ROUTES[];
 extern const size_t SIM_QLDB_ROUTE_COUNT;
 
+/* The operation a request is routed to ("GetBlock"; a route table
+ * string), or NULL when none matches. For per-operation faults. */
+const char *sim_qldb_operation(const struct sim_request *req);
+/* Does the route table name operation op? */
+bool sim_qldb_knows(const char *op);
+
 /* Route and answer one request. */
 void sim_qldb_handle(struct sim_qldb *svc, const struct sim_request *req, struct sim_response *res);
 

@@ -15,6 +15,8 @@
 #include <unistd.h>
 
 #include "sim/fail.h"
+#include "sim/kinesis.h"
+#include "sim/qldb_api.h"
 
 #define SCENARIO_FILE_MAX (256u << 10)
 #define SCENARIO_WORDS_MAX 12
@@ -40,6 +42,17 @@ static const struct action {
 };
 
 static const char *const SERVICES[] = { "qldb", "kinesis", "s3", "monitoring", "all", NULL };
+/* Services whose operations a fault can name, and how each knows them
+ * (the endpoint's own route tables: a name the endpoint would not route
+ * is refused here, not silently never matched). */
+static const struct {
+	const char *service;
+	bool (*knows)(const char *op);
+} OPERATIONS[] = {
+	{ "qldb", sim_qldb_knows },
+	{ "kinesis", sim_kinesis_knows },
+};
+
 static const char *const CAUSES[] = { "KINESIS_STREAM_NOT_FOUND", "IAM_PERMISSION_REVOKED", NULL };
 
 const char *sim_fault_name(enum sim_fault_kind k)
@@ -91,16 +104,38 @@ static bool ledger_name_ok(const char *w)
 			 "0123456789-") == n;
 }
 
+/* SERVICE or SERVICE:Operation into e; NULL or what is wrong. */
+static const char *read_service(const char *w, struct sim_scenario_event *e)
+{
+	const char *colon = strchr(w, ':');
+	size_t sl = colon ? (size_t)(colon - w) : strlen(w);
+	if (sl >= sizeof e->service)
+		return "a service: qldb, kinesis, s3, monitoring or all";
+	memcpy(e->service, w, sl);
+	e->service[sl] = '\0';
+	if (!one_of(e->service, SERVICES))
+		return "a service: qldb, kinesis, s3, monitoring or all";
+	if (!colon)
+		return NULL;
+	for (size_t i = 0; i < sizeof OPERATIONS / sizeof OPERATIONS[0]; i++) {
+		if (strcmp(OPERATIONS[i].service, e->service) != 0)
+			continue;
+		if (strlen(colon + 1) >= sizeof e->operation || !OPERATIONS[i].knows(colon + 1))
+			return "an operation the endpoint serves (qldb:GetBlock, "
+			       "kinesis:GetRecords)";
+		snprintf(e->operation, sizeof e->operation, "%s", colon + 1);
+		return NULL;
+	}
+	return "a service with operations: qldb:OPERATION or kinesis:OPERATION";
+}
+
 /* One argument of letter c from word w into e; NULL or what is wrong. */
 static const char *read_arg(char c, const char *w, struct sim_scenario_event *e)
 {
 	char *end;
 	switch (c) {
 	case 'S':
-		if (!one_of(w, SERVICES))
-			return "a service: qldb, kinesis, s3, monitoring or all";
-		snprintf(e->service, sizeof e->service, "%s", w);
-		return NULL;
+		return read_service(w, e);
 	case 'H':
 		errno = 0;
 		e->share = strtod(w, &end);

@@ -9,7 +9,9 @@
  *             after 40 requests              the 40th request since start
  *   DURATION  30s | 2m | 500ms               how long a fault lasts
  *                                            (default: to the end)
- * Faults, on a SERVICE (qldb, kinesis, s3, monitoring or all):
+ * Faults, on a SERVICE (qldb, kinesis, s3, monitoring or all), or on one
+ * operation of it, SERVICE:Operation as the endpoint routes it (qldb and
+ * kinesis: qldb:GetBlock, kinesis:GetRecords; an unknown one is an error):
  *   throttle SERVICE SHARE        SHARE (0..1) of requests answer 400
  *                                 ThrottlingException
  *   error SERVICE STATUS SHARE    answer STATUS (500..599) InternalFailure /
@@ -66,6 +68,7 @@ struct sim_scenario_event {
 	uint64_t after_requests; /* with at_ms -1 */
 	int64_t for_ms;		 /* 0: to the end (faults) / permanent (events) */
 	char service[16];	 /* faults: qldb, kinesis, s3, monitoring, all */
+	char operation[48];	 /* faults: one operation of service, "": all */
 	char ledger[40];	 /* events */
 	char cause[SIM_SCENARIO_ARG_MAX];
 	double share;	 /* 0..1 */

@@ -267,6 +267,17 @@ static enum MHD_Result reply(struct sim_server *s, struct MHD_Connection *c,
 			     const struct service *svc, const struct sim_request *req,
 			     struct sim_response *res, const struct sim_fault_decision *d);
 
+/* The operation req is routed to, for per-operation faults (NULL: the
+ * service has no per-operation faults, or req names none it serves). */
+static const char *request_operation(const struct service *svc, const struct sim_request *req)
+{
+	if (svc->handle == serve_qldb)
+		return sim_qldb_operation(req);
+	if (svc->handle == serve_kinesis)
+		return sim_kinesis_operation(req);
+	return NULL;
+}
+
 /* The whole request is in: authenticate, route, answer. */
 static enum MHD_Result answer(struct sim_server *s, struct MHD_Connection *c, const char *url,
 			      const char *method, struct conn_ctx *ctx)
@@ -327,7 +338,8 @@ static enum MHD_Result answer(struct sim_server *s, struct MHD_Connection *c, co
 	struct sim_response res = { 0 };
 	struct sim_fault_decision d = { 0 };
 	if (s->faults)
-		sim_faults_decide(s->faults, svc->signing_name, wall_ms(), &d);
+		sim_faults_decide(s->faults, svc->signing_name, request_operation(svc, &req),
+				  wall_ms(), &d);
 	enum MHD_Result sent = reply(s, c, svc, &req, &res, &d);
 	free(q); /* req.query points into it until the answer is built */
 	return sent;

@@ -6,9 +6,9 @@
  * 1 WARNING, 2 CRITICAL, 3 UNKNOWN. Never starts curses.
  *
  * A rule names the slot kind it reads and an evaluation; a rule whose
- * kind is not polled in this version (streams, exports, integrity) has no
- * evaluation yet and is printed as "not checked", never as OK: the
- * integrator gives it one when its descriptor lands.
+ * kind is not polled in this version has no evaluation and is printed as
+ * "not checked", never as OK. Integrity is OK only when some block was
+ * proven: an unchanged digest (continuity alone) proves no block intact.
  *
  * The worst finding wins, in the order CRITICAL > WARNING > UNKNOWN > OK
  * (a known failure outranks an unknown). With nothing to check (no
@@ -142,6 +142,20 @@ static enum check_state rule_integrity(const struct check_ctx *c, const char *le
 	}
 	if (!a->counts[AUDIT_VERIFIED]) { /* nothing proven is not OK */
 		snprintf(msg, cap, "nothing proven: %llu checks UNVERIFIED",
+			 (unsigned long long)a->counts[AUDIT_UNVERIFIED]);
+		return CHECK_UNKNOWN;
+	}
+	/* A digest equal to the vault's proves the history did not change
+	 * since then, not that a block is intact (a tampered block keeps its
+	 * hashes): integrity is OK only when some block was proven too. */
+	uint64_t blocks = a->kind_counts[AUDIT_BLOCK_SELF_CHECK][AUDIT_VERIFIED] +
+			  a->kind_counts[AUDIT_CHAIN][AUDIT_VERIFIED] +
+			  a->kind_counts[AUDIT_SAMPLE_PROOF][AUDIT_VERIFIED];
+	if (!blocks) {
+		snprintf(msg, cap,
+			 "no block proven: %llu checks VERIFIED (continuity only), %llu "
+			 "UNVERIFIED",
+			 (unsigned long long)a->counts[AUDIT_VERIFIED],
 			 (unsigned long long)a->counts[AUDIT_UNVERIFIED]);
 		return CHECK_UNKNOWN;
 	}

@@ -4,12 +4,17 @@
 #   DescribeLedger fields and a digest equal to what a signed GetDigest
 #   (curl's own SigV4, not ours) returns; kinds not polled are listed as
 #   unavailable, never as empty-and-fine; --ledger limits it; a failed call
-#   is listed and exits 2;
+#   is listed and exits 2; a ledger's tags (made by the Debian AWS CLI) are
+#   its sorted key/value pairs;
 #   check: OK (0) on a healthy endpoint with perfdata; CRITICAL (2) when
 #   the KMS key is inaccessible or the ledger does not exist; WARNING (1)
 #   when the digest is older than --max-digest-age (0: any digest held
 #   is older); UNKNOWN (3) on a closed port and without credentials;
-#   neither command ever starts curses (no terminal here at all).
+#   neither command ever starts curses (no terminal here at all);
+#   with the auditor's proof calls (GetBlock, GetRevision) throttled, check
+#   is UNKNOWN for integrity (exit 3), also on a second run whose vault
+#   digest is unchanged (continuity alone proves no block), and snapshot
+#   shows no block check VERIFIED.
 . tests/lib/tap.sh
 
 KEY=AKIDQLDBTOPDEMO00001
@@ -78,15 +83,14 @@ assert d["digest"] == ref["Digest"], (d, ref)
 assert d["tip"] == ref["DigestTipAddress"]["IonText"]
 assert str(d["sequence_no"]) in d["tip"] and d["fetched_at"].endswith("Z")
 PY
-check "snapshot --json: streams, exports, kinesis and metrics are there; tags named as not polled" python3 - "$SCRATCH/snap.json" <<'PY'
+check "snapshot --json: streams, exports, kinesis, metrics and tags are there; nothing unavailable" python3 - "$SCRATCH/snap.json" <<'PY'
 import json, sys
 obj = json.load(open(sys.argv[1]))
 u = obj["unavailable"]
-for k in ("audit", "streams", "exports", "kinesis", "metrics", "ledger", "digest"):
-    assert not any(x.startswith(k + ":") for x in u), (k, u)
-assert "tags: not polled in this version" in u, u
+assert u == [], u
 l = obj["ledgers"][0]
 assert l["streams"] == [] and l["exports"] == [] and l["kinesis"] == [], l
+assert l["tags"] == [], l["tags"]  # the demo ledger has none: an empty list, not null
 # the six AWS/QLDB metrics from CloudWatch, each with its status; the
 # journal's storage is a real, positive figure
 m = {x["metric"]: x for x in l["metrics"]}
@@ -258,4 +262,69 @@ impaired() { q check --endpoint-url "$URL"; [ "$rc" -eq 2 ]; }
 wait_for 10 impaired
 check "check with an impaired journal stream: CRITICAL (exit 2) naming its ErrorCause" \
 	sh -c '[ "$1" -eq 2 ] && grep -q "^CRITICAL financial-ledger streams: 1 stream not healthy: .* IMPAIRED IAM_PERMISSION_REVOKED" "$2"' - "$rc" "$SCRATCH/o"
+printf 'at 0s throttle qldb:GetBlock 1\nat 0s throttle qldb:GetRevision 1\n' >"$SCRATCH/noproof.scn"
+# tags: a ledger made with tags by the Debian AWS CLI, one more added;
+# snapshot shows exactly its pairs, sorted by key
+AWS=$(debian_aws)
+if [ -z "$AWS" ]; then
+	not_ok "the Debian AWS CLI (2.x) is installed (tags checks)"
+else
+	start tags || not_ok "serve starts (tags)"
+	aws_q() {
+		env AWS_ACCESS_KEY_ID="$KEY" AWS_SECRET_ACCESS_KEY="$SECRET" AWS_DEFAULT_REGION=us-east-1 \
+			AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_PAGER= \
+			AWS_SESSION_TOKEN= timeout 60 "$AWS" qldb "$@" --endpoint-url "$URL" >"$SCRATCH/aws.out" 2>&1
+	}
+	aws_q create-ledger --name tagged-ledger --permissions-mode STANDARD --tags team=ops,env=prod,Zone=a \
+		--query Arn --output text || sed 's/^/#   /' "$SCRATCH/aws.out"
+	TARN=$(cat "$SCRATCH/aws.out")
+	aws_q tag-resource --resource-arn "$TARN" --tags 'note=a b/c=d' || sed 's/^/#   /' "$SCRATCH/aws.out"
+	q snapshot --json --endpoint-url "$URL" --ledger tagged-ledger
+	check "snapshot --json --ledger tagged-ledger: its tags, as the AWS CLI set them, sorted by key" python3 - "$rc" "$SCRATCH/o" <<'PY'
+import json, sys
+assert sys.argv[1] == "0", sys.argv[1]
+l = json.load(open(sys.argv[2]))["ledgers"][0]
+assert l["name"] == "tagged-ledger", l["name"]
+assert l["tags"] == [{"key": "Zone", "value": "a"}, {"key": "env", "value": "prod"},
+                     {"key": "note", "value": "a b/c=d"}, {"key": "team", "value": "ops"}], l["tags"]
+PY
+	q snapshot --json --endpoint-url "$URL" --ledger financial-ledger
+	check "snapshot --json --ledger financial-ledger: another ledger's tags are not its own" python3 - "$SCRATCH/o" <<'PY'
+import json, sys
+assert json.load(open(sys.argv[1]))["ledgers"][0]["tags"] == []
+PY
+fi
+
+# integrity with the auditor's proof calls throttled: nothing is proven,
+# so check must not say OK, neither on a first run (empty vault) nor on a
+# second (the vault's digest unchanged: continuity holds, but no block
+# was read, and a tampered block keeps its hashes)
+start noproof --scenario "$SCRATCH/noproof.scn" || not_ok "serve starts (proofs throttled)"
+rm -rf "$SCRATCH/state"
+q check --endpoint-url "$URL" --ledger financial-ledger
+check "check, GetBlock and GetRevision throttled, empty vault: UNKNOWN integrity, exit 3" \
+	sh -c '[ "$1" -eq 3 ] && head -n1 "$2" | grep -q "^QLDB UNKNOWN - financial-ledger integrity: nothing proven" &&
+		grep -q "^UNKNOWN financial-ledger integrity: " "$2" && ! grep -q "^OK financial-ledger integrity" "$2" &&
+		grep -q "^OK financial-ledger state: ACTIVE" "$2"' - "$rc" "$SCRATCH/o" || show
+q check --endpoint-url "$URL" --ledger financial-ledger
+check "check again, the vault's digest unchanged: still UNKNOWN (no block proven), exit 3" \
+	sh -c '[ "$1" -eq 3 ] && grep -q "^UNKNOWN financial-ledger integrity: no block proven" "$2" &&
+		! grep -q "^OK financial-ledger integrity" "$2"' - "$rc" "$SCRATCH/o" || show
+q snapshot --json --endpoint-url "$URL" --ledger financial-ledger
+check "snapshot --json with proofs throttled: no block check VERIFIED, each block check UNVERIFIED naming GetBlock" python3 - "$SCRATCH/o" <<'PY'
+import json, sys
+audit = json.load(open(sys.argv[1]))["audit"]
+blocks = [a for a in audit if a["kind"] in ("block-self-check", "chain", "sample-proof")]
+assert blocks, audit
+assert all(a["result"] == "UNVERIFIED" for a in blocks), blocks
+assert all("GetBlock" in a["message"] or "GetRevision" in a["message"] for a in blocks), blocks
+assert not any(a["result"] == "VERIFIED" and a["kind"] != "continuity" for a in audit), audit
+PY
+rm -rf "$SCRATCH/state"
+q snapshot --json --endpoint-url "$URL" --ledger financial-ledger
+check "snapshot --json with proofs throttled, empty vault: nothing at all VERIFIED" python3 - "$SCRATCH/o" <<'PY'
+import json, sys
+audit = json.load(open(sys.argv[1]))["audit"]
+assert audit and not any(a["result"] == "VERIFIED" for a in audit), audit
+PY
 exit $TAP_FAILED

@@ -78,6 +78,16 @@ static void test_bad_lines_name_file_and_line(void **state)
 		"at 1s throttle qldb 1 extra\n",
 		"after 0 requests throttle qldb 1\n",
 		"at 1s kms-inaccessible bad_name!\n",
+		"at 1s throttle qldb:GetBlok 1\n",     /* unknown operation */
+		"at 1s throttle qldb:getblock 1\n",    /* names are case-sensitive */
+		"at 1s throttle qldb: 1\n",	       /* empty operation */
+		"at 1s throttle kinesis:GetBlock 1\n", /* another service's */
+		"at 1s throttle qldb:GetRecords 1\n",  /* another service's */
+		"at 1s error s3:GetObject 503 1\n",    /* s3 has no per-op faults */
+		"at 1s error all:GetBlock 503 1\n",    /* all has no operations */
+		"at 1s throttle :GetBlock 1\n",	       /* no service */
+		"at 1s throttle qldb:GetBlock:x 1\n",  /* two colons */
+		"at 1s fail-export L1:GetBlock\n",     /* events take ledgers */
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		char text[256], err[256] = "";
@@ -102,17 +112,74 @@ static void test_faults_apply_in_their_window_and_service(void **state)
 		parse("at 1s throttle qldb 1 for 1s\nat 0s latency s3 300ms\n", err, sizeof err);
 	struct sim_faults *f = sim_faults_new(s, 10000);
 	struct sim_fault_decision d;
-	sim_faults_decide(f, "qldb", 10500, &d);
+	sim_faults_decide(f, "qldb", NULL, 10500, &d);
 	assert_false(d.throttle);
-	sim_faults_decide(f, "qldb", 11000, &d);
+	sim_faults_decide(f, "qldb", NULL, 11000, &d);
 	assert_true(d.throttle);
 	assert_int_equal(d.latency_ms, 0);
-	sim_faults_decide(f, "kinesis", 11500, &d);
+	sim_faults_decide(f, "kinesis", NULL, 11500, &d);
 	assert_false(d.throttle);
-	sim_faults_decide(f, "qldb", 12000, &d); /* its second is over */
+	sim_faults_decide(f, "qldb", NULL, 12000, &d); /* its second is over */
 	assert_false(d.throttle);
-	sim_faults_decide(f, "s3", 12000, &d);
+	sim_faults_decide(f, "s3", NULL, 12000, &d);
 	assert_int_equal(d.latency_ms, 300);
+	sim_faults_free(f);
+}
+
+static void test_operation_faults_parse(void **state)
+{
+	(void)state;
+	char err[256] = "";
+	struct sim_scenario *s = parse("at 0s throttle qldb:GetBlock 1\n"
+				       "at 0s error qldb:GetDigest 503 1 for 2s\n"
+				       "at 0s latency kinesis:GetRecords 2s\n"
+				       "at 0s drop qldb 1\n",
+				       err, sizeof err);
+	assert_non_null(s);
+	assert_int_equal(s->n, 4);
+	assert_string_equal(s->v[0].service, "qldb");
+	assert_string_equal(s->v[0].operation, "GetBlock");
+	assert_string_equal(s->v[1].operation, "GetDigest");
+	assert_int_equal(s->v[1].status, 503);
+	assert_string_equal(s->v[2].service, "kinesis");
+	assert_string_equal(s->v[2].operation, "GetRecords");
+	assert_string_equal(s->v[3].operation, "");
+	sim_scenario_free(s);
+	/* The message names file, line and the word. */
+	assert_null(parse("\n\nat 1s throttle qldb:GetBlok 1\n", err, sizeof err));
+	assert_non_null(strstr(err, "t.scn:3:"));
+	assert_non_null(strstr(err, "qldb:GetBlok"));
+	assert_null(strchr(err, '\n'));
+}
+
+static void test_operation_faults_hit_only_their_operation(void **state)
+{
+	(void)state;
+	char err[256] = "";
+	struct sim_faults *f = sim_faults_new(parse("at 0s throttle qldb:GetBlock 1\n"
+						    "at 0s error qldb:GetDigest 503 1\n"
+						    "at 0s latency kinesis:GetRecords 700ms\n",
+						    err, sizeof err),
+					      0);
+	struct sim_fault_decision d;
+	sim_faults_decide(f, "qldb", "GetBlock", 5, &d);
+	assert_true(d.throttle);
+	assert_int_equal(d.status, 0);
+	sim_faults_decide(f, "qldb", "GetDigest", 5, &d);
+	assert_false(d.throttle);
+	assert_int_equal(d.status, 503);
+	sim_faults_decide(f, "qldb", "GetRevision", 5, &d);
+	assert_false(d.throttle);
+	assert_int_equal(d.status, 0);
+	sim_faults_decide(f, "qldb", NULL, 5, &d); /* no operation known: not hit */
+	assert_false(d.throttle);
+	assert_int_equal(d.status, 0);
+	sim_faults_decide(f, "kinesis", "GetBlock", 5, &d); /* same name, other service */
+	assert_false(d.throttle);
+	sim_faults_decide(f, "kinesis", "GetRecords", 5, &d);
+	assert_int_equal(d.latency_ms, 700);
+	sim_faults_decide(f, "kinesis", "ListShards", 5, &d);
+	assert_int_equal(d.latency_ms, 0);
 	sim_faults_free(f);
 }
 
@@ -123,7 +190,7 @@ static size_t count_drops(const char *text)
 	size_t n = 0;
 	for (int i = 0; i < 2000; i++) {
 		struct sim_fault_decision d;
-		sim_faults_decide(f, "qldb", 5, &d);
+		sim_faults_decide(f, "qldb", NULL, 5, &d);
 		n += d.drop;
 	}
 	sim_faults_free(f);
@@ -168,7 +235,7 @@ static void test_events_come_due_once_and_end(void **state)
 	sim_faults_events(f, 1100, on_event, NULL);
 	assert_int_equal(seen[0], 1);
 	for (int i = 0; i < 3; i++)
-		sim_faults_decide(f, "qldb", 1200, &d);
+		sim_faults_decide(f, "qldb", NULL, 1200, &d);
 	sim_faults_events(f, 1300, on_event, NULL);
 	assert_int_equal(seen[1], 1);
 	sim_faults_events(f, 3100, on_event, NULL);
@@ -186,6 +253,8 @@ int main(void)
 		cmocka_unit_test(test_every_action_parses),
 		cmocka_unit_test(test_bad_lines_name_file_and_line),
 		cmocka_unit_test(test_faults_apply_in_their_window_and_service),
+		cmocka_unit_test(test_operation_faults_parse),
+		cmocka_unit_test(test_operation_faults_hit_only_their_operation),
 		cmocka_unit_test(test_shares_are_repeatable_and_near_their_value),
 		cmocka_unit_test(test_events_come_due_once_and_end),
 	};
