@@ -351,8 +351,10 @@ static void *poller_worker_main(void *arg)
 			pthread_mutex_lock(&p->lock);
 			break;
 		}
+		/* retrying cannot mend a wrong key or a missing ledger: such an
+		 * error is failed at once (it is still polled, on backoff) */
 		store_schedule(p->cfg.store, task.key, task.desc->kind, now + next,
-			       POLLER_RETRY_MAX);
+			       rc == 0 || poller_error_transient(&err) ? POLLER_RETRY_MAX : 0);
 		poller_publish(p->cfg.store, task.desc, task.key, value, rc, &err);
 		pthread_mutex_lock(&p->lock);
 	}

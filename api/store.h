@@ -52,12 +52,12 @@ enum store_kind {
 	STORE_LEDGER_LIST, /* key "" ; struct resource_ledger_list */
 	STORE_LEDGER,	   /* key ledger name; struct qldb_ledger */
 	STORE_DIGEST,	   /* key ledger name; struct qldb_digest */
-	STORE_TAGS,	   /* key ledger name; (not polled yet) */
-	STORE_STREAMS,	   /* key ledger name; (api/qldb_streams.c, later) */
-	STORE_EXPORTS,	   /* key ledger name; (api/qldb_streams.c, later) */
-	STORE_KINESIS,	   /* key ledger name; stream health (api/kinesis.c, later) */
-	STORE_METRICS,	   /* key ledger name; (api/cloudwatch.c, later) */
-	STORE_AUDIT,	   /* key ledger name; auditor state (api/auditor.c, later) */
+	STORE_TAGS,	   /* key ledger name; struct qldb_tags */
+	STORE_STREAMS,	   /* key ledger name; struct qldb_stream_list */
+	STORE_EXPORTS,	   /* key ledger name; struct qldb_export_list */
+	STORE_KINESIS,	   /* key ledger name; struct kinesis_health_list */
+	STORE_METRICS,	   /* key ledger name; struct cw_metrics */
+	STORE_AUDIT,	   /* key ledger name; struct audit_summary */
 	STORE_KIND_COUNT,
 };
 

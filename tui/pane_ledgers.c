@@ -172,6 +172,21 @@ static size_t ledgers_details(const struct ui *u, const struct view_ctx *c, stru
 		rows[n] = (struct kv_row){ "Created", txt[n], normal, 1 };
 		n++;
 	}
+	const struct qldb_tags *tg = u->data.kind[STORE_TAGS].data;
+	if (tg) { /* "env=prod, team=ledger" (sorted by the service's order) */
+		size_t len = 0;
+		txt[n][0] = '\0';
+		for (size_t i = 0; i < tg->n && len + 1 < VIEW_TEXT_MAX; i++) {
+			int w = snprintf(txt[n] + len, VIEW_TEXT_MAX - len, "%s%s=%s",
+					 i ? ", " : "", tg->items[i].key, tg->items[i].value);
+			if (w < 0)
+				break;
+			len += (size_t)w;
+		}
+		rows[n] =
+			(struct kv_row){ "Tags", tg->n ? txt[n] : "none", tg->n ? normal : dim, 1 };
+		n++;
+	}
 	enum theme_role role;
 	view_verdict(&u->data.kind[STORE_AUDIT], txt[n], VIEW_TEXT_MAX, &role);
 	rows[n] = (struct kv_row){ "Verification", txt[n], theme_attr(role), 1 };
