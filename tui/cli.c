@@ -16,7 +16,7 @@
 #include <ctype.h>
 
 #include "tui/commands.h"
-#include "tui/export_run.h"
+#include "api/export_run.h"
 #include "tui/options.h"
 
 #define CLI_HELP_COL 28	   /* column of the option help in --help */

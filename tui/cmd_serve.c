@@ -59,7 +59,7 @@
 #include "sim/scenario.h"
 #include "sim/server.h"
 #include "tui/assets.h"
-#include "tui/cli_io.h"
+#include "api/cli_io.h"
 #include "tui/commands.h"
 
 #define SERVE_DEFAULT_HOST "127.0.0.1"

@@ -1,7 +1,7 @@
 /*
  * cmd_verify_export.c - `qldbtop verify-export PATH... [--digest FILE]
  * [--jobs N] [--json]`: verify one or more S3 journal export folders as one
- * chain (tui/export_run.c does the files and threads, verify/export_*.c the
+ * chain (api/export_run.c does the files and threads, verify/export_*.c the
  * checks). Exit 0 proven (everything present recomputed, and the digest
  * given recomputed over it), 1 integrity failure, 2 usage, input or
  * environment error, 3 nothing failed but something was not proven.
@@ -31,9 +31,9 @@
 #include "api/qldb.h"
 #include "api/s3.h"
 #include "tui/cli.h"
-#include "tui/cli_io.h"
+#include "api/cli_io.h"
 #include "tui/commands.h"
-#include "tui/export_run.h"
+#include "api/export_run.h"
 #include "verify/qldb_proof.h"
 
 #define DIGEST_FILE_MAX (1u << 20)
@@ -182,6 +182,31 @@ static void print_plain(const struct export_chain *ch, const struct export_plan 
 		printf("VERIFIED: export intact and matches the digest\n");
 }
 
+/* One line, redrawn in place on stderr (only when it is a terminal): the
+ * progress callback of export_run. */
+static void progress_draw(void *ctx, uint64_t bytes, uint64_t total_bytes, uint64_t blocks,
+			  double dt, bool final)
+{
+	(void)ctx;
+	uint64_t total = total_bytes ? total_bytes : 1;
+	double frac = (double)bytes / (double)total;
+	if (frac > 1)
+		frac = 1;
+	char bar[31];
+	int fill = (int)(frac * 30);
+	for (int i = 0; i < 30; i++)
+		bar[i] = i < fill ? '#' : '.';
+	bar[30] = '\0';
+	double mbs = dt > 0 ? (double)bytes / 1e6 / dt : 0;
+	double bps = dt > 0 ? (double)blocks / dt : 0;
+	double eta = bytes > 0 && frac < 1 ? dt * (1 - frac) / frac : 0;
+	fprintf(stderr, "\r[%s] %3.0f%% %llu blocks %.0f blocks/s %.1f MB/s ETA %.0fs\033[K", bar,
+		frac * 100, (unsigned long long)blocks, bps, mbs, eta);
+	if (final)
+		fputc('\n', stderr);
+	fflush(stderr);
+}
+
 /* Exit status of a verdict (DESIGN.md: 0 proven, 1 failure, 3 unproven). */
 static int status_exit(enum export_status st)
 {
@@ -254,7 +279,8 @@ int cmd_verify_export(const struct cli_parsed *p)
 	struct export_chain ch;
 	export_chain_init(&ch, sha, digest_path ? &digest : NULL, digest_path ? &tip : NULL);
 	int status;
-	if (export_run(&plan, jobs, isatty(2) == 1, &ch, why, sizeof why)) {
+	struct export_progress bar = { .fn = progress_draw };
+	if (export_run(&plan, jobs, isatty(2) == 1 ? &bar : NULL, &ch, why, sizeof why)) {
 		fprintf(stderr, "qldbtop: verify-export: %s\n", why);
 		status = CLI_EXIT_USAGE;
 	} else {

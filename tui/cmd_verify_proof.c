@@ -17,7 +17,7 @@
 
 #include "api/qldb.h"
 #include "tui/cli.h"
-#include "tui/cli_io.h"
+#include "api/cli_io.h"
 #include "tui/commands.h"
 
 #include "verify/qldb_proof.h"

@@ -16,7 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "tui/cli_io.h"
+#include "api/cli_io.h"
 
 /* A temporary file holding text; its path is written into path. */
 static void temp_file(char *path, size_t cap, const char *text)

@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 #include "tests/lib/testutil.h"
-#include "tui/export_run.h"
+#include "api/export_run.h"
 
 #define KEY "KmA3ZZca7vAIiJAK9S5Iwl.100-100.ion"
 
@@ -154,7 +154,7 @@ static int run_of(struct tmp *t, struct export_chain *ch, struct sha256 *sha, ch
 	struct export_plan plan;
 	assert_int_equal(plan_of(t, &plan, why, cap), 0);
 	export_chain_init(ch, sha, NULL, NULL);
-	int rc = export_run(&plan, 1, false, ch, why, cap);
+	int rc = export_run(&plan, 1, NULL, ch, why, cap);
 	export_plan_free(&plan);
 	return rc;
 }

@@ -2,7 +2,7 @@
  * cli_io.c - opening and reading input files for the subcommands (see
  * cli_io.h).
  */
-#include "tui/cli_io.h"
+#include "api/cli_io.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -11,8 +11,8 @@
  * cli_file_read returns a malloc'd, NUL-terminated copy of the file that the
  * caller frees; why is caller-owned.
  */
-#ifndef QLDBTOP_TUI_CLI_IO_H
-#define QLDBTOP_TUI_CLI_IO_H
+#ifndef QLDBTOP_API_CLI_IO_H
+#define QLDBTOP_API_CLI_IO_H
 
 #include <stddef.h>
 #include <stdint.h>

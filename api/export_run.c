@@ -5,10 +5,10 @@
  * ion_reader_open_source with fread, so memory does not grow with the
  * export; at most EXPORT_WINDOW_PER_JOB objects per job are in flight.
  */
-#include "tui/export_run.h"
+#include "api/export_run.h"
 
 #include "api/s3.h"
-#include "tui/cli_io.h"
+#include "api/cli_io.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -795,6 +795,7 @@ struct pool {
 	struct result *res;
 	size_t next, merged, window;
 	bool abort;
+	const bool *stop; /* the caller's stop flag, or NULL */
 	pthread_mutex_t mu;
 	pthread_cond_t job_cv, done_cv;
 	/* progress counters (atomics) */
@@ -899,7 +900,8 @@ static void run_job(struct pool *pl, struct qldb_checker *c, struct s3_client *s
 		}
 		export_object_block(&r->obj, v);
 		__atomic_fetch_add(&pl->blocks, 1, __ATOMIC_RELAXED);
-		if (__atomic_load_n(&pl->abort, __ATOMIC_RELAXED))
+		if (__atomic_load_n(&pl->abort, __ATOMIC_RELAXED) ||
+		    (pl->stop && __atomic_load_n(pl->stop, __ATOMIC_RELAXED)))
 			break;
 	}
 	if (!r->input_error) {
@@ -975,32 +977,24 @@ static double now_s(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-/* One line, redrawn in place; only when stderr is a terminal. */
-static void progress_draw(struct pool *pl, double t0, bool final)
+/* Tell the caller's callback how far the run is. */
+static void progress_report(struct pool *pl, const struct export_progress *pr, double t0,
+			    bool final)
 {
-	uint64_t bytes = __atomic_load_n(&pl->bytes, __ATOMIC_RELAXED);
-	uint64_t blocks = __atomic_load_n(&pl->blocks, __ATOMIC_RELAXED);
-	uint64_t total = pl->plan->total_bytes ? pl->plan->total_bytes : 1;
-	double dt = now_s() - t0, frac = (double)bytes / (double)total;
-	if (frac > 1)
-		frac = 1;
-	char bar[31];
-	int fill = (int)(frac * 30);
-	for (int i = 0; i < 30; i++)
-		bar[i] = i < fill ? '#' : '.';
-	bar[30] = '\0';
-	double mbs = dt > 0 ? (double)bytes / 1e6 / dt : 0;
-	double bps = dt > 0 ? (double)blocks / dt : 0;
-	double eta = bytes > 0 && frac < 1 ? dt * (1 - frac) / frac : 0;
-	fprintf(stderr, "\r[%s] %3.0f%% %llu blocks %.0f blocks/s %.1f MB/s ETA %.0fs\033[K", bar,
-		frac * 100, (unsigned long long)blocks, bps, mbs, eta);
-	if (final)
-		fputc('\n', stderr);
-	fflush(stderr);
+	if (!pr || !pr->fn)
+		return;
+	pr->fn(pr->ctx, __atomic_load_n(&pl->bytes, __ATOMIC_RELAXED), pl->plan->total_bytes,
+	       __atomic_load_n(&pl->blocks, __ATOMIC_RELAXED), now_s() - t0, final);
 }
 
-int export_run(struct export_plan *plan, int jobs, bool progress, struct export_chain *ch,
-	       char *why, size_t cap)
+/* Has the caller asked the run to stop? */
+static bool stop_asked(const struct export_progress *pr)
+{
+	return pr && pr->stop && __atomic_load_n(pr->stop, __ATOMIC_RELAXED);
+}
+
+int export_run(struct export_plan *plan, int jobs, const struct export_progress *progress,
+	       struct export_chain *ch, char *why, size_t cap)
 {
 	if (jobs < 1)
 		jobs = 1;
@@ -1008,7 +1002,9 @@ int export_run(struct export_plan *plan, int jobs, bool progress, struct export_
 		jobs = EXPORT_MAX_JOBS;
 	if ((size_t)jobs > plan->n && plan->n > 0)
 		jobs = (int)plan->n;
-	struct pool pl = { .plan = plan, .window = (size_t)jobs * EXPORT_WINDOW_PER_JOB };
+	struct pool pl = { .plan = plan,
+			   .window = (size_t)jobs * EXPORT_WINDOW_PER_JOB,
+			   .stop = progress ? progress->stop : NULL };
 	/* a ring of results: job i uses slot i % window, free once merged */
 	pl.res = calloc(pl.window, sizeof *pl.res);
 	if (!pl.res) {
@@ -1042,13 +1038,30 @@ int export_run(struct export_plan *plan, int jobs, bool progress, struct export_
 				dl.tv_nsec -= 1000000000L;
 			}
 			pthread_cond_timedwait(&pl.done_cv, &pl.mu, &dl);
-			if (progress && now_s() - last > 0.2) {
+			if (now_s() - last > EXPORT_PROGRESS_SECONDS) {
 				last = now_s();
-				progress_draw(&pl, t0, false);
+				pthread_mutex_unlock(&pl.mu);
+				progress_report(&pl, progress, t0, false);
+				pthread_mutex_lock(&pl.mu);
 			}
+			if (stop_asked(progress))
+				break;
+		}
+		if (!r->done) {
+			/* stopped: a worker may still be filling r, so leave it to
+			 * the cleanup after the join */
+			pl.abort = true;
+			pthread_cond_broadcast(&pl.job_cv);
+			pthread_mutex_unlock(&pl.mu);
+			snprintf(why, cap, "stopped");
+			status = -1;
+			break;
 		}
 		pthread_mutex_unlock(&pl.mu);
-		if (r->input_error) {
+		if (stop_asked(progress)) {
+			snprintf(why, cap, "stopped");
+			status = -1;
+		} else if (r->input_error) {
 			snprintf(why, cap, "%s", r->why);
 			status = -1;
 		} else if (!plan->jobs[i].path) {
@@ -1074,8 +1087,7 @@ int export_run(struct export_plan *plan, int jobs, bool progress, struct export_
 	pthread_mutex_unlock(&pl.mu);
 	for (int t = 0; t < started; t++)
 		pthread_join(th[t], NULL);
-	if (progress)
-		progress_draw(&pl, t0, true);
+	progress_report(&pl, progress, t0, true);
 	for (size_t i = 0; i < pl.window; i++)
 		export_object_free(&pl.res[i].obj);
 	pthread_mutex_destroy(&pl.mu);

@@ -3,8 +3,9 @@
  * data objects of one or more export folders (the plan), and checking the
  * objects on a small pthread pool while one thread merges the results in
  * key order into a struct export_chain (verify/export_chain.h), so the
- * verdict is the same for any number of jobs. Optional progress bar on
- * stderr.
+ * verdict is the same for any number of jobs. Progress goes to a callback
+ * (the CLI draws a bar on stderr, a dashboard job publishes it), and a stop
+ * flag ends a run early (the dashboard's jobs_stop).
  *
  * Key resolution rule (documented in the README/--help): a manifest key may
  * carry the export prefix and the yyyy/mm/dd/hh date path. For each suffix
@@ -45,8 +46,8 @@
  *
  * Ownership: export_plan_build fills a plan that export_plan_free releases.
  */
-#ifndef QLDBTOP_TUI_EXPORT_RUN_H
-#define QLDBTOP_TUI_EXPORT_RUN_H
+#ifndef QLDBTOP_API_EXPORT_RUN_H
+#define QLDBTOP_API_EXPORT_RUN_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -110,9 +111,24 @@ int export_plan_build_s3(char *const *uris, int n, const struct api_config *cfg,
 /* Is arg an s3:// URI (rather than a folder)? */
 bool export_run_s3_uri(const char *arg);
 
+/* Progress of a run: fn (may be NULL) is called from the thread that
+ * called export_run about every EXPORT_PROGRESS_SECONDS while objects are
+ * checked, and once more with final set after the last; bytes of
+ * plan->total_bytes read so far, blocks checked, seconds since the start.
+ * stop (may be NULL) is polled as often and by every worker between
+ * blocks: once it reads true the run ends with -1 and why "stopped". */
+#define EXPORT_PROGRESS_SECONDS 0.2
+struct export_progress {
+	void (*fn)(void *ctx, uint64_t bytes, uint64_t total_bytes, uint64_t blocks,
+		   double elapsed, bool final);
+	void *ctx;
+	const bool *stop; /* read with __atomic_load_n; borrowed for the run */
+};
+
 /* Check every object with `jobs` threads and merge into ch. Returns 0, or
- * -1 with a one-line input error (the first in key order) in why. */
-int export_run(struct export_plan *plan, int jobs, bool progress, struct export_chain *ch,
-	       char *why, size_t cap);
+ * -1 with a one-line input error (the first in key order) in why.
+ * progress may be NULL (no progress, no stop flag). */
+int export_run(struct export_plan *plan, int jobs, const struct export_progress *progress,
+	       struct export_chain *ch, char *why, size_t cap);
 
 #endif
