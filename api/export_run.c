@@ -795,7 +795,7 @@ struct pool {
 	struct result *res;
 	size_t next, merged, window;
 	bool abort;
-	const bool *stop; /* the caller's stop flag, or NULL */
+	const atomic_int *stop; /* the caller's stop flag, or NULL */
 	pthread_mutex_t mu;
 	pthread_cond_t job_cv, done_cv;
 	/* progress counters (atomics) */
@@ -901,7 +901,7 @@ static void run_job(struct pool *pl, struct qldb_checker *c, struct s3_client *s
 		export_object_block(&r->obj, v);
 		__atomic_fetch_add(&pl->blocks, 1, __ATOMIC_RELAXED);
 		if (__atomic_load_n(&pl->abort, __ATOMIC_RELAXED) ||
-		    (pl->stop && __atomic_load_n(pl->stop, __ATOMIC_RELAXED)))
+		    (pl->stop && atomic_load_explicit(pl->stop, memory_order_relaxed)))
 			break;
 	}
 	if (!r->input_error) {
@@ -940,7 +940,7 @@ static void *worker(void *arg)
 	/* an S3 plan: one connection per worker (api/s3.h) */
 	struct api_error err;
 	struct s3_client *s3 =
-		pl->plan->s3_cfg ? s3_client_new(pl->plan->s3_cfg, NULL, &err) : NULL;
+		pl->plan->s3_cfg ? s3_client_new(pl->plan->s3_cfg, pl->stop, &err) : NULL;
 	if (pl->plan->s3_cfg && !s3) {
 		qldb_checker_free(c);
 		c = NULL;
@@ -990,7 +990,7 @@ static void progress_report(struct pool *pl, const struct export_progress *pr, d
 /* Has the caller asked the run to stop? */
 static bool stop_asked(const struct export_progress *pr)
 {
-	return pr && pr->stop && __atomic_load_n(pr->stop, __ATOMIC_RELAXED);
+	return pr && pr->stop && atomic_load_explicit(pr->stop, memory_order_relaxed);
 }
 
 int export_run(struct export_plan *plan, int jobs, const struct export_progress *progress,

@@ -49,6 +49,7 @@
 #ifndef QLDBTOP_API_EXPORT_RUN_H
 #define QLDBTOP_API_EXPORT_RUN_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -122,7 +123,7 @@ struct export_progress {
 	void (*fn)(void *ctx, uint64_t bytes, uint64_t total_bytes, uint64_t blocks,
 		   double elapsed, bool final);
 	void *ctx;
-	const bool *stop; /* read with __atomic_load_n; borrowed for the run */
+	const atomic_int *stop; /* borrowed for the run; also stops S3 transfers */
 };
 
 /* Check every object with `jobs` threads and merge into ch. Returns 0, or

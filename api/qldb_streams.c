@@ -540,3 +540,125 @@ int qldb_describe_journal_export(struct http_client *c, const char *ledger, cons
 	return describe_one(c, "DescribeJournalS3Export", ledger, "journal-s3-exports", export_id,
 			    parse_export_v, out, err);
 }
+
+/* ---- the mutating calls (the dashboard's jobs, api/jobs.h) ------------ */
+
+/* Send body (taken) to path with method and read {key: "<22-char id>"}
+ * into id. Never retried once sent (not_idempotent): a second export or
+ * stream would be a second action. */
+static int act_id(struct http_client *c, const char *op, const char *method, const char *path,
+		  cJSON *body, const char *key, char id[QLDB_ID_LEN + 1], struct api_error *err)
+{
+	char *text = body ? cJSON_PrintUnformatted(body) : NULL;
+	cJSON_Delete(body);
+	if (body && !text)
+		return api_error_set(err, API_ERR_NOMEM, "%s: out of memory", op);
+	struct http_request req = { .op = op,
+				    .method = method,
+				    .path = path,
+				    .body = text,
+				    .body_len = text ? strlen(text) : 0,
+				    .max_response = QLDB_RESPONSE_MAX,
+				    .not_idempotent = true };
+	struct http_response resp;
+	int rc = http_request_perform(c, &req, &resp, err);
+	free(text);
+	if (rc)
+		return rc;
+	struct jfield x = { .op = op, .err = err };
+	cJSON *o = resp.body ? jfield_parse_object(&x, resp.body, resp.len) : NULL;
+	if (!resp.body)
+		rc = api_error_set(err, API_ERR_PARSE, "%s: empty response body", op);
+	else if (!o)
+		rc = err->status ? err->status : API_ERR_PARSE;
+	else if ((rc = jfield_string(&x, o, "", key, true, id, QLDB_ID_LEN + 1)) == 0 &&
+		 !qldb_id_is_valid(id))
+		rc = api_error_set(err, API_ERR_PARSE, "%s: %s: not a 22-character id", op, key);
+	cJSON_Delete(o);
+	http_response_free(&resp);
+	return rc;
+}
+
+static int check_ledger(const char *op, const char *ledger, struct api_error *err)
+{
+	if (!qldb_name_is_valid(ledger))
+		return api_error_set(err, API_ERR_CONFIG, "%s: '%.40s' is not a valid ledger name",
+				     op, ledger);
+	return 0;
+}
+
+int qldb_export_journal_to_s3(struct http_client *c, const char *ledger,
+			      const struct qldb_export_request *r, char export_id[QLDB_ID_LEN + 1],
+			      struct api_error *err)
+{
+	const char *op = "ExportJournalToS3";
+	int rc = check_ledger(op, ledger, err);
+	if (rc)
+		return rc;
+	if (!(r->end > r->start))
+		return api_error_set(err, API_ERR_CONFIG, "%s: the time range is empty", op);
+	cJSON *b = cJSON_CreateObject();
+	cJSON *s3 = cJSON_AddObjectToObject(b, "S3ExportConfiguration");
+	cJSON *enc = s3 ? cJSON_AddObjectToObject(s3, "EncryptionConfiguration") : NULL;
+	if (!enc) {
+		cJSON_Delete(b);
+		return api_error_set(err, API_ERR_NOMEM, "%s: out of memory", op);
+	}
+	cJSON_AddNumberToObject(b, "InclusiveStartTime", r->start);
+	cJSON_AddNumberToObject(b, "ExclusiveEndTime", r->end);
+	cJSON_AddStringToObject(s3, "Bucket", r->bucket);
+	cJSON_AddStringToObject(s3, "Prefix", r->prefix);
+	cJSON_AddStringToObject(enc, "ObjectEncryptionType",
+				r->encryption[0] ? r->encryption : "SSE_S3");
+	if (r->kms_key_arn[0])
+		cJSON_AddStringToObject(enc, "KmsKeyArn", r->kms_key_arn);
+	cJSON_AddStringToObject(b, "RoleArn", r->role_arn);
+	if (r->output_format[0])
+		cJSON_AddStringToObject(b, "OutputFormat", r->output_format);
+	char path[32 + QLDB_NAME_MAX];
+	snprintf(path, sizeof path, "/ledgers/%s/journal-s3-exports", ledger);
+	return act_id(c, op, "POST", path, b, "ExportId", export_id, err);
+}
+
+int qldb_stream_journal_to_kinesis(struct http_client *c, const char *ledger,
+				   const struct qldb_stream_request *r,
+				   char stream_id[QLDB_ID_LEN + 1], struct api_error *err)
+{
+	const char *op = "StreamJournalToKinesis";
+	int rc = check_ledger(op, ledger, err);
+	if (rc)
+		return rc;
+	if (!qldb_name_is_valid(r->stream_name))
+		return api_error_set(err, API_ERR_CONFIG, "%s: '%.40s' is not a valid stream name",
+				     op, r->stream_name);
+	cJSON *b = cJSON_CreateObject();
+	cJSON *k = b ? cJSON_AddObjectToObject(b, "KinesisConfiguration") : NULL;
+	if (!k) {
+		cJSON_Delete(b);
+		return api_error_set(err, API_ERR_NOMEM, "%s: out of memory", op);
+	}
+	cJSON_AddStringToObject(b, "RoleArn", r->role_arn);
+	cJSON_AddNumberToObject(b, "InclusiveStartTime", r->start);
+	cJSON_AddStringToObject(k, "StreamArn", r->kinesis_arn);
+	cJSON_AddBoolToObject(k, "AggregationEnabled", r->aggregation);
+	cJSON_AddStringToObject(b, "StreamName", r->stream_name);
+	char path[40 + QLDB_NAME_MAX];
+	snprintf(path, sizeof path, "/ledgers/%s/journal-kinesis-streams", ledger);
+	return act_id(c, op, "POST", path, b, "StreamId", stream_id, err);
+}
+
+int qldb_cancel_journal_stream(struct http_client *c, const char *ledger, const char *stream_id,
+			       struct api_error *err)
+{
+	const char *op = "CancelJournalKinesisStream";
+	int rc = check_ledger(op, ledger, err);
+	if (rc)
+		return rc;
+	if (!qldb_id_is_valid(stream_id))
+		return api_error_set(err, API_ERR_CONFIG, "%s: '%.40s' is not a valid id", op,
+				     stream_id);
+	char path[48 + QLDB_NAME_MAX + QLDB_ID_LEN];
+	snprintf(path, sizeof path, "/ledgers/%s/journal-kinesis-streams/%s", ledger, stream_id);
+	char id[QLDB_ID_LEN + 1];
+	return act_id(c, op, "DELETE", path, NULL, "StreamId", id, err);
+}

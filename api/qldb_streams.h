@@ -2,7 +2,9 @@
  * qldb_streams.h - the journal stream and export calls of the QLDB control
  * plane (rest-json, docs/aws-api.md §2.2-2.4): ListJournalKinesisStreams-
  * ForLedger, DescribeJournalKinesisStream, ListJournalS3ExportsForLedger
- * and DescribeJournalS3Export, with their strict parsers.
+ * and DescribeJournalS3Export, with their strict parsers; and the three
+ * actions ExportJournalToS3, StreamJournalToKinesis and
+ * CancelJournalKinesisStream.
  *
  * Read as api/qldb.c reads: api/json_strict.h (duplicate keys, trailing
  * data, NUL, bad UTF-8 refused), every member type-checked, the model's
@@ -111,6 +113,37 @@ int qldb_list_journal_exports(struct http_client *c, const char *ledger,
 			      struct qldb_export_list *out, struct api_error *err);
 int qldb_describe_journal_export(struct http_client *c, const char *ledger, const char *export_id,
 				 struct qldb_journal_export *out, struct api_error *err);
+
+/* ---- the mutating calls (api/jobs.h runs them off the UI thread) ----
+ * Each is sent once (never retried: a retry could start a second export
+ * or stream) and returns 0 with the new id, or a negative api_status. */
+struct qldb_export_request {
+	double start, end; /* epoch s: InclusiveStartTime, ExclusiveEndTime */
+	char bucket[QLDB_BUCKET_MAX + 1];
+	char prefix[QLDB_PREFIX_MAX + 1];
+	char encryption[QLDB_ENUM_MAX];	    /* "" means SSE_S3 */
+	char kms_key_arn[QLDB_ARN_MAX + 1]; /* "" when none */
+	char role_arn[QLDB_ARN_MAX + 1];
+	char output_format[QLDB_ENUM_MAX]; /* "" leaves the service's default (ION_TEXT) */
+};
+struct qldb_stream_request {
+	double start; /* InclusiveStartTime, epoch s */
+	char stream_name[QLDB_NAME_MAX + 1];
+	char role_arn[QLDB_ARN_MAX + 1];
+	char kinesis_arn[QLDB_ARN_MAX + 1];
+	bool aggregation;
+};
+/* ExportJournalToS3 -> ExportId. */
+int qldb_export_journal_to_s3(struct http_client *c, const char *ledger,
+			      const struct qldb_export_request *r, char export_id[QLDB_ID_LEN + 1],
+			      struct api_error *err);
+/* StreamJournalToKinesis -> StreamId. */
+int qldb_stream_journal_to_kinesis(struct http_client *c, const char *ledger,
+				   const struct qldb_stream_request *r,
+				   char stream_id[QLDB_ID_LEN + 1], struct api_error *err);
+/* CancelJournalKinesisStream of stream_id. */
+int qldb_cancel_journal_stream(struct http_client *c, const char *ledger, const char *stream_id,
+			       struct api_error *err);
 
 /* ---- JSON member readers (shared with api/kinesis.c) ----------------- */
 struct cJSON;

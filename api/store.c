@@ -51,11 +51,17 @@ static const char *const STORE_KIND_NAMES[STORE_KIND_COUNT] = {
 	[STORE_LEDGER_LIST] = "ledgers", [STORE_LEDGER] = "ledger",   [STORE_DIGEST] = "digest",
 	[STORE_TAGS] = "tags",		 [STORE_STREAMS] = "streams", [STORE_EXPORTS] = "exports",
 	[STORE_KINESIS] = "kinesis",	 [STORE_METRICS] = "metrics", [STORE_AUDIT] = "audit",
+	[STORE_JOBS] = "jobs",
 };
 
 const char *store_kind_name(enum store_kind kind)
 {
 	return (unsigned)kind < STORE_KIND_COUNT ? STORE_KIND_NAMES[kind] : "?";
+}
+
+bool store_kind_is_polled(enum store_kind kind)
+{
+	return (unsigned)kind < STORE_KIND_COUNT && kind != STORE_JOBS;
 }
 
 const char *store_status_name(enum store_status st)

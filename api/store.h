@@ -58,6 +58,7 @@ enum store_kind {
 	STORE_KINESIS,	   /* key ledger name; struct kinesis_health_list */
 	STORE_METRICS,	   /* key ledger name; struct cw_metrics */
 	STORE_AUDIT,	   /* key ledger name; struct audit_summary */
+	STORE_JOBS,	   /* key ""; struct job_list (api/jobs.h): on demand, not polled */
 	STORE_KIND_COUNT,
 };
 
@@ -66,6 +67,10 @@ enum store_kind {
 
 /* "ledgers", "ledger", "digest", ... (for messages and JSON). */
 const char *store_kind_name(enum store_kind kind);
+/* Is the kind filled by polling (a resource descriptor, now or later)?
+ * False for STORE_JOBS, whose values come from actions the user starts,
+ * so "not polled in this version" lists never name it. */
+bool store_kind_is_polled(enum store_kind kind);
 
 enum store_status {
 	STORE_STATUS_NONE,     /* nothing published yet */

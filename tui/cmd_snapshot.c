@@ -263,7 +263,8 @@ static void snap_unavailable(cJSON *arr, FILE *text)
 {
 	bool any = false;
 	for (int k = 0; k < STORE_KIND_COUNT; k++) {
-		if (resource_for_kind((enum store_kind)k))
+		if (resource_for_kind((enum store_kind)k) ||
+		    !store_kind_is_polled((enum store_kind)k))
 			continue;
 		char line[64];
 		snprintf(line, sizeof line, "%s: not polled in this version",
