@@ -670,8 +670,18 @@ bool export_run_s3_uri(const char *arg)
 	return strncmp(arg, "s3://", 5) == 0;
 }
 
-int export_plan_build_s3(char *const *uris, int n, const struct api_config *cfg,
-			 struct export_plan *plan, char *why, size_t cap)
+/* Does the manifest key name export id (<id>.<strand>.completed.manifest)? */
+static bool manifest_of(const char *key, const char *id)
+{
+	const char *base = strrchr(key, '/');
+	base = base ? base + 1 : key;
+	size_t n = strlen(id);
+	return strncmp(base, id, n) == 0 && base[n] == '.';
+}
+
+static int plan_build_s3(char *const *uris, int n, const char *only_id,
+			 const struct api_config *cfg, struct export_plan *plan, char *why,
+			 size_t cap)
 {
 	memset(plan, 0, sizeof *plan);
 	plan->s3_cfg = cfg;
@@ -722,6 +732,8 @@ int export_plan_build_s3(char *const *uris, int n, const struct api_config *cfg,
 		for (size_t m = 0; m < ks.list.n; m++) {
 			const char *key = ks.list.items[m].key;
 			if (ends_with(key, COMPLETED_SUFFIX)) {
+				if (only_id && !manifest_of(key, only_id))
+					continue;
 				if (s3_manifest(plan, &ks, key, why, cap))
 					goto fail;
 				manifests++;
@@ -730,7 +742,9 @@ int export_plan_build_s3(char *const *uris, int n, const struct api_config *cfg,
 			const char *base = strrchr(key, '/');
 			base = base ? base + 1 : key;
 			struct export_range r;
-			if (export_key_parse(base, strlen(base), &r) != 0)
+			/* one export of several under the prefix: the others'
+			 * objects are theirs, not unlisted */
+			if (only_id || export_key_parse(base, strlen(base), &r) != 0)
 				continue;
 			if (n_unl == cap_unl) {
 				size_t c2 = cap_unl ? cap_unl * 2 : 64;
@@ -752,9 +766,9 @@ int export_plan_build_s3(char *const *uris, int n, const struct api_config *cfg,
 		}
 		if (manifests == 0) {
 			snprintf(why, cap,
-				 "%s: no <exportId>.<strandId>.completed.manifest under the prefix "
+				 "%s: no %s%s<strandId>.completed.manifest under the prefix "
 				 "(missing manifest or empty prefix)",
-				 uris[i]);
+				 uris[i], only_id ? only_id : "<exportId>", only_id ? "." : ".");
 			goto fail;
 		}
 		/* per root: the same key may exist in another bucket */
@@ -778,6 +792,20 @@ fail:
 	s3_client_free(client);
 	export_plan_free(plan);
 	return -1;
+}
+
+int export_plan_build_s3(char *const *uris, int n, const struct api_config *cfg,
+			 struct export_plan *plan, char *why, size_t cap)
+{
+	return plan_build_s3(uris, n, NULL, cfg, plan, why, cap);
+}
+
+int export_plan_build_s3_export(const char *uri, const char *export_id,
+				const struct api_config *cfg, struct export_plan *plan, char *why,
+				size_t cap)
+{
+	char *const uris[1] = { (char *)uri };
+	return plan_build_s3(uris, 1, export_id, cfg, plan, why, cap);
 }
 
 /* ---- pool ------------------------------------------------------------ */

@@ -109,6 +109,13 @@ void export_plan_free(struct export_plan *plan);
  * until export_plan_free. */
 int export_plan_build_s3(char *const *uris, int n, const struct api_config *cfg,
 			 struct export_plan *plan, char *why, size_t cap);
+/* The plan of one export among several under uri's prefix: only the
+ * completed manifests named <export_id>.<strand>.completed.manifest, and
+ * no unlisted-object accounting (the other exports' objects share the
+ * prefix). */
+int export_plan_build_s3_export(const char *uri, const char *export_id,
+				const struct api_config *cfg, struct export_plan *plan, char *why,
+				size_t cap);
 /* Is arg an s3:// URI (rather than a folder)? */
 bool export_run_s3_uri(const char *arg);
 
@@ -120,8 +127,8 @@ bool export_run_s3_uri(const char *arg);
  * blocks: once it reads true the run ends with -1 and why "stopped". */
 #define EXPORT_PROGRESS_SECONDS 0.2
 struct export_progress {
-	void (*fn)(void *ctx, uint64_t bytes, uint64_t total_bytes, uint64_t blocks,
-		   double elapsed, bool final);
+	void (*fn)(void *ctx, uint64_t bytes, uint64_t total_bytes, uint64_t blocks, double elapsed,
+		   bool final);
 	void *ctx;
 	const atomic_int *stop; /* borrowed for the run; also stops S3 transfers */
 };
