@@ -679,14 +679,14 @@ static bool manifest_of(const char *key, const char *id)
 	return strncmp(base, id, n) == 0 && base[n] == '.';
 }
 
-static int plan_build_s3(char *const *uris, int n, const char *only_id,
+static int plan_build_s3(char *const *uris, int n, const char *only_id, const atomic_int *stop,
 			 const struct api_config *cfg, struct export_plan *plan, char *why,
 			 size_t cap)
 {
 	memset(plan, 0, sizeof *plan);
 	plan->s3_cfg = cfg;
 	struct api_error err;
-	struct s3_client *client = s3_client_new(cfg, NULL, &err);
+	struct s3_client *client = s3_client_new(cfg, stop, &err);
 	char(*roots)[2][S3_KEY_MAX + 2] = calloc((size_t)n, sizeof *roots);
 	plan->buckets = calloc((size_t)n, sizeof *plan->buckets);
 	char **unl = NULL; /* keys named like data objects, for plan_unlisted */
@@ -797,15 +797,15 @@ fail:
 int export_plan_build_s3(char *const *uris, int n, const struct api_config *cfg,
 			 struct export_plan *plan, char *why, size_t cap)
 {
-	return plan_build_s3(uris, n, NULL, cfg, plan, why, cap);
+	return plan_build_s3(uris, n, NULL, NULL, cfg, plan, why, cap);
 }
 
-int export_plan_build_s3_export(const char *uri, const char *export_id,
+int export_plan_build_s3_export(const char *uri, const char *export_id, const atomic_int *stop,
 				const struct api_config *cfg, struct export_plan *plan, char *why,
 				size_t cap)
 {
 	char *const uris[1] = { (char *)uri };
-	return plan_build_s3(uris, 1, export_id, cfg, plan, why, cap);
+	return plan_build_s3(uris, 1, export_id, stop, cfg, plan, why, cap);
 }
 
 /* ---- pool ------------------------------------------------------------ */

@@ -112,8 +112,8 @@ int export_plan_build_s3(char *const *uris, int n, const struct api_config *cfg,
 /* The plan of one export among several under uri's prefix: only the
  * completed manifests named <export_id>.<strand>.completed.manifest, and
  * no unlisted-object accounting (the other exports' objects share the
- * prefix). */
-int export_plan_build_s3_export(const char *uri, const char *export_id,
+ * prefix). stop (may be NULL) aborts the listing and manifest reads. */
+int export_plan_build_s3_export(const char *uri, const char *export_id, const atomic_int *stop,
 				const struct api_config *cfg, struct export_plan *plan, char *why,
 				size_t cap);
 /* Is arg an s3:// URI (rather than a folder)? */

@@ -107,7 +107,7 @@ static int verify_export_run(struct job_ctx *c, const struct job_request *r, str
 	job_publish(c, true);
 	char why[EXPORT_WHY_MAX + EXPORT_FILE_MAX + 64];
 	struct export_plan plan;
-	if (export_plan_build_s3_export(uri, r->id, c->cfg, &plan, why, sizeof why))
+	if (export_plan_build_s3_export(uri, r->id, c->stop, c->cfg, &plan, why, sizeof why))
 		return api_error_set(err, API_ERR_SERVICE, "%s", why);
 	st->total = plan.total_bytes;
 	struct sha256 *sha = sha256_new();
