@@ -1,0 +1,248 @@
+/*
+ * test_api_jobs.c - the job runner's bookkeeping (api/jobs.h) without a
+ * network: the queue bound, QUEUED -> RUNNING -> FAILED transitions seen
+ * through the store, the list keeping the JOBS_KEPT newest, published
+ * values never changing afterwards, and the kind-name table.
+ *
+ * The runner is pointed at an endpoint that refuses connections at once
+ * (127.0.0.1 port 1), so every job fails fast with a transport error.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "api/jobs.h"
+
+static struct api_config cfg;
+
+static int setup(void **state)
+{
+	(void)state;
+	struct api_config_overrides ov = { .endpoint_url = "http://127.0.0.1:1",
+					   .region = "us-east-1",
+					   .access_key_id = "AKIDTESTJOBS00000001",
+					   .secret_access_key = "test-secret-jobs" };
+	struct api_error err;
+	assert_int_equal(api_config_resolve(&cfg, &ov, NULL, &err), 0);
+	assert_int_equal(http_global_init(), 0);
+	return 0;
+}
+
+static struct job_request req(enum job_kind k)
+{
+	struct job_request r;
+	memset(&r, 0, sizeof r);
+	r.kind = k;
+	strcpy(r.ledger, "L1");
+	return r;
+}
+
+static struct job_status status(uint64_t id, enum job_state s)
+{
+	struct job_status st;
+	memset(&st, 0, sizeof st);
+	st.id = id;
+	st.state = s;
+	return st;
+}
+
+static void test_job_kind_name_table_is_complete_and_distinct(void **state)
+{
+	(void)state;
+	const char *want[JOB_KIND_COUNT] = { "export-start",  "stream-start", "stream-cancel",
+					     "verify-export", "digest-proof", "block-detail" };
+	for (int k = 0; k < JOB_KIND_COUNT; k++)
+		assert_string_equal(job_kind_name((enum job_kind)k), want[k]);
+	assert_string_equal(job_kind_name(JOB_KIND_COUNT), "?");
+	assert_string_equal(job_kind_name((enum job_kind) - 1), "?");
+}
+
+static void test_list_keeps_the_newest_and_drops_the_oldest_finished(void **state)
+{
+	(void)state;
+	struct job_list l = { 0 };
+	for (uint64_t i = 1; i <= JOBS_KEPT + 5; i++) {
+		struct job_status st = status(i, JOB_DONE);
+		assert_int_equal(job_list_add(&l, &st), 0);
+	}
+	assert_int_equal(l.n, JOBS_KEPT);
+	for (size_t i = 0; i < l.n; i++)
+		assert_int_equal(l.items[i].id, 6 + i); /* newest last, oldest gone */
+}
+
+static void test_list_never_drops_an_active_job(void **state)
+{
+	(void)state;
+	struct job_list l = { 0 };
+	struct job_status st = status(1, JOB_RUNNING);
+	job_list_add(&l, &st);
+	for (uint64_t i = 2; i <= JOBS_KEPT; i++) {
+		st = status(i, JOB_DONE);
+		job_list_add(&l, &st);
+	}
+	st = status(100, JOB_QUEUED);
+	assert_int_equal(job_list_add(&l, &st), 0);
+	assert_int_equal(l.items[0].id, 1); /* the running one stays */
+	assert_int_equal(l.items[1].id, 3); /* the oldest finished (2) went */
+	assert_int_equal(l.items[JOBS_KEPT - 1].id, 100);
+	/* all active: nothing can go */
+	struct job_list full = { 0 };
+	for (uint64_t i = 1; i <= JOBS_KEPT; i++) {
+		st = status(i, JOB_QUEUED);
+		job_list_add(&full, &st);
+	}
+	st = status(99, JOB_QUEUED);
+	assert_int_equal(job_list_add(&full, &st), -1);
+	assert_int_equal(full.n, JOBS_KEPT);
+}
+
+static void test_list_update_replaces_by_id_only(void **state)
+{
+	(void)state;
+	struct job_list l = { 0 };
+	struct job_status a = status(7, JOB_QUEUED), b = status(8, JOB_QUEUED);
+	job_list_add(&l, &a);
+	job_list_add(&l, &b);
+	a.state = JOB_DONE;
+	assert_int_equal(job_list_update(&l, &a), 0);
+	assert_int_equal(l.items[0].state, JOB_DONE);
+	assert_int_equal(l.items[1].state, JOB_QUEUED);
+	struct job_status c = status(9, JOB_DONE);
+	assert_int_equal(job_list_update(&l, &c), -1);
+}
+
+/* Wait until every job in the list is finished; the entry holds it. */
+static bool all_finished(struct store *s, struct store_entry *e, size_t want)
+{
+	for (int i = 0; i < 1000; i++) {
+		store_read(s, "", STORE_JOBS, e);
+		const struct job_list *l = e->data;
+		bool done = l && l->n == want;
+		for (size_t k = 0; done && k < l->n; k++)
+			done = l->items[k].state == JOB_DONE || l->items[k].state == JOB_FAILED;
+		if (done)
+			return true;
+		store_entry_release(e);
+		struct timespec ts = { 0, 10 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+	}
+	return false;
+}
+
+static void test_queue_is_bounded_and_jobs_fail_with_one_line(void **state)
+{
+	(void)state;
+	struct store *s = store_new();
+	struct api_error err;
+	struct jobs *j = jobs_start(&cfg, s, &err);
+	assert_non_null(j);
+	/* the worker may take the first at once: at most 1 + QUEUE_MAX accepted
+	 * in a burst, and at least QUEUE_MAX */
+	uint64_t id, ids[16];
+	size_t accepted = 0;
+	int refused = 0;
+	for (int i = 0; i < 10; i++) {
+		struct job_request r = req(JOB_DIGEST_PROOF);
+		int rc = jobs_submit(j, &r, &id, &err);
+		if (rc == 0)
+			ids[accepted++] = id;
+		else {
+			assert_int_equal(rc, API_ERR_LIMIT);
+			assert_non_null(strstr(err.msg, "queued"));
+			refused++;
+		}
+	}
+	assert_true(accepted >= JOBS_QUEUE_MAX && accepted <= JOBS_QUEUE_MAX + 1);
+	assert_int_equal(refused, 10 - (int)accepted);
+	for (size_t i = 1; i < accepted; i++)
+		assert_true(ids[i] > ids[i - 1]); /* ids grow */
+	struct store_entry e;
+	assert_true(all_finished(s, &e, accepted));
+	const struct job_list *l = e.data;
+	for (size_t k = 0; k < l->n; k++) {
+		assert_int_equal(l->items[k].state, JOB_FAILED);
+		assert_int_equal(l->items[k].id, ids[k]);
+		assert_string_equal(l->items[k].ledger, "L1");
+		assert_true(strlen(l->items[k].message) > 0);
+		assert_null(strchr(l->items[k].message, '\n'));
+		assert_int_equal(l->items[k].verdict, 0); /* never VERIFIED on failure */
+	}
+	store_entry_release(&e);
+	jobs_stop(j);
+	store_free(s);
+}
+
+static void test_published_values_never_change(void **state)
+{
+	(void)state;
+	struct store *s = store_new();
+	struct api_error err;
+	struct jobs *j = jobs_start(&cfg, s, &err);
+	struct job_request r = req(JOB_VERIFY_EXPORT);
+	strcpy(r.id, "AAAAAAAAAAAAAAAAAAAAAA");
+	uint64_t id;
+	assert_int_equal(jobs_submit(j, &r, &id, &err), 0);
+	/* hold the first published value: the job was QUEUED or RUNNING */
+	struct store_entry first;
+	assert_true(store_read(s, "", STORE_JOBS, &first));
+	const struct job_list *l0 = first.data;
+	assert_int_equal(l0->n, 1);
+	struct job_list copy = *l0;
+	assert_true(copy.items[0].state == JOB_QUEUED || copy.items[0].state == JOB_RUNNING);
+	struct store_entry e;
+	assert_true(all_finished(s, &e, 1));
+	assert_int_equal(((const struct job_list *)e.data)->items[0].state, JOB_FAILED);
+	assert_ptr_not_equal(e.data, first.data);
+	/* the held value is still exactly what it was */
+	assert_memory_equal(first.data, &copy, sizeof copy);
+	store_entry_release(&e);
+	store_entry_release(&first);
+	jobs_stop(j);
+	store_free(s);
+}
+
+static void test_bad_kind_is_refused_and_stop_accepts_null(void **state)
+{
+	(void)state;
+	struct store *s = store_new();
+	struct api_error err;
+	struct jobs *j = jobs_start(&cfg, s, &err);
+	struct job_request r = req(JOB_KIND_COUNT);
+	uint64_t id = 0;
+	assert_int_equal(jobs_submit(j, &r, &id, &err), API_ERR_CONFIG);
+	struct store_entry e;
+	assert_false(store_read(s, "", STORE_JOBS, &e)); /* nothing published */
+	store_entry_release(&e);
+	jobs_stop(j);
+	jobs_stop(NULL);
+	store_free(s);
+}
+
+static void test_store_jobs_is_named_and_not_polled(void **state)
+{
+	(void)state;
+	assert_string_equal(store_kind_name(STORE_JOBS), "jobs");
+	assert_false(store_kind_is_polled(STORE_JOBS));
+	assert_true(store_kind_is_polled(STORE_DIGEST));
+	assert_false(store_kind_is_polled(STORE_KIND_COUNT));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_job_kind_name_table_is_complete_and_distinct),
+		cmocka_unit_test(test_list_keeps_the_newest_and_drops_the_oldest_finished),
+		cmocka_unit_test(test_list_never_drops_an_active_job),
+		cmocka_unit_test(test_list_update_replaces_by_id_only),
+		cmocka_unit_test(test_queue_is_bounded_and_jobs_fail_with_one_line),
+		cmocka_unit_test(test_published_values_never_change),
+		cmocka_unit_test(test_bad_kind_is_refused_and_stop_accepts_null),
+		cmocka_unit_test(test_store_jobs_is_named_and_not_polled),
+	};
+	return cmocka_run_group_tests(tests, setup, NULL);
+}
