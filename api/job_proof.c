@@ -16,32 +16,53 @@
 #include "api/qldb_proofs.h"
 #include "verify/qldb_proof.h"
 
+/* Lines each kind of self-check result may take, so that a block of many
+ * revisions still leaves room in JOB_LINES_MAX for the fields, the proof
+ * and the verdict; the rest are counted in one line. */
+#define CHECK_PASS_LINES 40
+#define CHECK_FAIL_LINES 12
+#define CHECK_NOTE_LINES 8
+
 /* What the self-check reported: failures and notes become lines. */
 struct check_tally {
 	struct job_ctx *c;
-	bool passes; /* list every passed check (block detail) */
-	size_t failures, notes;
+	bool passes; /* list passed checks (block detail) */
+	size_t failures, notes, passed;
 };
 
 static void tally_fail(void *ctx, const struct qldb_failure *f)
 {
 	struct check_tally *t = ctx;
-	t->failures++;
-	job_line(t->c, JOB_LINE_BAD, "FAILED %s: %s", qldb_check_name(f->kind), f->message);
+	if (t->failures++ < CHECK_FAIL_LINES)
+		job_line(t->c, JOB_LINE_BAD, "FAILED %s: %s", qldb_check_name(f->kind), f->message);
 }
 
 static void tally_pass(void *ctx, enum qldb_check kind, const char *line)
 {
 	struct check_tally *t = ctx;
-	if (t->passes)
+	if (t->passes && t->passed++ < CHECK_PASS_LINES)
 		job_line(t->c, JOB_LINE_GOOD, "ok %s: %s", qldb_check_name(kind), line);
 }
 
 static void tally_note(void *ctx, const char *line)
 {
 	struct check_tally *t = ctx;
-	t->notes++;
-	job_line(t->c, JOB_LINE_UNVERIFIED, "%s", line);
+	if (t->notes++ < CHECK_NOTE_LINES)
+		job_line(t->c, JOB_LINE_UNVERIFIED, "%s", line);
+}
+
+/* "... and N more" lines for what the caps above left out. */
+static void tally_more(const struct check_tally *t)
+{
+	if (t->failures > CHECK_FAIL_LINES)
+		job_line(t->c, JOB_LINE_BAD, "... and %zu more failed checks",
+			 t->failures - CHECK_FAIL_LINES);
+	if (t->notes > CHECK_NOTE_LINES)
+		job_line(t->c, JOB_LINE_UNVERIFIED, "... and %zu more not proven",
+			 t->notes - CHECK_NOTE_LINES);
+	if (t->passes && t->passed > CHECK_PASS_LINES)
+		job_line(t->c, JOB_LINE_GOOD, "... and %zu more checks passed",
+			 t->passed - CHECK_PASS_LINES);
 }
 
 /* The block's own fields, for the drill-down (no field is trusted here:
@@ -170,6 +191,7 @@ static int block_prove(struct job_ctx *c, const struct qldb_digest *d, int64_t s
 	struct qldb_block_result r;
 	job_line(c, JOB_LINE_TITLE, "block %s:%lld", d->strand_id, (long long)seq);
 	int bc = qldb_block_check(chk, v, QLDB_MODE_ION, &rep, &r);
+	tally_more(&t);
 	if (bc == 0 && detail)
 		block_fields(c, v, &r);
 	int self = bc != 0 || t.failures ? -1 : t.notes ? 0 : 1;

@@ -262,6 +262,18 @@ void jobs_stop(struct jobs *j)
 	pthread_cond_broadcast(&j->cv);
 	pthread_mutex_unlock(&j->mu);
 	pthread_join(j->thread, NULL);
+	/* what never ran (or was cut short) says so, rather than staying
+	 * QUEUED on the screen */
+	bool changed = false;
+	for (size_t i = 0; i < j->list.n; i++)
+		if (job_active(&j->list.items[i])) {
+			j->list.items[i].state = JOB_FAILED;
+			snprintf(j->list.items[i].message, sizeof j->list.items[i].message,
+				 "stopped");
+			changed = true;
+		}
+	if (changed)
+		list_publish_locked(j); /* the worker is gone: nobody else holds mu */
 	pthread_mutex_destroy(&j->mu);
 	pthread_cond_destroy(&j->cv);
 	free(j);

@@ -20,8 +20,10 @@
  *
  * Ownership: jobs_start borrows cfg and store until jobs_stop, which
  * stops the running job promptly (stop flag checked by every transfer),
- * joins the worker and frees everything; queued jobs are dropped. A
- * published struct job_list is owned by the store (free()).
+ * joins the worker and frees everything; the running job ends FAILED
+ * with its "...: stopped" error, and queued jobs are dropped and published
+ * FAILED "stopped" (so the store must outlive jobs_stop). A published
+ * struct job_list is owned by the store (free()).
  * Threads: jobs_submit from any thread; it never blocks on the network.
  */
 #ifndef QLDBTOP_API_JOBS_H

@@ -11,8 +11,14 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <cmocka.h>
 
@@ -223,6 +229,72 @@ static void test_bad_kind_is_refused_and_stop_accepts_null(void **state)
 	store_free(s);
 }
 
+/* A listening socket that never answers: requests to it hang until their
+ * timeout, so a job stays RUNNING until it is stopped. */
+static int silent_listener(char *url, size_t cap)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof a;
+	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+	assert_int_equal(listen(fd, 16), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+	snprintf(url, cap, "http://127.0.0.1:%u", (unsigned)ntohs(a.sin_port));
+	return fd;
+}
+
+static void test_stop_is_prompt_and_marks_unfinished_jobs_failed(void **state)
+{
+	(void)state;
+	char url[64];
+	int fd = silent_listener(url, sizeof url);
+	struct api_config_overrides ov = { .endpoint_url = url,
+					   .region = "us-east-1",
+					   .access_key_id = "AKIDTESTJOBS00000001",
+					   .secret_access_key = "test-secret-jobs" };
+	struct api_config hang;
+	struct api_error err;
+	assert_int_equal(api_config_resolve(&hang, &ov, NULL, &err), 0);
+	struct store *s = store_new();
+	struct jobs *j = jobs_start(&hang, s, &err);
+	uint64_t id;
+	for (int i = 0; i < 3; i++) {
+		struct job_request r = req(JOB_DIGEST_PROOF);
+		assert_int_equal(jobs_submit(j, &r, &id, &err), 0);
+	}
+	/* wait until the first is RUNNING (its request hangs) */
+	bool running = false;
+	for (int i = 0; i < 500 && !running; i++) {
+		struct store_entry e;
+		store_read(s, "", STORE_JOBS, &e);
+		const struct job_list *l = e.data;
+		running = l && l->items[0].state == JOB_RUNNING;
+		store_entry_release(&e);
+		if (!running) {
+			struct timespec ts = { 0, 10 * 1000 * 1000 };
+			nanosleep(&ts, NULL);
+		}
+	}
+	assert_true(running);
+	double t0 = store_now_mono();
+	jobs_stop(j);
+	double took = store_now_mono() - t0;
+	assert_true(took < 1.0); /* the request's own timeout is 10 s */
+	struct store_entry e;
+	assert_true(store_read(s, "", STORE_JOBS, &e));
+	const struct job_list *l = e.data;
+	assert_int_equal(l->n, 3);
+	for (size_t k = 0; k < 3; k++) {
+		assert_int_equal(l->items[k].state, JOB_FAILED);
+		assert_non_null(strstr(l->items[k].message, "stopped"));
+		assert_int_equal(l->items[k].verdict, 0);
+	}
+	store_entry_release(&e);
+	store_free(s);
+	api_config_wipe(&hang);
+	close(fd);
+}
+
 static void test_store_jobs_is_named_and_not_polled(void **state)
 {
 	(void)state;
@@ -242,6 +314,7 @@ int main(void)
 		cmocka_unit_test(test_queue_is_bounded_and_jobs_fail_with_one_line),
 		cmocka_unit_test(test_published_values_never_change),
 		cmocka_unit_test(test_bad_kind_is_refused_and_stop_accepts_null),
+		cmocka_unit_test(test_stop_is_prompt_and_marks_unfinished_jobs_failed),
 		cmocka_unit_test(test_store_jobs_is_named_and_not_polled),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
