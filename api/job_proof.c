@@ -34,7 +34,8 @@ static void tally_fail(void *ctx, const struct qldb_failure *f)
 {
 	struct check_tally *t = ctx;
 	if (t->failures++ < CHECK_FAIL_LINES)
-		job_line(t->c, JOB_LINE_BAD, "FAILED %s: %s", qldb_check_name(f->kind), f->message);
+		/* the message names the check, the block, expected and computed */
+		job_line(t->c, JOB_LINE_BAD, "FAILED %s", f->message);
 }
 
 static void tally_pass(void *ctx, enum qldb_check kind, const char *line)

@@ -55,8 +55,8 @@ static void report_chain(struct job_ctx *c, const struct export_chain *ch,
 		 (unsigned long long)ch->recomputed);
 	for (size_t i = 0; i < ch->n_failures && i < VERIFY_FAILURE_LINES; i++) {
 		const struct export_failure *f = &ch->failures[i];
-		job_line(c, JOB_LINE_BAD, "FAILED seq %lld %s: %s", (long long)f->f.seq,
-			 qldb_check_name(f->f.kind), f->f.message);
+		/* the message names the check, the block, expected and computed */
+		job_line(c, JOB_LINE_BAD, "FAILED %s", f->f.message);
 	}
 	size_t nf = export_chain_failure_count(ch);
 	if (nf > VERIFY_FAILURE_LINES)

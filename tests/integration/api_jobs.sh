@@ -100,18 +100,24 @@ check "no job output holds the secret key" sh -c '! grep -q "$1" "$2"/exp1 "$2"/
 # tamper-block 5: the export holds the changed bytes
 printf 'at 0s tamper-block financial-ledger 5\n' >"$SCRATCH/tamper.scn"
 check "serve --scenario tamper-block starts" start tamper --scenario "$SCRATCH/tamper.scn"
+tampered5() { "$TOOL" --endpoint-url "$URL" block-detail "$L" --seq 5 2>/dev/null | head -1 | grep -q '"verdict":-1'; }
+check "tampered: block-detail 5 turns FAILED within 5 s (the event is in effect)" wait_for 5 tampered5
+job tblk block-detail "$L" --seq 5
+check "tampered: block-detail 5 is FAILED (verdict -1) with a bad line naming the block, expected vs computed" \
+	sh -c '[ "$1" -eq 0 ] && [ "$2" = -1 ] && grep -q "\"role\":\"bad\",\"text\":\"FAILED [a-z-]*: .*:5.*[A-Za-z0-9+/]\{43\}=.*[A-Za-z0-9+/]\{43\}=" "$3"' - "$rc" "$(field tblk verdict)" "$SCRATCH/tblk"
+check "tampered: block 5's proof to the digest still holds (only its content changed)" \
+	grep -q '"message":"block .*:5 FAILED (self-check FAILED, proof to the digest VERIFIED)"' "$SCRATCH/tblk"
 job tdig digest-proof "$L"
 check "tampered: the tip's digest proof is still VERIFIED" \
 	sh -c '[ "$1" -eq 0 ] && [ "$2" = 1 ]' - "$rc" "$(field tdig verdict)"
 job texp export-start "$L" --bucket "$BUCKET" --prefix t/ --role "$ROLE"
 TID=$(field texp target | sed 's/^export //')
 check "tampered: the export is COMPLETED" wait_for 10 status_is export-status "$TID" COMPLETED
-job tblk block-detail "$L" --seq 5
-check "tampered: block-detail 5 is FAILED (verdict -1) with a bad line naming expected vs computed" \
-	sh -c '[ "$1" -eq 0 ] && [ "$2" = -1 ] && grep -q "\"role\":\"bad\",\"text\":\"FAILED" "$3"' - "$rc" "$(field tblk verdict)" "$SCRATCH/tblk"
 job tver verify-export "$L" --id "$TID"
 check "tampered: verify-export is FAILED (verdict -1), first failure at block 5" \
 	sh -c '[ "$1" -eq 0 ] && [ "$2" = -1 ] && grep -q "\"message\":\"FAILED: .*first: seq 5)" "$3"' - "$rc" "$(field tver verdict)" "$SCRATCH/tver"
+check "tampered: verify-export's failure line names block 5, expected and computed" \
+	grep -q '"role":"bad","text":"FAILED [a-z-]*: block [A-Za-z0-9]*:5 .*expected [A-Za-z0-9+/]\{43\}= computed [A-Za-z0-9+/]\{43\}=' "$SCRATCH/tver"
 
 # jobs_stop during a slow verify (every S3 answer waits 3 s)
 printf 'at 0s latency s3 3s\n' >"$SCRATCH/slow.scn"
