@@ -1,7 +1,9 @@
 /*
  * cli_io.h - opening and reading the input files of a subcommand (a
  * get-digest or get-block output, an export manifest or data object), with
- * a one-line reason naming the file when it cannot be read.
+ * a one-line reason naming the file when it cannot be read. It lives in
+ * api/ because api/export_run.c (shared by the subcommand and the
+ * dashboard's verify job) reads files with it; tui/ includes it from here.
  *
  * Only regular files are read, and that is checked with fstat on the opened
  * descriptor: the open itself is non-blocking, so a FIFO or a device in

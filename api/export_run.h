@@ -1,5 +1,6 @@
 /*
- * export_run.h - the I/O side of `verify-export`: finding the manifests and
+ * export_run.h - the I/O side of `verify-export` and of the dashboard's
+ * verify job (api/job_verify.c): finding the manifests and
  * data objects of one or more export folders (the plan), and checking the
  * objects on a small pthread pool while one thread merges the results in
  * key order into a struct export_chain (verify/export_chain.h), so the

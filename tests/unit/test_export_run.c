@@ -1,5 +1,5 @@
 /*
- * test_export_run.c - the file side of verify-export (tui/export_run.c) on
+ * test_export_run.c - the file side of verify-export (api/export_run.c) on
  * small exports written here from the real AWS CLI block (block 100):
  * containment (a key with "..", an absolute key, a link whose real path
  * leaves the folder are input errors naming the key, even when an intact
