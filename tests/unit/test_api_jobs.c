@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -23,6 +24,7 @@
 #include <cmocka.h>
 
 #include "api/jobs.h"
+#include "api/log.h"
 
 static struct api_config cfg;
 
@@ -295,6 +297,42 @@ static void test_stop_is_prompt_and_marks_unfinished_jobs_failed(void **state)
 	close(fd);
 }
 
+static void test_messages_and_lines_are_redacted_single_lines(void **state)
+{
+	(void)state;
+	const char *secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYJOBSSECRET";
+	log_add_secret(secret);
+	struct job_status *st = calloc(1, sizeof *st);
+	struct job_ctx c = { .st = st };
+	job_message(&c, "GetDigest: refused for key %s\nsecond line", secret);
+	assert_null(strstr(st->message, secret));
+	assert_null(strstr(st->message, "wJalrXUtnFEMI"));
+	assert_null(strchr(st->message, '\n'));
+	assert_non_null(strstr(st->message, "GetDigest: refused")); /* the rest stays */
+	job_line(&c, JOB_LINE_BAD, "Authorization: AWS4-HMAC-SHA256 Signature=%s", secret);
+	assert_int_equal(st->n_lines, 1);
+	assert_int_equal(st->lines[0].role, JOB_LINE_BAD);
+	assert_null(strstr(st->lines[0].text, secret));
+	free(st);
+}
+
+static void test_lines_stop_at_the_limit_and_say_so(void **state)
+{
+	(void)state;
+	struct job_status *st = calloc(1, sizeof *st);
+	struct job_ctx c = { .st = st };
+	for (int i = 0; i < JOB_LINES_MAX + 50; i++)
+		job_line(&c, JOB_LINE_GOOD, "line %d", i);
+	assert_int_equal(st->n_lines, JOB_LINES_MAX);
+	char want[32];
+	snprintf(want, sizeof want, "line %d", JOB_LINES_MAX - 2); /* kept in order */
+	assert_string_equal(st->lines[JOB_LINES_MAX - 2].text, want);
+	assert_non_null(strstr(st->lines[JOB_LINES_MAX - 1].text, "not kept"));
+	/* the note is not dressed as a passed check */
+	assert_int_equal(st->lines[JOB_LINES_MAX - 1].role, JOB_LINE_NORMAL);
+	free(st);
+}
+
 static void test_store_jobs_is_named_and_not_polled(void **state)
 {
 	(void)state;
@@ -315,6 +353,8 @@ int main(void)
 		cmocka_unit_test(test_published_values_never_change),
 		cmocka_unit_test(test_bad_kind_is_refused_and_stop_accepts_null),
 		cmocka_unit_test(test_stop_is_prompt_and_marks_unfinished_jobs_failed),
+		cmocka_unit_test(test_messages_and_lines_are_redacted_single_lines),
+		cmocka_unit_test(test_lines_stop_at_the_limit_and_say_so),
 		cmocka_unit_test(test_store_jobs_is_named_and_not_polled),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
