@@ -141,8 +141,8 @@ static bool queue_take(struct jobs *j, struct queued *out)
 	return got;
 }
 
-static void job_execute(struct jobs *j, struct http_client *qldb, const struct queued *q,
-			struct job_status *st)
+static void job_execute(struct jobs *j, struct http_client *qldb, const struct api_error *why_none,
+			const struct queued *q, struct job_status *st)
 {
 	memset(st, 0, sizeof *st);
 	pthread_mutex_lock(&j->mu);
@@ -155,10 +155,9 @@ static void job_execute(struct jobs *j, struct http_client *qldb, const struct q
 	job_publish(&c, true);
 	struct api_error err;
 	api_error_clear(&err);
-	int rc = qldb ? JOB_TYPES[q->req.kind]->run(&c, &q->req, &err) : API_ERR_CONFIG;
-	if (!qldb)
-		api_error_set(&err, API_ERR_CONFIG, "%s: no QLDB client",
-			      job_kind_name(q->req.kind));
+	int rc = qldb ? JOB_TYPES[q->req.kind]->run(&c, &q->req, &err) : why_none->status;
+	if (!qldb) /* no client (say, no credentials): every job says why */
+		err = *why_none;
 	if (atomic_load(&j->stop) && rc == 0)
 		rc = api_error_set(&err, API_ERR_STOPPED, "stopped");
 	if (rc) {
@@ -174,12 +173,15 @@ static void *worker(void *arg)
 {
 	struct jobs *j = arg;
 	struct api_error err;
+	api_error_clear(&err);
 	/* one client for the thread's life (api/http.h: one per thread) */
 	struct http_client *qldb = http_client_new(j->cfg, "qldb", &j->stop, &err);
+	if (!qldb && err.status == 0)
+		api_error_set(&err, API_ERR_CONFIG, "jobs: no QLDB client");
 	struct job_status *st = malloc(sizeof *st);
 	struct queued q;
 	while (st && queue_take(j, &q))
-		job_execute(j, qldb, &q, st);
+		job_execute(j, qldb, &err, &q, st);
 	free(st);
 	http_client_free(qldb);
 	return NULL;
