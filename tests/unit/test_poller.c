@@ -290,28 +290,54 @@ static bool wait_slot(struct store *st, unsigned min_failures, double secs)
 	return false;
 }
 
-static struct poller *start_offline(struct store *st)
+/* A pool against the discard port (nothing listens: connection refused),
+ * with keys (a transport error: retried) or without (no retry mends it). */
+static struct poller *start_offline_keys(struct store *st, bool keys)
 {
 	struct poller_config cfg = { .interval_s = 1, .store = st };
 	snprintf(cfg.api.endpoint, sizeof cfg.api.endpoint, "http://127.0.0.1:9");
 	snprintf(cfg.api.region, sizeof cfg.api.region, "us-east-1");
-	cfg.api.have_credentials = false;
+	cfg.api.have_credentials = keys;
+	if (keys) {
+		snprintf(cfg.api.access_key_id, sizeof cfg.api.access_key_id, "AKIDTEST");
+		snprintf(cfg.api.secret_access_key, sizeof cfg.api.secret_access_key, "s");
+	}
 	struct api_error err;
 	struct poller *p = poller_start(&cfg, &err);
 	assert_non_null(p);
 	return p;
 }
 
+static struct poller *start_offline(struct store *st)
+{
+	return start_offline_keys(st, false);
+}
+
 static void test_the_pool_publishes_failures_with_retry_status_and_next_attempt(void **state)
 {
 	(void)state;
 	struct store *st = store_new();
-	struct poller *p = start_offline(st);
+	/* refused connections are transient: retrying n of POLLER_RETRY_MAX */
+	struct poller *p = start_offline_keys(st, true);
 	assert_true(wait_slot(st, 1, 10));
 	struct store_entry e;
 	store_read(st, "", STORE_LEDGER_LIST, &e);
 	assert_int_equal(e.retry_max, POLLER_RETRY_MAX);
-	assert_true(e.status == STORE_STATUS_RETRYING || e.status == STORE_STATUS_FAILED);
+	assert_true(e.failures >= 1);
+	assert_int_equal(e.status, e.failures <= POLLER_RETRY_MAX ? STORE_STATUS_RETRYING
+								  : STORE_STATUS_FAILED);
+	assert_non_null(strstr(e.error, "ListLedgers"));
+	assert_true(e.next_attempt_mono > e.error_mono - 1e-6);
+	store_entry_release(&e);
+	poller_stop(p);
+	store_free(st);
+	/* no credentials: no retry mends that, so failed from the first */
+	st = store_new();
+	p = start_offline(st);
+	assert_true(wait_slot(st, 1, 10));
+	store_read(st, "", STORE_LEDGER_LIST, &e);
+	assert_int_equal(e.retry_max, 0);
+	assert_int_equal(e.status, STORE_STATUS_FAILED);
 	assert_non_null(strstr(e.error, "no credentials"));
 	assert_true(e.next_attempt_mono > e.error_mono - 1e-6);
 	store_entry_release(&e);
