@@ -566,7 +566,11 @@ int app_run(const struct app_config *cfg, char *err, size_t errcap)
 				   .fixed_ledger = cfg->ledger,
 				   .where = cfg->where,
 				   .reconfigure = cfg->reconfigure,
-				   .reconfigure_ctx = cfg->reconfigure_ctx };
+				   .reconfigure_ctx = cfg->reconfigure_ctx,
+				   .submit = cfg->submit,
+				   .submit_ctx = cfg->submit_ctx,
+				   .export_bucket = cfg->export_bucket,
+				   .export_role = cfg->export_role };
 	if (ui_init(&a.ui, &set, cfg->store, cfg->poller, PANE_TABLE, PANE_TABLE_N)) {
 		status = CLI_EXIT_USAGE;
 		snprintf(err, errcap, "out of memory");

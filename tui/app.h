@@ -36,6 +36,9 @@ struct app_config {
 	const char *where; /* header text: "demo 127.0.0.1:PORT us-east-1" (no secrets) */
 	ui_reconfigure_fn reconfigure; /* :profile/:region; NULL: not offered */
 	void *reconfigure_ctx;
+	ui_submit_fn submit; /* the panes' actions (api/jobs.h); NULL: not offered */
+	void *submit_ctx;
+	const char *export_bucket, *export_role; /* the first export's target, or NULL */
 };
 
 /* Run until quit. Returns the exit status: 0 after 'q', 128+signal after

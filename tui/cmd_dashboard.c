@@ -33,11 +33,13 @@
 
 #include "api/config.h"
 #include "api/http.h"
+#include "api/jobs.h"
 #include "api/log.h"
 #include "api/poller.h"
 #include "api/resource_audit.h"
 #include "api/store.h"
 #include "sim/scenario.h"
+#include "sim/recipe.h"
 #include "sim/server.h"
 #include "tui/assets.h"
 #include "tui/app.h"
@@ -112,6 +114,7 @@ struct dash_session {
 	bool demo;
 	struct store *store;
 	struct poller *poller;
+	struct jobs *jobs; /* the on-demand actions (api/jobs.h) */
 	char where[DASH_WHERE_MAX];
 	char ov_profile[API_PROFILE_MAX], ov_region[API_REGION_MAX]; /* after a switch */
 };
@@ -148,6 +151,16 @@ static int dash_session_start(struct dash_session *s, char *err, size_t cap)
 		s->store = NULL;
 		return -1;
 	}
+	s->jobs = jobs_start(&s->cfg, s->store, &aerr);
+	if (!s->jobs) {
+		snprintf(err, cap, "%s", aerr.msg);
+		poller_stop(s->poller);
+		s->poller = NULL;
+		resource_audit_teardown();
+		store_free(s->store);
+		s->store = NULL;
+		return -1;
+	}
 	snprintf(s->where, sizeof s->where, "%s%s %s%s%s ", s->demo ? "demo " : "", s->cfg.endpoint,
 		 s->cfg.region, s->cfg.profile[0] ? " profile " : "", s->cfg.profile);
 	return 0;
@@ -155,6 +168,8 @@ static int dash_session_start(struct dash_session *s, char *err, size_t cap)
 
 static void dash_session_stop(struct dash_session *s)
 {
+	jobs_stop(s->jobs); /* before the store: it publishes its last word there */
+	s->jobs = NULL;
 	poller_stop(s->poller); /* aborts a transfer in flight */
 	s->poller = NULL;
 	resource_audit_teardown();
@@ -212,6 +227,18 @@ static int dash_reconfigure(void *ctx, const char *profile, const char *region,
 	*store = s->store;
 	*poller = s->poller;
 	*readonly = dash_config_readonly(&dash_settings, s->cfg.profile);
+	return 0;
+}
+
+/* The UI's actions go to the session's current runner (ui.h). */
+static int dash_submit(void *ctx, const struct job_request *r, uint64_t *id, char *err, size_t cap)
+{
+	struct dash_session *s = ctx;
+	struct api_error aerr;
+	if (jobs_submit(s->jobs, r, id, &aerr)) {
+		snprintf(err, cap, "%s", aerr.msg);
+		return -1;
+	}
 	return 0;
 }
 
@@ -300,7 +327,12 @@ int cmd_dashboard(const struct cli_parsed *p)
 				 .mouse = dash_settings.mouse,
 				 .where = sess.where,
 				 .reconfigure = dash_reconfigure,
-				 .reconfigure_ctx = &sess };
+				 .reconfigure_ctx = &sess,
+				 .submit = dash_submit,
+				 .submit_ctx = &sess,
+				 /* the demo's first export goes where the recipe's would */
+				 .export_bucket = opt.demo ? SIM_RECIPE_BUCKET : NULL,
+				 .export_role = opt.demo ? SIM_RECIPE_EXPORT_ROLE : NULL };
 	status = app_run(&ac, err, sizeof err);
 out:
 	if (sess.store)

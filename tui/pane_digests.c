@@ -7,12 +7,14 @@
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "api/auditor.h"
 #include "api/qldb.h"
 #include "tui/pane.h"
+#include "tui/pane_jobs.h"
 #include "tui/pane_rows.h"
 #include "tui/ui_state.h"
 #include "tui/view_common.h"
@@ -168,32 +170,52 @@ static void digests_draw(WINDOW *w, void *state, struct ui *u)
 				u->set.ascii);
 }
 
+/* Enter on an audit event: its evidence, then (when it names a block)
+ * that block's fields, each hash check and its proof, from a job. */
+static unsigned digests_event(struct ui *u, const struct store_audit_event *e)
+{
+	char t[40], lines[6][STORE_AUDIT_ADDR_MAX + 32];
+	view_format_time(e->time, t, sizeof t);
+	snprintf(lines[0], sizeof lines[0], "%-16s%s at %s", "Audit event", e->kind, t);
+	snprintf(lines[1], sizeof lines[1], "%-16s%s", "Result",
+		 store_audit_result_name(e->result));
+	snprintf(lines[2], sizeof lines[2], "%-16s%s", "Block",
+		 e->block_address[0] ? e->block_address : "-");
+	snprintf(lines[3], sizeof lines[3], "%-16s%s", "Expected",
+		 e->expected_b64[0] ? e->expected_b64 : "-");
+	snprintf(lines[4], sizeof lines[4], "%-16s%s", "Computed",
+		 e->computed_b64[0] ? e->computed_b64 : "-");
+	snprintf(lines[5], sizeof lines[5], "%-16s%.200s", "Message", e->message);
+	struct drill_line pre[7];
+	for (int i = 0; i < 6; i++)
+		pre[i] = (struct drill_line){ lines[i], i == 1 || i == 4 ? result_role(e->result)
+									 : THEME_NORMAL };
+	pre[6] = (struct drill_line){ "", THEME_NORMAL };
+	const char *p = strstr(e->block_address, "sequenceNo:");
+	char *end = NULL;
+	long long seq = p ? strtoll(p + 11, &end, 10) : -1;
+	if (seq >= 0 && end && end != p + 11)
+		return pane_jobs_block(u, seq, pre, 7);
+	char crumb[128];
+	snprintf(crumb, sizeof crumb, "%s > audit > %s #%" PRIu64, u->data.ledger, e->kind, e->seq);
+	struct state_drill_arg *d = drill_new(crumb);
+	for (int i = 0; i < 6; i++)
+		drill_add(d, pre[i].role, "%s", pre[i].text);
+	drill_push(u, d);
+	return UI_HANDLED;
+}
+
 static unsigned digests_action(void *state, enum keymap_action a, struct ui *u)
 {
 	struct digests_state *st = state;
+	digests_build(st, u); /* the rows as drawn: keys may come before the next frame */
+	if (a == ACTION_VERIFY)
+		return pane_jobs_digest_proof(u);
 	if (a == ACTION_ENTER) {
 		size_t item = pane_rows_selected(&st->rows, &st->sel);
-		if (item >= u->data.events_n)
-			return UI_HANDLED;
-		const struct store_audit_event *e = &u->data.events[item];
-		char crumb[128], t[40];
-		snprintf(crumb, sizeof crumb, "%s > audit > %s #%" PRIu64, u->data.ledger, e->kind,
-			 e->seq);
-		struct state_drill_arg *d = drill_new(crumb);
-		view_format_time(e->time, t, sizeof t);
-		pane_drill_add(d, THEME_NORMAL, "Time", t);
-		pane_drill_add(d, THEME_NORMAL, "Check", e->kind);
-		pane_drill_add(d, result_role(e->result), "Result",
-			       store_audit_result_name(e->result));
-		pane_drill_add(d, THEME_NORMAL, "Block",
-			       e->block_address[0] ? e->block_address : "-");
-		pane_drill_add(d, THEME_NORMAL, "Expected",
-			       e->expected_b64[0] ? e->expected_b64 : "-");
-		pane_drill_add(d, e->result == STORE_AUDIT_FAILED ? THEME_BAD : THEME_NORMAL,
-			       "Computed", e->computed_b64[0] ? e->computed_b64 : "-");
-		pane_drill_add(d, THEME_NORMAL, "Message", e->message);
-		drill_push(u, d);
-		return UI_HANDLED;
+		if (item >= u->data.events_n) /* no event: the digest's own proof */
+			return pane_jobs_digest_proof(u);
+		return digests_event(u, &u->data.events[item]);
 	}
 	if (!pane_rows_action(&st->rows, &st->sel, a, st->table_h - 1))
 		return UI_IGNORED;

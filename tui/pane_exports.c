@@ -10,6 +10,7 @@
 
 #include "api/qldb_streams.h"
 #include "tui/pane.h"
+#include "tui/pane_jobs.h"
 #include "tui/pane_rows.h"
 #include "tui/ui_state.h"
 #include "tui/view_common.h"
@@ -73,7 +74,7 @@ static void exports_build(struct exports_state *st, const struct ui *u)
 	pane_rows_sort(&st->rows, &st->sel);
 }
 
-static void export_lines(const struct qldb_journal_export *x,
+static void export_lines(const struct ui *u, const struct qldb_journal_export *x,
 			 void (*add)(void *ctx, enum theme_role, const char *k, const char *v),
 			 void *ctx)
 {
@@ -93,8 +94,31 @@ static void export_lines(const struct qldb_journal_export *x,
 		 x->kms_key_arn);
 	add(ctx, THEME_NORMAL, "Encryption", t);
 	add(ctx, THEME_NORMAL, "Role", x->role_arn[0] ? x->role_arn : "-");
-	add(ctx, THEME_UNVERIFIED, "Verification",
-	    "UNVERIFIED (run qldbtop verify-export s3://BUCKET/PREFIX/ with a saved digest)");
+	/* the last verification of this export in this session (v) */
+	const struct job_status *j = ui_job_find(u, JOB_VERIFY_EXPORT, x->ledger, x->export_id);
+	if (!j) {
+		add(ctx, THEME_UNVERIFIED, "Verification",
+		    "UNVERIFIED (not checked yet: v verifies)");
+	} else if (j->state == JOB_QUEUED || j->state == JOB_RUNNING) {
+		if (j->total)
+			snprintf(t, sizeof t, "verifying: %llu of %llu (%.0f%%)",
+				 (unsigned long long)j->done, (unsigned long long)j->total,
+				 100.0 * (double)j->done / (double)j->total);
+		else
+			snprintf(t, sizeof t, "verifying...");
+		add(ctx, THEME_WARN, "Verification", t);
+	} else {
+		snprintf(t, sizeof t, "%s: %s",
+			 j->verdict > 0	  ? "VERIFIED"
+			 : j->verdict < 0 ? "FAILED"
+					  : "UNVERIFIED",
+			 j->message);
+		add(ctx,
+		    j->verdict > 0   ? THEME_GOOD
+		    : j->verdict < 0 ? THEME_BAD
+				     : THEME_UNVERIFIED,
+		    "Verification", t);
+	}
 }
 
 static void exports_draw(WINDOW *w, void *state, struct ui *u)
@@ -132,7 +156,7 @@ static void exports_draw(WINDOW *w, void *state, struct ui *u)
 	size_t item = pane_rows_selected(&st->rows, &st->sel);
 	const struct qldb_export_list *l = e->data;
 	if (l && item < l->n)
-		export_lines(&l->items[item], pane_kv_add, &sink);
+		export_lines(u, &l->items[item], pane_kv_add, &sink);
 	rows[sink.n] = view_row_updated(e, &c, txt[sink.n], 2);
 	sink.n++;
 	struct kvtable_area a = { .y = y,
@@ -147,6 +171,7 @@ static void exports_draw(WINDOW *w, void *state, struct ui *u)
 static unsigned exports_action(void *state, enum keymap_action a, struct ui *u)
 {
 	struct exports_state *st = state;
+	exports_build(st, u); /* the rows as drawn: keys may come before the next frame */
 	const struct qldb_export_list *l = u->data.kind[STORE_EXPORTS].data;
 	size_t item = pane_rows_selected(&st->rows, &st->sel);
 	if (a == ACTION_ENTER) {
@@ -156,10 +181,18 @@ static unsigned exports_action(void *state, enum keymap_action a, struct ui *u)
 		snprintf(crumb, sizeof crumb, "%s > exports > %s", u->data.ledger,
 			 l->items[item].export_id);
 		struct state_drill_arg *d = drill_new(crumb);
-		export_lines(&l->items[item], pane_drill_add, d);
+		export_lines(u, &l->items[item], pane_drill_add, d);
 		drill_push(u, d);
 		return UI_HANDLED;
 	}
+	if (a == ACTION_VERIFY) {
+		if (l && item < l->n)
+			return pane_jobs_verify_export(u, &l->items[item]);
+		ui_message(u, true, "no export selected to verify");
+		return UI_HANDLED;
+	}
+	if (a == ACTION_EXPORT)
+		return pane_jobs_export_like(u, l && item < l->n ? &l->items[item] : NULL);
 	if (!pane_rows_action(&st->rows, &st->sel, a, st->table_h - 1))
 		return UI_IGNORED;
 	u->dirty |= UI_DIRTY_BODY;
@@ -181,7 +214,7 @@ static void exports_fini(void *state)
 const struct pane_ops PANE_EXPORTS = {
 	.name = "exports",
 	.title = "Exports",
-	.kinds = PANE_KIND(STORE_EXPORTS),
+	.kinds = PANE_KIND(STORE_EXPORTS) | PANE_KIND(STORE_JOBS),
 	.state_size = sizeof(struct exports_state),
 	.draw = exports_draw,
 	.action = exports_action,

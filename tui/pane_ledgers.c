@@ -14,6 +14,7 @@
 #include "api/qldb.h"
 #include "api/resource.h"
 #include "tui/pane.h"
+#include "tui/pane_jobs.h"
 #include "tui/pane_rows.h"
 #include "tui/ui_state.h"
 #include "tui/view_common.h"
@@ -275,11 +276,14 @@ static void ledgers_drill(struct ui *u)
 static unsigned ledgers_action(void *state, enum keymap_action a, struct ui *u)
 {
 	struct ledgers_state *st = state;
+	ledgers_build(st, u); /* the rows as drawn: keys may come before the next frame */
 	if (a == ACTION_ENTER) {
 		if (u->data.ledger[0])
 			ledgers_drill(u);
 		return UI_HANDLED;
 	}
+	if (a == ACTION_VERIFY)
+		return pane_jobs_digest_proof(u);
 	int height = st->table_h > 1 ? st->table_h - 1 : 1;
 	if (!pane_rows_action(&st->rows, &st->sel, a, height))
 		return UI_IGNORED;

@@ -13,6 +13,7 @@
 #include "api/qldb_streams.h"
 #include "api/resource_kinesis.h"
 #include "tui/pane.h"
+#include "tui/pane_jobs.h"
 #include "tui/pane_rows.h"
 #include "tui/ui_state.h"
 #include "tui/view_common.h"
@@ -185,6 +186,7 @@ static void streams_draw(WINDOW *w, void *state, struct ui *u)
 static unsigned streams_action(void *state, enum keymap_action a, struct ui *u)
 {
 	struct streams_state *st = state;
+	streams_build(st, u); /* the rows as drawn: keys may come before the next frame */
 	const struct qldb_stream_list *l = u->data.kind[STORE_STREAMS].data;
 	size_t item = pane_rows_selected(&st->rows, &st->sel);
 	if (a == ACTION_ENTER) {
@@ -198,6 +200,8 @@ static unsigned streams_action(void *state, enum keymap_action a, struct ui *u)
 		drill_push(u, d);
 		return UI_HANDLED;
 	}
+	if (a == ACTION_STREAM)
+		return pane_jobs_stream(u, l && item < l->n ? &l->items[item] : NULL);
 	if (!pane_rows_action(&st->rows, &st->sel, a, st->table_h - 1))
 		return UI_IGNORED;
 	u->dirty |= UI_DIRTY_BODY;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/jobs.h"
 #include "api/poller.h"
 #include "api/resource.h"
 #include "tui/pane.h"
@@ -43,6 +44,7 @@ int ui_init(struct ui *u, const struct ui_settings *set, struct store *store, st
 static void ui_data_release(struct ui_data *d)
 {
 	store_entry_release(&d->list);
+	store_entry_release(&d->jobs);
 	for (size_t k = 0; k < STORE_KIND_COUNT; k++)
 		store_entry_release(&d->kind[k]);
 }
@@ -116,6 +118,37 @@ static void ui_events_read(struct ui *u)
 	}
 }
 
+/* The jobs list; a job that finished since the last look is said in the
+ * footer (jobs run one at a time, so ids finish in order). */
+static void ui_jobs_refresh(struct ui *u)
+{
+	struct ui_data *d = &u->data;
+	struct store_entry e;
+	store_read(u->store, "", STORE_JOBS, &e);
+	if (e.generation == d->jobs.generation) {
+		store_entry_release(&e);
+		return;
+	}
+	store_entry_release(&d->jobs);
+	d->jobs = e;
+	u->dirty |= UI_DIRTY_BODY;
+	const struct job_list *l = e.data;
+	for (size_t i = 0; l && i < l->n; i++) {
+		const struct job_status *j = &l->items[i];
+		if (j->id <= d->jobs_announced || (j->state != JOB_DONE && j->state != JOB_FAILED))
+			continue;
+		d->jobs_announced = j->id;
+		ui_message(u, j->state == JOB_FAILED || j->verdict < 0, "%s %s: %s",
+			   job_kind_name(j->kind), j->target, j->message);
+		/* a started export or a cancelled stream shows at once, not
+		 * at the next poll of its kind */
+		if (j->state == JOB_DONE &&
+		    (j->kind == JOB_EXPORT_START || j->kind == JOB_STREAM_START ||
+		     j->kind == JOB_STREAM_CANCEL))
+			poller_refresh(u->poller);
+	}
+}
+
 void ui_data_refresh(struct ui *u)
 {
 	struct ui_data *d = &u->data;
@@ -131,7 +164,7 @@ void ui_data_refresh(struct ui *u)
 	d->list = list;
 	unsigned shown = u->panes_n ? u->panes[u->pane]->kinds : 0;
 	for (size_t k = 0; k < STORE_KIND_COUNT; k++) {
-		if (k == STORE_LEDGER_LIST)
+		if (k == STORE_LEDGER_LIST || k == STORE_JOBS)
 			continue;
 		struct store_entry e;
 		store_read(u->store, d->ledger, (enum store_kind)k, &e);
@@ -143,6 +176,7 @@ void ui_data_refresh(struct ui *u)
 		store_entry_release(&d->kind[k]);
 		d->kind[k] = e;
 	}
+	ui_jobs_refresh(u);
 	uint64_t g = store_generation(u->store);
 	if (g != d->generation)
 		u->dirty |= UI_DIRTY_FOOTER;
@@ -282,6 +316,34 @@ int ui_reconfigure(struct ui *u, const char *profile, const char *region, char *
 	u->dirty = UI_DIRTY_ALL;
 	ui_data_refresh(u);
 	return 0;
+}
+
+bool ui_submit(struct ui *u, const struct job_request *r, uint64_t *id)
+{
+	char err[UI_MESSAGE_MAX];
+	if (!u->set.submit) {
+		ui_message(u, true, "actions are not available here");
+		return false;
+	}
+	if (u->set.submit(u->set.submit_ctx, r, id, err, sizeof err)) {
+		ui_message(u, true, "%s", err);
+		return false;
+	}
+	ui_message(u, false, "%s %s: queued", job_kind_name(r->kind), r->ledger);
+	return true;
+}
+
+const struct job_status *ui_job_find(const struct ui *u, int kind, const char *ledger,
+				     const char *id)
+{
+	const struct job_list *l = u->data.jobs.data;
+	for (size_t i = l ? l->n : 0; i-- > 0;) {
+		const struct job_status *j = &l->items[i];
+		if ((int)j->kind == kind && strcmp(j->ledger, ledger) == 0 &&
+		    (!id[0] || strstr(j->target, id)))
+			return j;
+	}
+	return NULL;
 }
 
 bool ui_may_mutate(struct ui *u, const char *what)

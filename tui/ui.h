@@ -50,7 +50,9 @@ enum ui_flags { UI_IGNORED = 0, UI_HANDLED = 1, UI_QUIT = 2 };
 /* The selected ledger's slots, copied from the store. */
 struct ui_data {
 	struct store_entry list;		   /* STORE_LEDGER_LIST */
-	struct store_entry kind[STORE_KIND_COUNT]; /* of ledger (list slot unused) */
+	struct store_entry kind[STORE_KIND_COUNT]; /* of ledger (list, jobs unused) */
+	struct store_entry jobs;		   /* STORE_JOBS (key "") */
+	uint64_t jobs_announced;		   /* the last finished job said in the footer */
 	char ledger[QLDB_NAME_MAX + 1];		   /* "" when none yet */
 	size_t ledger_index, ledger_count;
 	uint64_t generation; /* the store's, at the last refresh */
@@ -80,6 +82,12 @@ typedef int (*ui_reconfigure_fn)(void *ctx, const char *profile, const char *reg
 				 struct store **store, struct poller **poller, bool *readonly,
 				 char *err, size_t cap);
 
+/* Queue an on-demand job (api/jobs.h) on the dashboard's runner: 0 and
+ * *id, or -1 with a one-line message. Never blocks. */
+struct job_request;
+typedef int (*ui_submit_fn)(void *ctx, const struct job_request *r, uint64_t *id, char *err,
+			    size_t cap);
+
 struct ui_settings {
 	bool readonly;		       /* mutating actions refused */
 	bool bell_on_failure;	       /* beep on a new integrity failure */
@@ -89,6 +97,11 @@ struct ui_settings {
 	const char *where;	       /* "demo 127.0.0.1:PORT us-east-1" (no secrets) */
 	ui_reconfigure_fn reconfigure; /* NULL: :profile and :region say so */
 	void *reconfigure_ctx;
+	ui_submit_fn submit; /* NULL: actions say they are not available */
+	void *submit_ctx;
+	/* where `e` exports when the ledger has no export to copy (--demo:
+	 * the recipe's bucket and role); NULL: it says so instead */
+	const char *export_bucket, *export_role;
 };
 
 struct ui {
@@ -150,6 +163,14 @@ bool ui_filter_match(const struct ui *u, const char *text);
 
 /* :profile / :region through set.reconfigure; data starts over. */
 int ui_reconfigure(struct ui *u, const char *profile, const char *region, char *err, size_t cap);
+
+/* Submit a job; false (and the reason as the footer message) when it
+ * cannot be queued. *id gets its id. */
+bool ui_submit(struct ui *u, const struct job_request *r, uint64_t *id);
+/* The newest job status of kind for target ledger/id (id "" for any),
+ * NULL when none; borrowed from data.jobs until the next refresh. */
+const struct job_status *ui_job_find(const struct ui *u, int kind, const char *ledger,
+				     const char *id);
 
 /* The one check for mutating actions: false (and a message) when
  * readonly. */

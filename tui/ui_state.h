@@ -36,6 +36,7 @@ extern const struct ui_state_ops STATE_FILTER;
 extern const struct ui_state_ops STATE_COMMAND;
 extern const struct ui_state_ops STATE_CONFIRM;
 extern const struct ui_state_ops STATE_DRILL;
+extern const struct ui_state_ops STATE_JOB;
 
 /* Push the help overlay, the filter input (starting from the current
  * filter) or the command line; false when the stack is full or out of
@@ -77,5 +78,12 @@ void drill_add(struct state_drill_arg *d, enum theme_role role, const char *fmt,
 	__attribute__((format(printf, 3, 4)));
 /* Push d (taken, also when the stack is full). */
 bool drill_push(struct ui *u, struct state_drill_arg *d);
+
+/* Submit r and open its live view (state_job.c) with the breadcrumb and
+ * up to 8 lines shown before the job's own (copied); false when it could
+ * not be queued (the footer says why). */
+struct job_request;
+bool state_job_push(struct ui *u, const struct job_request *r, const char *crumb,
+		    const struct drill_line *preface, size_t n_preface);
 
 #endif
