@@ -87,10 +87,33 @@ step "a with no failure says so" 3 shows 'no integrity failure to acknowledge'
 key 4
 step "the audit log fills" 15 shows 'block-self-check VERIFIED'
 key Enter
-step "Enter drills into an audit event, with a breadcrumb" 3 shows 'financial-ledger > audit >'
-step "the drill-down shows the event's evidence" 3 shows 'Computed'
+step "Enter drills into an audit event's block, with a breadcrumb" 5 shows 'financial-ledger > block [0-9]'
+step "the drill-down starts with the event's evidence" 3 sh -c "$T capture-pane -p -t $S | grep -q 'Audit event' && $T capture-pane -p -t $S | grep -q 'Computed'"
 key Escape
 step "Esc goes back to the pane" 3 shows 'Digest and audit of'
+
+# --- actions, run as jobs off the UI thread -----------------------------------
+key 4 v
+step "v on Digests opens the digest's proof with a breadcrumb" 5 shows 'financial-ledger > digest > proof'
+step "the proof lists leaf, siblings and the computed root, and is VERIFIED" 10 sh -c "$T capture-pane -p -t $S | grep -q 'leaf (block hash)' && $T capture-pane -p -t $S | grep -q 'computed root' && $T capture-pane -p -t $S | grep -q 'done, VERIFIED'"
+key Escape g Enter
+step "Enter on an audit event opens its block: each hash check" 10 sh -c "$T capture-pane -p -t $S | grep -q 'financial-ledger > block' && $T capture-pane -p -t $S | grep -q 'ok revision-hash'"
+step "the block's verdict on an intact journal is VERIFIED" 10 shows 'block-detail block [0-9]*: done, VERIFIED'
+key Escape 2 s
+step "s on a live stream asks before cancelling it" 3 shows 'Cancel journal stream ledger-journal-stream of financial-ledger? \[y/N\]'
+key n
+step "anything but y cancels the question" 3 shows 'cancelled; nothing was changed'
+key s y
+step "y cancels the stream: the pane shows CANCELED at once" 10 shows 'CANCELED'
+key 3 e
+step "e asks before starting an export" 3 shows 'Export the last hour of financial-ledger'
+key y
+step "y starts the export: it appears in the Exports pane" 10 sh -c "$T capture-pane -p -t $S | grep -Eq 'IN_PROGRESS|COMPLETED'"
+step "the export completes" 30 shows 'COMPLETED'
+key v
+step "v verifies the selected export in a live view" 5 shows 'financial-ledger > exports > .* > verify'
+step "the export's verification ends, never FAILED on an intact journal" 30 sh -c "$T capture-pane -p -t $S | grep -Eq 'verify-export export [A-Za-z0-9]+: done, (VERIFIED|UNVERIFIED)'"
+key Escape
 
 # the mouse (X10 reports, as tmux passes them): a click on the Streams tab
 click() { key -H 1b 5b 4d 20 "$1" 22 && key -H 1b 5b 4d 23 "$1" 22; } # x as a hex byte
@@ -190,6 +213,10 @@ key a
 step "a acknowledges: the banner goes" 3 hides 'INTEGRITY FAILED'
 key 1
 step "the FAILED verdict stays in the panes after acknowledging" 5 shows 'Verification    FAILED'
+key 4 / F A I L E D Enter
+step "the filter finds the FAILED audit events" 5 shows 'FAILED.*seq 5'
+key Enter
+step "Enter on the failure opens block 5's checks: FAILED with the failing hash check" 15 sh -c "$T capture-pane -p -t $S | grep -q 'block-detail block 5: done, FAILED' && $T capture-pane -p -t $S | grep -Eiq 'fail.*revision-hash|revision-hash.*(FAIL|differs|mismatch)'"
 key q
 
 [ "$TAP_FAILED" -eq 0 ]
