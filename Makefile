@@ -123,6 +123,37 @@ build-fuzz/fuzz_json_%: tests/fuzz/fuzz_json_%.c api/json_strict.c api/json_stri
 	$(Q)clang $(FUZZ_CFLAGS) -o $@ $< api/json_strict.c -lcjson -lm
 # the binary target is the text harness compiled with FUZZ_ION_BINARY
 build-fuzz/fuzz_ion_binary: tests/fuzz/fuzz_ion_text.c
+# fuzz_api_* and fuzz_sim_routes: the AWS client layer and the endpoint's
+# S3/Kinesis routes, linked from one archive of api/, sim/ and verify/
+# objects instrumented once (coverage, ASan, UBSan), so a target pulls in
+# only the objects it calls and a new one costs a link, not a rebuild.
+FUZZ_LIB_SRC := $(sort $(wildcard api/*.c sim/*.c) $(VERIFY_SRC))
+FUZZ_LIB_OBJ := $(FUZZ_LIB_SRC:%.c=build-fuzz/obj/%.o)
+FUZZ_OBJ_CFLAGS := $(filter-out -fsanitize=%,$(FUZZ_CFLAGS)) -pthread $(PKG_CFLAGS) \
+                   -DQLDBTOP_VERSION='"$(VERSION)"' \
+                   -fsanitize=fuzzer-no-link,address,undefined
+FUZZ_LIBS := $(PKG_LIBS) -lm -pthread
+build-fuzz/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  FUZZCC  $<"
+	$(Q)clang $(FUZZ_OBJ_CFLAGS) -MMD -MP -c -o $@ $<
+build-fuzz/libfuzz.a: $(FUZZ_LIB_OBJ)
+	@rm -f $@
+	$(Q)ar rcs $@ $^
+# fuzz_api_ini never runs a credential source: the fetchers are wrapped
+# (the harness's __wrap_* refuse), so no process is spawned, no socket opened
+FUZZ_WRAP_fuzz_api_ini := -Wl,--wrap=cred_process_run,--wrap=cred_container_fetch \
+                          -Wl,--wrap=cred_imds_fetch,--wrap=cred_http_call
+build-fuzz/fuzz_api_%: tests/fuzz/fuzz_api_%.c build-fuzz/libfuzz.a $(wildcard tests/fuzz/*.h)
+	@mkdir -p build-fuzz
+	@echo "  FUZZ    $@"
+	$(Q)clang $(FUZZ_CFLAGS) $(PKG_CFLAGS) -o $@ $< build-fuzz/libfuzz.a \
+	  $(FUZZ_WRAP_fuzz_api_$*) $(FUZZ_LIBS)
+build-fuzz/fuzz_sim_routes: tests/fuzz/fuzz_sim_routes.c build-fuzz/libfuzz.a $(wildcard tests/fuzz/*.h)
+	@mkdir -p build-fuzz
+	@echo "  FUZZ    $@"
+	$(Q)clang $(FUZZ_CFLAGS) $(PKG_CFLAGS) -o $@ $< build-fuzz/libfuzz.a $(FUZZ_LIBS)
+-include $(FUZZ_LIB_OBJ:.o=.d)
 
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
 fuzz-build: $(FUZZ_BIN)
