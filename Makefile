@@ -160,7 +160,7 @@ fuzz-build: $(FUZZ_BIN)
 fuzz: $(FUZZ_BIN)
 	@FUZZ_SECONDS=$${FUZZ_SECONDS:-600} sh tests/fuzz/run.sh $(FUZZ_BIN)
 
-# at most 60 s in all: 12 s per Ion reader, 4 s per other target, plus start-up
+# at most 2 minutes in all: 12 s per Ion reader, 4 s per other target, plus start-up
 fuzz-smoke: $(FUZZ_BIN)
 	@FUZZ_SECONDS=$${FUZZ_SECONDS:-12} FUZZ_SECONDS_OTHER=$${FUZZ_SECONDS_OTHER:-4} sh tests/fuzz/run.sh $(FUZZ_BIN)
 
