@@ -187,6 +187,34 @@ static int collect(pid_t pid, int *ofd, int *efd, long deadline, char *out, size
 	}
 }
 
+int cred_process_parse_output(const char *body, size_t len, const char *profile,
+			      struct api_creds *out, struct api_error *err)
+{
+	memset(out, 0, sizeof *out);
+	char what[128];
+	snprintf(what, sizeof what, "credential_process for profile %.60s", profile);
+	/* Version must be the number 1, as botocore checks it first */
+	char why[API_ERROR_MSG_MAX];
+	cJSON *root = json_strict_parse(body, len, what, why, sizeof why);
+	if (!root)
+		return api_error_set(err, API_ERR_PARSE, "%s (the output is not shown)", why);
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "Version");
+	bool v1 = cJSON_IsNumber(v) && v->valuedouble == 1;
+	bool has_v = v != NULL;
+	for (cJSON *c = root->child; c; c = c->next)
+		if (cJSON_IsString(c) && c->valuestring)
+			explicit_bzero(c->valuestring, strlen(c->valuestring));
+	cJSON_Delete(root);
+	if (!v1)
+		return api_error_set(err, API_ERR_PARSE, "%s: %s (supported: 1)", what,
+				     has_v ? "unsupported Version" : "no Version in the output");
+	int rc = cred_json_take(body, len, what, "SessionToken", false, out, err);
+	if (!rc)
+		snprintf(out->source, sizeof out->source, "credential_process (profile %.60s)",
+			 profile);
+	return rc;
+}
+
 int cred_process_run(const char *command, const char *profile, int timeout_ms,
 		     struct api_creds *out, struct api_error *err)
 {
@@ -256,30 +284,7 @@ int cred_process_run(const char *command, const char *profile, int timeout_ms,
 				   profile, CRED_BODY_MAX);
 		goto out;
 	}
-	char what[128];
-	snprintf(what, sizeof what, "credential_process for profile %.60s", profile);
-	/* Version must be the number 1, as botocore checks it first */
-	char why2[API_ERROR_MSG_MAX];
-	cJSON *root = json_strict_parse(body, olen, what, why2, sizeof why2);
-	if (!root) {
-		rc = api_error_set(err, API_ERR_PARSE, "%s (the output is not shown)", why2);
-		goto out;
-	}
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "Version");
-	bool v1 = cJSON_IsNumber(v) && v->valuedouble == 1;
-	for (cJSON *c = root->child; c; c = c->next)
-		if (cJSON_IsString(c) && c->valuestring)
-			explicit_bzero(c->valuestring, strlen(c->valuestring));
-	cJSON_Delete(root);
-	if (!v1) {
-		rc = api_error_set(err, API_ERR_PARSE, "%s: %s (supported: 1)", what,
-				   v ? "unsupported Version" : "no Version in the output");
-		goto out;
-	}
-	rc = cred_json_take(body, olen, what, "SessionToken", false, out, err);
-	if (!rc)
-		snprintf(out->source, sizeof out->source, "credential_process (profile %.60s)",
-			 profile);
+	rc = cred_process_parse_output(body, olen, profile, out, err);
 out:
 	explicit_bzero(body, olen);
 	explicit_bzero(errs, sizeof errs);

@@ -73,6 +73,13 @@ void cred_time_format(double epoch, char *out, size_t cap);
 int cred_process_run(const char *command, const char *profile, int timeout_ms,
 		     struct api_creds *out, struct api_error *err);
 
+/* The helper's stdout (body[len] must be NUL) as cred_process_run reads
+ * it: strict JSON, Version the number 1, then cred_json_take with
+ * "SessionToken" and Expiration optional. Messages name the profile and
+ * never show the output. Pure; what the fuzz harness calls. */
+int cred_process_parse_output(const char *body, size_t len, const char *profile,
+			      struct api_creds *out, struct api_error *err);
+
 /* ---- cred_container.c ---- */
 
 struct cred_container {

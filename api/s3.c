@@ -332,7 +332,7 @@ int s3_parse_error(const char *xml, size_t len, char *code, size_t code_cap, cha
 	const struct xml_node *root = xml_root(d);
 	const struct xml_node *c = xml_child(root, "Code");
 	int rc = -1;
-	if (strcmp(xml_name(root), "Error") == 0 && c && !xml_has_children(c)) {
+	if (code_cap && strcmp(xml_name(root), "Error") == 0 && c && !xml_has_children(c)) {
 		/* only an identifier: a hostile body cannot put prose in the code */
 		const char *s = xml_text(c, NULL);
 		size_t k = 0;
@@ -342,8 +342,9 @@ int s3_parse_error(const char *xml, size_t len, char *code, size_t code_cap, cha
 			k++;
 		memcpy(code, s, k);
 		code[k] = '\0';
+		/* no code, no message: a refused body leaves both "" (s3.h) */
 		const struct xml_node *m = xml_child(root, "Message");
-		if (m && !xml_has_children(m))
+		if (code[0] && m && !xml_has_children(m))
 			copy_flat(msg, msg_cap, xml_text(m, NULL));
 		rc = code[0] ? 0 : -1;
 	}

@@ -103,6 +103,12 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
 	}
 	const char *local = strrchr(name, ':'); /* namespace prefix, if any */
 	local = local ? local + 1 : name;
+	if (!*local) {
+		/* "<a:/>": no local name (not namespace-well-formed); an empty
+		 * name would match no lookup and hide its subtree */
+		xml_stop(s, API_ERR_PARSE, "an element name without a local part");
+		return;
+	}
 	size_t i = d->n;
 	struct xml_node *nd = &d->nodes[i];
 	memset(nd, 0, sizeof *nd);

@@ -8,7 +8,8 @@
  *   - any DOCTYPE (so no entity declaration, no external entity and no
  *     entity expansion attack: "billion laughs" never starts);
  *   - malformed or truncated XML, an undefined entity, text outside the
- *     root element (expat's own errors);
+ *     root element (expat's own errors); an element name without a local
+ *     part after its prefix ("<a:/>");
  *   - nesting deeper than XML_MAX_DEPTH, more than XML_MAX_NODES elements,
  *     an element's text longer than XML_MAX_TEXT bytes, a NUL byte.
  * Predefined entities (&amp; &lt; ...) and character references are

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "verify/ion_text_lex.h"
+
 int s3_xml_escape(struct buf *b, const char *s, size_t n)
 {
 	int rc = 0;
@@ -30,6 +32,20 @@ int s3_xml_escape(struct buf *b, const char *s, size_t n)
 			rc = buf_append_str(b, "&apos;");
 			break;
 		default:
+			if (c >= 0x80) {
+				/* a valid UTF-8 sequence as is; any other byte (a
+				 * bucket name or key echoed from a request) as
+				 * U+FFFD, so the document stays well-formed */
+				int len = ion_text_utf8_len((const uint8_t *)s + i,
+							    (const uint8_t *)s + n);
+				if (len > 0) {
+					rc = buf_append(b, s + i, (size_t)len);
+					i += (size_t)len - 1;
+				} else {
+					rc = buf_append_str(b, "\xEF\xBF\xBD");
+				}
+				break;
+			}
 			/* control bytes as references (S3 does the same), so a
 			 * CR or tab in a key survives the parser's normalising */
 			rc = c < 0x20 || c == 0x7f ? buf_printf(b, "&#x%X;", c)

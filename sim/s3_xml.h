@@ -22,7 +22,8 @@
 #define S3_XML_DECL "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 
 /* Append s[0..n) escaped as element text: & < > " ' and control bytes as
- * character references (so a key cannot open an element). */
+ * character references (so a key cannot open an element); a byte that is
+ * not part of valid UTF-8 as U+FFFD (so the document stays UTF-8). */
 int s3_xml_escape(struct buf *b, const char *s, size_t n);
 /* <name>escaped text</name> */
 int s3_xml_elem(struct buf *b, const char *name, const char *text);
