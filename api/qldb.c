@@ -283,6 +283,11 @@ int qldb_parse_describe_ledger(const char *json, size_t len, struct qldb_ledger 
 	    (rc = json_get_time(&x, root, "", "CreationDateTime", &out->created,
 				&out->has_created)))
 		goto out;
+	if (!qldb_name_is_valid(out->name)) { /* as ListLedgers: it is shown and used as a key */
+		rc = api_error_set(err, API_ERR_PARSE,
+				   "DescribeLedger: Name is not a valid ledger name");
+		goto out;
+	}
 	const cJSON *enc = json_member(&x, root, "", "EncryptionDescription", false);
 	if (enc) {
 		if (!cJSON_IsObject(enc)) {

@@ -96,6 +96,10 @@ static void test_describe_ledger_rejects_wrong_types_naming_the_field(void **sta
 		{ "{\"Arn\":\"a\"}", "DescribeLedger: Name is missing" },
 		{ "[1,2]", "DescribeLedger: expected a JSON object, got array" },
 		{ "{\"Name\":\"a\\nb\"}", "DescribeLedger: Name: control character at offset 1" },
+		/* a name ListLedgers would refuse (found by fuzz_api_responses) */
+		{ "{\"Name\":\"ShardIdal'ledger\"}",
+		  "DescribeLedger: Name is not a valid ledger name" },
+		{ "{\"Name\":\"\"}", "DescribeLedger: Name is not a valid ledger name" },
 	};
 	for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
 		struct qldb_ledger l;

@@ -314,9 +314,33 @@ static void test_uri_parse_and_key_encoding(void **state)
 	assert_int_equal(s3_encode(" ", false, out, 3), -1);
 }
 
+/* Found by fuzz_api_responses and fuzz_api_xml: a <Code> that does not
+ * start like an identifier is not an S3 error (both outputs stay empty,
+ * as s3.h promises, even with room for one byte only), and an element
+ * whose name is only a prefix is refused by the XML reader. */
+static void test_error_bodies_the_fuzzers_found(void **state)
+{
+	(void)state;
+	char code[16] = "x", msg[64] = "x";
+	const char *bad = "<Error><Code>?x</Code><Message>m</Message></Error>";
+	assert_int_equal(s3_parse_error(bad, strlen(bad), code, sizeof code, msg, sizeof msg), -1);
+	assert_string_equal(code, "");
+	assert_string_equal(msg, "");
+	char one[1] = { 'x' };
+	const char *good = "<Error><Code>NoSuchKey</Code><Message>m</Message></Error>";
+	s3_parse_error(good, strlen(good), one, sizeof one, msg, sizeof msg);
+	assert_int_equal(one[0], '\0'); /* nothing written past a one-byte cap */
+	struct api_error err;
+	const char *prefix_only = "<l:/>";
+	struct xml_doc *d = xml_parse(prefix_only, strlen(prefix_only), "test", &err);
+	assert_null(d);
+	assert_non_null(strstr(err.msg, "without a local part"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_error_bodies_the_fuzzers_found),
 		cmocka_unit_test(test_list_page_decodes_entities_and_character_references),
 		cmocka_unit_test(test_list_page_refuses_bad_shapes_naming_what),
 		cmocka_unit_test(test_xml_refuses_doctype_entity_bombs_and_external_entities),
