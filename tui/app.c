@@ -449,7 +449,7 @@ static unsigned app_key(struct app *a, int ch)
 	if (info->mutating && !ui_may_mutate(u, info->help))
 		return UI_HANDLED;
 	unsigned f = u->panes[u->pane]->action(u->pane_state[u->pane], act, u);
-	if (f == UI_IGNORED && info->mutating)
+	if (f == UI_IGNORED) /* say so rather than do nothing */
 		ui_message(u, false, "%s: not available in the %s pane", info->help,
 			   u->panes[u->pane]->name);
 	return f;
