@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/jobs.h"
+#include "api/job_proof.h"
 #include "api/qldb_proofs.h"
 #include "verify/qldb_proof.h"
 
@@ -92,9 +92,10 @@ static void block_fields(struct job_ctx *c, const struct ion_value *v,
 
 /* Fold the proof from the block hash, a line per sibling and per
  * intermediate, and the computed root against the digest. Returns 1
- * proven, 0 not proven, -1 failed. */
+ * proven, 0 not proven, -1 failed; out gets its length and root. */
 static int proof_lines(struct job_ctx *c, struct qldb_checker *chk, const struct qldb_digest *d,
-		       const struct qldb_block_result *r, const char *text, size_t len)
+		       const struct qldb_block_result *r, const char *text, size_t len,
+		       struct job_block_proof *out)
 {
 	char h[QLDB_HASH_B64_LEN], why[QLDB_MESSAGE_MAX];
 	struct qldb_hash *proof = malloc(2 * QLDB_PROOF_MAX * sizeof *proof);
@@ -109,6 +110,7 @@ static int proof_lines(struct job_ctx *c, struct qldb_checker *chk, const struct
 		job_line(c, JOB_LINE_UNVERIFIED, "proof not read: %s", why);
 		goto out;
 	}
+	out->hashes = n;
 	if (strcmp(r->addr.strand, d->strand_id) != 0 || (uint64_t)r->addr.seq > d->sequence_no) {
 		job_line(c, JOB_LINE_BAD,
 			 "FAILED: block %s:%lld is not covered by the digest tip %s:%llu",
@@ -133,6 +135,8 @@ static int proof_lines(struct job_ctx *c, struct qldb_checker *chk, const struct
 	memcpy(want.b, d->digest, QLDB_DIGEST_BYTES);
 	char g[QLDB_HASH_B64_LEN];
 	qldb_hash_b64(&root, g);
+	out->root = root;
+	out->have_root = true;
 	if (qldb_hash_equal(&root, &want)) {
 		job_line(c, JOB_LINE_GOOD, "computed root %s = digest %s", g, d->digest_b64);
 		verdict = 1;
@@ -146,12 +150,10 @@ out:
 	return verdict;
 }
 
-/* GetBlock of strand:seq proven to the digest d, checked into lines;
- * sets the verdict and the message. 0, or an api_status (the block could
- * not be read: the job fails). */
-static int block_prove(struct job_ctx *c, const struct qldb_digest *d, int64_t seq, bool detail,
-		       struct api_error *err)
+int job_block_prove(struct job_ctx *c, const struct qldb_digest *d, int64_t seq, bool detail,
+		    struct job_block_proof *out, struct api_error *err)
 {
+	*out = (struct job_block_proof){ 0 };
 	char ion[QLDB_TIP_MAX];
 	snprintf(ion, sizeof ion, "{strandId:\"%s\",sequenceNo:%lld}", d->strand_id,
 		 (long long)seq);
@@ -195,19 +197,42 @@ static int block_prove(struct job_ctx *c, const struct qldb_digest *d, int64_t s
 	tally_more(&t);
 	if (bc == 0 && detail)
 		block_fields(c, v, &r);
-	int self = bc != 0 || t.failures ? -1 : t.notes ? 0 : 1;
+	out->self = bc != 0 || t.failures ? -1 : t.notes ? 0 : 1;
 	if (bc == 0 && (strcmp(r.addr.strand, d->strand_id) != 0 || r.addr.seq != seq)) {
 		job_line(c, JOB_LINE_BAD,
 			 "FAILED: asked for block %s:%lld, the answer is block %s:%lld",
 			 d->strand_id, (long long)seq, r.addr.strand, (long long)r.addr.seq);
-		self = -1;
+		out->self = -1;
 	}
-	if (self == 1)
+	if (out->self == 1)
 		job_line(c, JOB_LINE_GOOD,
 			 "block self-check: %zu revision%s, entries hash and block hash recomputed",
 			 r.recomputed, r.recomputed == 1 ? "" : "s");
-	int proof = bc == 0 ? proof_lines(c, chk, d, &r, resp.proof_text, resp.proof_len) : 0;
-	int verdict = self < 0 || proof < 0 ? -1 : self == 1 && proof == 1 ? 1 : 0;
+	if (bc == 0) {
+		out->read = true;
+		out->addr = r.addr;
+		out->block_hash = r.block_hash;
+		out->proof = proof_lines(c, chk, d, &r, resp.proof_text, resp.proof_len, out);
+	}
+out:
+	ion_arena_free(arena);
+	qldb_checker_free(chk);
+	qldb_proof_response_free(&resp);
+	free(json);
+	return rc;
+}
+
+/* Block seq proven to the digest d, the job's verdict and message set
+ * from it. 0, or an api_status (the block could not be read: the job
+ * fails). */
+static int block_prove(struct job_ctx *c, const struct qldb_digest *d, int64_t seq, bool detail,
+		       struct api_error *err)
+{
+	struct job_block_proof p;
+	int rc = job_block_prove(c, d, seq, detail, &p, err);
+	if (rc)
+		return rc;
+	int verdict = p.self < 0 || p.proof < 0 ? -1 : p.self == 1 && p.proof == 1 ? 1 : 0;
 	c->st->verdict = verdict;
 	static const char *const WORDS[] = { "FAILED", "UNVERIFIED", "VERIFIED" };
 	job_line(c,
@@ -216,13 +241,8 @@ static int block_prove(struct job_ctx *c, const struct qldb_digest *d, int64_t s
 			       : JOB_LINE_UNVERIFIED,
 		 "%s", WORDS[verdict + 1]);
 	job_message(c, "block %s:%lld %s (self-check %s, proof to the digest %s)", d->strand_id,
-		    (long long)seq, WORDS[verdict + 1], WORDS[self + 1], WORDS[proof + 1]);
-out:
-	ion_arena_free(arena);
-	qldb_checker_free(chk);
-	qldb_proof_response_free(&resp);
-	free(json);
-	return rc;
+		    (long long)seq, WORDS[verdict + 1], WORDS[p.self + 1], WORDS[p.proof + 1]);
+	return 0;
 }
 
 static int digest_proof_run(struct job_ctx *c, const struct job_request *r, struct api_error *err)

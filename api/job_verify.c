@@ -5,12 +5,22 @@
  * the CLI's: FAILED on any integrity failure, VERIFIED only when the
  * chain is proven up to the digest (the CLI's exit 0), else UNVERIFIED
  * with why. Progress is bytes of the export read.
+ *
+ * Against a live ledger the export ends before the digest's tip. Then,
+ * when the export's chain is otherwise proven (verify/export_chain.h:
+ * export_chain_tip_gap), its last block is proven into the digest with
+ * GetBlock(last block, DigestTipAddress = the digest's tip)
+ * (api/job_proof.h): the answer's blockHash must be the one the export's
+ * chain computed and its proof must fold to the digest. Each blockHash
+ * covers the previousBlockHash, so that pins every block of the export.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "api/export_run.h"
+#include "api/job_proof.h"
 #include "api/jobs.h"
 #include "verify/sha256.h"
 
@@ -42,8 +52,84 @@ static void export_uri(const struct qldb_journal_export *e, char *out, size_t ca
 		 e->prefix);
 }
 
+/* What the tip proof did, for the verdict's lines. */
+struct tip_note {
+	int64_t last; /* the export's last block, -1 no tip proof tried */
+	int hashes;   /* the proof's length */
+	char why[JOB_LINE_MAX +
+		 API_ERROR_MSG_MAX]; /* not fetched or not proven: why (empty if it was) */
+};
+
+static void tip_fail(struct export_chain *ch, int64_t seq, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void tip_fail(struct export_chain *ch, int64_t seq, const char *fmt, ...)
+{
+	struct qldb_failure f = { .kind = QLDB_CHECK_DIGEST, .seq = seq };
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(f.message, sizeof f.message, fmt, ap);
+	va_end(ap);
+	export_chain_fail(ch, &f, "");
+}
+
+/* The tip proof (see the top). 0, or the api_status of a stopped job
+ * (then in *stopped). */
+static int prove_tip(struct job_ctx *c, struct export_chain *ch, const struct qldb_digest *d,
+		     struct tip_note *note, struct api_error *stopped)
+{
+	struct qldb_address last;
+	struct qldb_hash mine;
+	if (!export_chain_tip_gap(ch, &last, &mine))
+		return 0;
+	note->last = last.seq;
+	job_line(c, JOB_LINE_TITLE,
+		 "tip proof: the export ends at block %lld, the digest's tip is %llu",
+		 (long long)last.seq, (unsigned long long)d->sequence_no);
+	struct job_block_proof p;
+	struct api_error err;
+	int rc = job_block_prove(c, d, last.seq, false, &p, &err);
+	if (rc) {
+		if (atomic_load(c->stop)) {
+			*stopped = err;
+			return rc;
+		}
+		snprintf(note->why, sizeof note->why,
+			 "the export ends at block %lld, before the digest tip %llu, and its last "
+			 "block's proof was not fetched: %s",
+			 (long long)last.seq, (unsigned long long)d->sequence_no, err.msg);
+		job_line(c, JOB_LINE_UNVERIFIED, "tip proof not fetched: %s", err.msg);
+		return 0;
+	}
+	char e[QLDB_HASH_B64_LEN], g[QLDB_HASH_B64_LEN];
+	note->hashes = p.hashes;
+	if (p.read && (strcmp(p.addr.strand, last.strand) != 0 || p.addr.seq != last.seq ||
+		       !qldb_hash_equal(&p.block_hash, &mine)))
+		/* another block, or this block with another hash: a failure
+		 * naming the block, expected and computed */
+		export_chain_tip_proven(ch, &p.addr, &p.block_hash);
+	else if (p.proof < 0 && p.have_root)
+		tip_fail(ch, last.seq,
+			 "digest: the proof of block %s:%lld to the digest at tip %llu expected "
+			 "%s computed %s",
+			 last.strand, (long long)last.seq, (unsigned long long)d->sequence_no,
+			 qldb_hash_b64(&ch->digest, e), qldb_hash_b64(&p.root, g));
+	else if (p.proof < 0 || p.self < 0)
+		tip_fail(ch, last.seq,
+			 "digest: GetBlock %s:%lld with the digest's tip %llu: the ledger's answer "
+			 "does not check (the lines above say where)",
+			 last.strand, (long long)last.seq, (unsigned long long)d->sequence_no);
+	else if (p.proof == 0)
+		snprintf(note->why, sizeof note->why,
+			 "the export ends at block %lld, before the digest tip %llu, and its last "
+			 "block's proof was not read",
+			 (long long)last.seq, (unsigned long long)d->sequence_no);
+	else
+		export_chain_tip_proven(ch, &p.addr, &p.block_hash);
+	return 0;
+}
+
 static void report_chain(struct job_ctx *c, const struct export_chain *ch,
-			 const struct export_plan *plan)
+			 const struct export_plan *plan, const struct tip_note *tip)
 {
 	struct job_status *st = c->st;
 	job_line(c, JOB_LINE_TITLE, "export %s", st->target + strlen("export "));
@@ -71,6 +157,18 @@ static void report_chain(struct job_ctx *c, const struct export_chain *ch,
 		job_message(c, "FAILED: %zu integrity failure%s (first: seq %lld)", nf,
 			    nf == 1 ? "" : "s",
 			    ch->n_failures ? (long long)ch->failures[0].f.seq : -1LL);
+	} else if (s == EXPORT_STATUS_VERIFIED && ch->digest_by_proof) {
+		st->verdict = 1;
+		job_line(c, JOB_LINE_GOOD,
+			 "digest: VERIFIED: export ends at block %lld; block %lld proven into the "
+			 "digest at tip %lld by a %d-hash proof",
+			 (long long)tip->last, (long long)tip->last, (long long)ch->tip.seq,
+			 tip->hashes);
+		job_message(
+			c,
+			"VERIFIED: export intact; its last block %lld proven into the digest at "
+			"tip %lld",
+			(long long)tip->last, (long long)ch->tip.seq);
 	} else if (s == EXPORT_STATUS_VERIFIED) {
 		st->verdict = 1;
 		job_line(c, JOB_LINE_GOOD, "digest: VERIFIED (Merkle root over blocks 0-%lld)",
@@ -78,8 +176,9 @@ static void report_chain(struct job_ctx *c, const struct export_chain *ch,
 		job_message(c, "VERIFIED: export intact and matches the digest");
 	} else {
 		st->verdict = 0;
-		const char *why = ch->digest_state == EXPORT_DIGEST_UNVERIFIED ? ch->digest_why
-				  : ch->n_unproven			       ? ch->unproven[0]
+		const char *why = tip->why[0]					 ? tip->why
+				  : ch->digest_state == EXPORT_DIGEST_UNVERIFIED ? ch->digest_why
+				  : ch->n_unproven				 ? ch->unproven[0]
 						   : "not everything was proven";
 		job_line(c, JOB_LINE_UNVERIFIED, "UNVERIFIED: %s", why);
 		job_message(c, "UNVERIFIED: %s", why);
@@ -128,8 +227,11 @@ static int verify_export_run(struct job_ctx *c, const struct job_request *r, str
 	if (export_run(&plan, jobs, &pr, &ch, why, sizeof why))
 		rc = api_error_set(err, atomic_load(c->stop) ? API_ERR_STOPPED : API_ERR_SERVICE,
 				   "%s", why);
-	else
-		report_chain(c, &ch, &plan);
+	else {
+		struct tip_note note = { .last = -1 };
+		if ((rc = prove_tip(c, &ch, &d, &note, err)) == 0)
+			report_chain(c, &ch, &plan, &note);
+	}
 	export_chain_free(&ch);
 	sha256_free(sha);
 	export_plan_free(&plan);

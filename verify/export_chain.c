@@ -18,6 +18,7 @@ void export_chain_init(struct export_chain *ch, struct sha256 *sha, const struct
 	ch->max_block_seq = -1;
 	ch->first_unproven_seq = -1;
 	ch->acc_ok = true;
+	ch->digest_line = -1;
 	if (digest && tip) {
 		ch->want_digest = true;
 		ch->digest = *digest;
@@ -185,6 +186,7 @@ void export_chain_missing(struct export_chain *ch, const struct export_range *r,
 	no_digest(ch, "blocks %lld-%lld are missing from the export", (long long)r->first,
 		  (long long)r->last);
 	ch->have_last_hash = false;
+	ch->broken = true;
 }
 
 void export_chain_add(struct export_chain *ch, const struct export_object *o, const char *file)
@@ -201,6 +203,14 @@ void export_chain_add(struct export_chain *ch, const struct export_object *o, co
 		ch->json_revisions += o->unproven;
 	else if (o->unproven && ch->first_unproven_seq < 0)
 		ch->first_unproven_seq = o->first_unproven_seq;
+
+	/* continuity for the tip proof: every block read, in order, each
+	 * link into this object checked */
+	bool linked = ch->last_block_seq < 0 ||
+		      (ch->have_last_hash && o->first_seq == ch->last_block_seq + 1);
+	if (o->blocks == 0 || !o->contiguous || !o->have_last_hash || !linked ||
+	    o->first_seq != o->range.first || o->last_seq != o->range.last)
+		ch->broken = true;
 
 	/* the link into this object from the previous one */
 	if (o->blocks > 0 && ch->have_last_hash && o->first_seq == ch->last_block_seq + 1 &&
@@ -300,10 +310,14 @@ void export_chain_finish(struct export_chain *ch)
 					  "ledger (give --digest with a saved get-digest output)");
 	else {
 		chain_digest(ch);
-		if (ch->digest_state == EXPORT_DIGEST_UNVERIFIED)
+		if (ch->digest_state == EXPORT_DIGEST_UNVERIFIED) {
+			size_t kept = ch->n_unproven, counted = ch->more_unproven;
 			export_chain_unproven(ch, "digest: not checked: %s", ch->digest_why);
-		else if (ch->digest_state == EXPORT_DIGEST_VERIFIED &&
-			 ch->max_block_seq > ch->tip.seq)
+			ch->digest_line = ch->n_unproven > kept		? (long)kept
+					  : ch->more_unproven > counted ? -2
+									: -1;
+		} else if (ch->digest_state == EXPORT_DIGEST_VERIFIED &&
+			   ch->max_block_seq > ch->tip.seq)
 			/* a later digest would cover them; this one cannot */
 			export_chain_unproven(ch,
 					      "blocks %lld-%lld: after the digest tip %lld, so "
@@ -327,6 +341,65 @@ void export_chain_finish(struct export_chain *ch)
 				      (unsigned long long)n, n == 1 ? "" : "s",
 				      (long long)ch->first_unproven_seq);
 	}
+}
+
+bool export_chain_tip_gap(const struct export_chain *ch, struct qldb_address *last,
+			  struct qldb_hash *hash)
+{
+	if (!ch->want_digest || ch->digest_state != EXPORT_DIGEST_UNVERIFIED ||
+	    ch->digest_line == -1 || !ch->started || ch->broken || !ch->have_last_hash ||
+	    export_chain_failure_count(ch) || strcmp(ch->strand, ch->tip.strand) != 0 ||
+	    ch->last_block_seq < 0 || ch->last_block_seq != ch->last_key_seq ||
+	    ch->last_block_seq != ch->max_block_seq || ch->last_block_seq >= ch->tip.seq)
+		return false;
+	snprintf(last->strand, sizeof last->strand, "%s", ch->strand);
+	last->seq = ch->last_block_seq;
+	*hash = ch->last_hash;
+	return true;
+}
+
+/* Drop the "digest: not checked" line: the digest is decided. */
+static void drop_digest_line(struct export_chain *ch)
+{
+	if (ch->digest_line >= 0 && (size_t)ch->digest_line < ch->n_unproven) {
+		size_t i = (size_t)ch->digest_line;
+		memmove(ch->unproven[i], ch->unproven[i + 1],
+			(ch->n_unproven - i - 1) * sizeof *ch->unproven);
+		ch->n_unproven--;
+	} else if (ch->digest_line == -2 && ch->more_unproven) {
+		ch->more_unproven--;
+	}
+	ch->digest_line = -1;
+}
+
+void export_chain_tip_proven(struct export_chain *ch, const struct qldb_address *addr,
+			     const struct qldb_hash *hash)
+{
+	struct qldb_address last;
+	struct qldb_hash mine;
+	if (!export_chain_tip_gap(ch, &last, &mine))
+		return;
+	drop_digest_line(ch);
+	char e[QLDB_HASH_B64_LEN], g[QLDB_HASH_B64_LEN];
+	if (strcmp(addr->strand, last.strand) != 0 || addr->seq != last.seq) {
+		ch->digest_state = EXPORT_DIGEST_FAILED;
+		chain_failf(ch, QLDB_CHECK_DIGEST, last.seq, "",
+			    "digest: the tip proof is for block %s:%lld, but the export ends at "
+			    "block %s:%lld",
+			    addr->strand, (long long)addr->seq, last.strand, (long long)last.seq);
+		return;
+	}
+	if (!qldb_hash_equal(hash, &mine)) {
+		ch->digest_state = EXPORT_DIGEST_FAILED;
+		chain_failf(ch, QLDB_CHECK_DIGEST, last.seq, "",
+			    "digest: block %s:%lld blockHash expected %s (proven into the digest "
+			    "at tip %lld) computed %s (the export's)",
+			    last.strand, (long long)last.seq, qldb_hash_b64(hash, e),
+			    (long long)ch->tip.seq, qldb_hash_b64(&mine, g));
+		return;
+	}
+	ch->digest_state = EXPORT_DIGEST_VERIFIED;
+	ch->digest_by_proof = true;
 }
 
 void export_chain_free(struct export_chain *ch)

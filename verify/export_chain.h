@@ -68,6 +68,11 @@ struct export_chain {
 	bool acc_ok;
 	enum export_digest_state digest_state;
 	char digest_why[EXPORT_WHY_MAX];
+	/* the tip proof (export_chain_tip_gap, export_chain_tip_proven) */
+	bool broken;	      /* a block not read, a gap, or a link not checked */
+	bool digest_by_proof; /* VERIFIED by a proof of the last block */
+	long digest_line;     /* index of the "digest: not checked" line, -1 none,
+			       * -2 counted in more_unproven */
 	/* formats: declared by a started manifest, found in the bytes */
 	enum export_format first_format;       /* of the first object merged */
 	uint64_t json_objects, json_revisions; /* JSON objects and their unproven revisions */
@@ -105,6 +110,28 @@ void export_chain_free(struct export_chain *ch);
 void export_chain_fail(struct export_chain *ch, const struct qldb_failure *f, const char *file);
 size_t export_chain_failure_count(const struct export_chain *ch);
 size_t export_chain_unproven_count(const struct export_chain *ch);
+/*
+ * The tip proof: an export that ends before the digest's tip is proven
+ * when its last block is (GetBlock with the digest's tip as
+ * DigestTipAddress): each blockHash covers the previousBlockHash, so the
+ * last block's hash pins every earlier block of a continuous, checked
+ * chain. export_chain_tip_gap (after export_chain_finish) says whether
+ * that applies and gives the last block's address and the hash this chain
+ * computed for it: a digest was given and not reached on its strand, the
+ * chain is continuous from the export's first block to its last (no
+ * missing object, gap, unreadable block or unchecked link) and nothing
+ * failed. Otherwise false: the digest line says why.
+ */
+bool export_chain_tip_gap(const struct export_chain *ch, struct qldb_address *last,
+			  struct qldb_hash *hash);
+/* The caller checked that block addr, whose hash is hash, folds into this
+ * chain's digest. When addr is the export's last block and hash the one
+ * the chain computed, the digest is VERIFIED (digest_by_proof) and its
+ * "not checked" line goes; another address or hash is a digest failure
+ * naming the block, expected (the ledger's) and computed (the export's).
+ * Ignored unless export_chain_tip_gap holds. */
+void export_chain_tip_proven(struct export_chain *ch, const struct qldb_address *addr,
+			     const struct qldb_hash *hash);
 /* The verdict (valid after export_chain_finish) and its word. */
 enum export_status export_chain_status(const struct export_chain *ch);
 const char *export_status_name(enum export_status s);
