@@ -128,8 +128,9 @@ static int prove_tip(struct job_ctx *c, struct export_chain *ch, const struct ql
 	return 0;
 }
 
-static void report_chain(struct job_ctx *c, const struct export_chain *ch,
-			 const struct export_plan *plan, const struct tip_note *tip)
+/* What was read, before the tip proof's lines. */
+static void report_head(struct job_ctx *c, const struct export_chain *ch,
+			const struct export_plan *plan)
 {
 	struct job_status *st = c->st;
 	job_line(c, JOB_LINE_TITLE, "export %s", st->target + strlen("export "));
@@ -139,6 +140,12 @@ static void report_chain(struct job_ctx *c, const struct export_chain *ch,
 	job_line(c, JOB_LINE_NORMAL, "blocks read %llu, revisions %llu (%llu recomputed)",
 		 (unsigned long long)ch->blocks, (unsigned long long)ch->revisions,
 		 (unsigned long long)ch->recomputed);
+}
+
+static void report_chain(struct job_ctx *c, const struct export_chain *ch,
+			 const struct tip_note *tip)
+{
+	struct job_status *st = c->st;
 	for (size_t i = 0; i < ch->n_failures && i < VERIFY_FAILURE_LINES; i++) {
 		const struct export_failure *f = &ch->failures[i];
 		/* the message names the check, the block, expected and computed */
@@ -229,8 +236,9 @@ static int verify_export_run(struct job_ctx *c, const struct job_request *r, str
 				   "%s", why);
 	else {
 		struct tip_note note = { .last = -1 };
+		report_head(c, &ch, &plan);
 		if ((rc = prove_tip(c, &ch, &d, &note, err)) == 0)
-			report_chain(c, &ch, &plan, &note);
+			report_chain(c, &ch, &note);
 	}
 	export_chain_free(&ch);
 	sha256_free(sha);

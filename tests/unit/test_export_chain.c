@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -227,6 +228,248 @@ static void test_a_failure_wins_over_unproven(void **state)
 	export_chain_free(&ch);
 }
 
+/* --- the tip proof: an export that ends before the digest's tip --- */
+
+/* The digest covers 0..7; the export's objects are [first..3] and
+ * [4..last]. */
+static void short_chain(struct fixture *f, struct export_chain *ch, int first, int last)
+{
+	struct qldb_hash digest;
+	struct qldb_address a = { .strand = "S", .seq = 7 };
+	assert_int_equal(qldb_merkle_root(f->sha, f->h, 8, &digest), 0);
+	export_chain_init(ch, f->sha, &digest, &a);
+	struct export_object o;
+	object_of(f, &o, first, 3, QLDB_MODE_ION);
+	export_chain_add(ch, &o, "a.ion");
+	export_object_free(&o);
+	object_of(f, &o, 4, last, QLDB_MODE_ION);
+	export_chain_add(ch, &o, "b.ion");
+	export_object_free(&o);
+	export_chain_finish(ch);
+}
+
+static void test_tip_gap_names_the_last_block_and_its_hash(void **state)
+{
+	struct fixture *f = *state;
+	struct export_chain ch;
+	short_chain(f, &ch, 0, 5);
+	struct qldb_address last;
+	struct qldb_hash h;
+	assert_true(export_chain_tip_gap(&ch, &last, &h));
+	assert_string_equal(last.strand, "S");
+	assert_int_equal(last.seq, 5);
+	assert_true(qldb_hash_equal(&h, &f->h[5]));
+	export_chain_free(&ch);
+}
+
+static void test_tip_proof_of_the_last_block_verifies(void **state)
+{
+	struct fixture *f = *state;
+	struct export_chain ch;
+	short_chain(f, &ch, 0, 5);
+	assert_int_equal(export_chain_status(&ch), EXPORT_STATUS_UNVERIFIED);
+	struct qldb_address a = { .strand = "S", .seq = 5 };
+	export_chain_tip_proven(&ch, &a, &f->h[5]);
+	assert_int_equal(ch.digest_state, EXPORT_DIGEST_VERIFIED);
+	assert_true(ch.digest_by_proof);
+	assert_int_equal(export_chain_unproven_count(&ch), 0);
+	assert_int_equal(export_chain_status(&ch), EXPORT_STATUS_VERIFIED);
+	/* a second call changes nothing: the gap is closed */
+	struct qldb_address b = { .strand = "S", .seq = 4 };
+	export_chain_tip_proven(&ch, &b, &f->h[4]);
+	assert_int_equal(export_chain_status(&ch), EXPORT_STATUS_VERIFIED);
+	export_chain_free(&ch);
+}
+
+static void test_tip_proof_from_a_later_start_verifies(void **state)
+{
+	struct fixture *f = *state;
+	struct export_chain ch;
+	short_chain(f, &ch, 2, 6); /* blocks 2..6: from its start to its end */
+	struct qldb_address last;
+	struct qldb_hash h;
+	assert_true(export_chain_tip_gap(&ch, &last, &h));
+	assert_int_equal(last.seq, 6);
+	export_chain_tip_proven(&ch, &last, &f->h[6]);
+	assert_int_equal(export_chain_status(&ch), EXPORT_STATUS_VERIFIED);
+	export_chain_free(&ch);
+}
+
+static void test_tip_proof_for_another_block_fails(void **state)
+{
+	struct fixture *f = *state;
+	struct export_chain ch;
+	short_chain(f, &ch, 0, 5);
+	/* a genuine proof, but of block 4 (or of block 5 on another strand) */
+	struct qldb_address a = { .strand = "S", .seq = 4 };
+	export_chain_tip_proven(&ch, &a, &f->h[4]);
+	assert_int_equal(export_chain_status(&ch), EXPORT_STATUS_FAILED);
+	assert_int_equal(ch.digest_state, EXPORT_DIGEST_FAILED);
+	assert_non_null(strstr(ch.failures[0].f.message, "block S:4"));
+	assert_non_null(strstr(ch.failures[0].f.message, "ends at block S:5"));
+	export_chain_free(&ch);
+
+	short_chain(f, &ch, 0, 5);
+	struct qldb_address o = { .strand = "T", .seq = 5 };
+	export_chain_tip_proven(&ch, &o, &f->h[5]);
+	assert_int_equal(export_chain_status(&ch), EXPORT_STATUS_FAILED);
+	export_chain_free(&ch);
+}
+
+static void test_tip_proof_of_another_hash_fails_with_expected_and_computed(void **state)
+{
+	struct fixture *f = *state;
+	struct export_chain ch;
+	short_chain(f, &ch, 0, 5);
+	/* the ledger's block 5 is not the export's block 5 */
+	struct qldb_address a = { .strand = "S", .seq = 5 };
+	export_chain_tip_proven(&ch, &a, &f->h[6]);
+	assert_int_equal(export_chain_status(&ch), EXPORT_STATUS_FAILED);
+	char e[QLDB_HASH_B64_LEN], g[QLDB_HASH_B64_LEN], want[400];
+	snprintf(want, sizeof want, "block S:5 blockHash expected %s", qldb_hash_b64(&f->h[6], e));
+	assert_non_null(strstr(ch.failures[0].f.message, want));
+	snprintf(want, sizeof want, "computed %s", qldb_hash_b64(&f->h[5], g));
+	assert_non_null(strstr(ch.failures[0].f.message, want));
+	export_chain_free(&ch);
+}
+
+static void test_altered_earlier_block_still_fails_with_a_good_last_block(void **state)
+{
+	struct fixture *f = *state;
+	struct export_chain ch;
+	struct qldb_hash digest;
+	struct qldb_address tip = { .strand = "S", .seq = 7 };
+	assert_int_equal(qldb_merkle_root(f->sha, f->h, 8, &digest), 0);
+	export_chain_init(&ch, f->sha, &digest, &tip);
+	struct export_object o;
+	object_of(f, &o, 0, 3, QLDB_MODE_ION);
+	o.last_hash.b[0] ^= 1; /* block 3 changed: its hash no longer links */
+	export_chain_add(&ch, &o, "a.ion");
+	export_object_free(&o);
+	object_of(f, &o, 4, 5, QLDB_MODE_ION);
+	export_chain_add(&ch, &o, "b.ion");
+	export_object_free(&o);
+	export_chain_finish(&ch);
+	struct qldb_address last;
+	struct qldb_hash h;
+	assert_false(export_chain_tip_gap(&ch, &last, &h));
+	struct qldb_address a = { .strand = "S", .seq = 5 };
+	export_chain_tip_proven(&ch, &a, &f->h[5]); /* ignored */
+	assert_int_equal(export_chain_status(&ch), EXPORT_STATUS_FAILED);
+	assert_int_not_equal(ch.digest_state, EXPORT_DIGEST_VERIFIED);
+	export_chain_free(&ch);
+}
+
+static void test_no_tip_gap_without_a_continuous_chain(void **state)
+{
+	struct fixture *f = *state;
+	struct export_chain ch;
+	struct qldb_address last;
+	struct qldb_hash h;
+	struct qldb_hash digest;
+	struct qldb_address tip = { .strand = "S", .seq = 7 };
+	assert_int_equal(qldb_merkle_root(f->sha, f->h, 8, &digest), 0);
+
+	/* an unreadable block inside an object: nothing failed here (the
+	 * object reports its own failure), but the chain has a hole */
+	export_chain_init(&ch, f->sha, &digest, &tip);
+	struct export_object o;
+	object_of(f, &o, 0, 5, QLDB_MODE_ION);
+	o.contiguous = false;
+	export_chain_add(&ch, &o, "a.ion");
+	export_object_free(&o);
+	export_chain_finish(&ch);
+	assert_false(export_chain_tip_gap(&ch, &last, &h));
+	export_chain_free(&ch);
+
+	/* the last object's last hash unknown */
+	export_chain_init(&ch, f->sha, &digest, &tip);
+	object_of(f, &o, 0, 5, QLDB_MODE_ION);
+	o.have_last_hash = false;
+	export_chain_add(&ch, &o, "a.ion");
+	export_object_free(&o);
+	export_chain_finish(&ch);
+	assert_false(export_chain_tip_gap(&ch, &last, &h));
+	export_chain_free(&ch);
+
+	/* an object that holds fewer blocks than its key names */
+	export_chain_init(&ch, f->sha, &digest, &tip);
+	object_of(f, &o, 0, 5, QLDB_MODE_ION);
+	o.range.last = 6;
+	export_chain_add(&ch, &o, "a.ion");
+	export_object_free(&o);
+	export_chain_finish(&ch);
+	assert_false(export_chain_tip_gap(&ch, &last, &h));
+	export_chain_free(&ch);
+
+	/* a missing object */
+	export_chain_init(&ch, f->sha, &digest, &tip);
+	object_of(f, &o, 0, 3, QLDB_MODE_ION);
+	export_chain_add(&ch, &o, "a.ion");
+	export_object_free(&o);
+	struct export_range r = { .strand = "S", .first = 4, .last = 5 };
+	export_chain_missing(&ch, &r, "b.ion");
+	export_chain_finish(&ch);
+	assert_false(export_chain_tip_gap(&ch, &last, &h));
+	export_chain_free(&ch);
+
+	/* no digest given: nothing to prove into */
+	run_chain(f, &ch, -1, 5, EXPORT_FORMAT_ION_TEXT, EXPORT_FORMAT_UNKNOWN);
+	assert_false(export_chain_tip_gap(&ch, &last, &h));
+	export_chain_free(&ch);
+
+	/* the export reaches the tip: the Merkle root decides, not a proof */
+	run_chain(f, &ch, 7, 7, EXPORT_FORMAT_ION_TEXT, EXPORT_FORMAT_UNKNOWN);
+	assert_false(export_chain_tip_gap(&ch, &last, &h));
+	export_chain_free(&ch);
+}
+
+static void test_no_tip_gap_on_another_strand(void **state)
+{
+	struct fixture *f = *state;
+	struct export_chain ch;
+	struct qldb_hash digest;
+	struct qldb_address tip = { .strand = "T", .seq = 7 };
+	assert_int_equal(qldb_merkle_root(f->sha, f->h, 8, &digest), 0);
+	export_chain_init(&ch, f->sha, &digest, &tip);
+	struct export_object o;
+	object_of(f, &o, 0, 5, QLDB_MODE_ION);
+	export_chain_add(&ch, &o, "a.ion");
+	export_object_free(&o);
+	export_chain_finish(&ch);
+	struct qldb_address last;
+	struct qldb_hash h;
+	assert_false(export_chain_tip_gap(&ch, &last, &h));
+	export_chain_free(&ch);
+}
+
+static void test_tip_proof_leaves_other_unproven_lines(void **state)
+{
+	struct fixture *f = *state;
+	struct export_chain ch;
+	struct qldb_hash digest;
+	struct qldb_address tip = { .strand = "S", .seq = 7 };
+	assert_int_equal(qldb_merkle_root(f->sha, f->h, 8, &digest), 0);
+	export_chain_init(&ch, f->sha, &digest, &tip);
+	export_chain_unproven(&ch, "a folder was not searched");
+	struct export_object o;
+	object_of(f, &o, 0, 5, QLDB_MODE_JSON);
+	export_chain_format(&ch, EXPORT_FORMAT_JSON, EXPORT_FORMAT_UNKNOWN, 0, "a.json");
+	export_chain_add(&ch, &o, "a.json");
+	export_object_free(&o);
+	export_chain_finish(&ch);
+	assert_int_equal(export_chain_unproven_count(&ch), 3);
+	struct qldb_address a = { .strand = "S", .seq = 5 };
+	export_chain_tip_proven(&ch, &a, &f->h[5]);
+	assert_int_equal(ch.digest_state, EXPORT_DIGEST_VERIFIED);
+	/* only the digest line goes: the others still hold */
+	assert_int_equal(export_chain_unproven_count(&ch), 2);
+	assert_string_equal(ch.unproven[0], "a folder was not searched");
+	assert_non_null(strstr(ch.unproven[1], "JSON: 1 data object"));
+	assert_int_equal(export_chain_status(&ch), EXPORT_STATUS_UNVERIFIED);
+	export_chain_free(&ch);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -239,6 +482,15 @@ int main(void)
 		cmocka_unit_test(test_mixed_formats_fail_at_the_first_odd_object),
 		cmocka_unit_test(test_unproven_revisions_make_the_verdict_unverified),
 		cmocka_unit_test(test_a_failure_wins_over_unproven),
+		cmocka_unit_test(test_tip_gap_names_the_last_block_and_its_hash),
+		cmocka_unit_test(test_tip_proof_of_the_last_block_verifies),
+		cmocka_unit_test(test_tip_proof_from_a_later_start_verifies),
+		cmocka_unit_test(test_tip_proof_for_another_block_fails),
+		cmocka_unit_test(test_tip_proof_of_another_hash_fails_with_expected_and_computed),
+		cmocka_unit_test(test_altered_earlier_block_still_fails_with_a_good_last_block),
+		cmocka_unit_test(test_no_tip_gap_without_a_continuous_chain),
+		cmocka_unit_test(test_no_tip_gap_on_another_strand),
+		cmocka_unit_test(test_tip_proof_leaves_other_unproven_lines),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
