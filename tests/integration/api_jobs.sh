@@ -6,8 +6,12 @@
 # proof and a block's detail; a stream starts and cancels (its status
 # changes); wrong ids fail with one line; under tamper-block 5 the tip's
 # proof is still VERIFIED but block 5 and the export verify FAILED; and
-# jobs_stop during a slow verify returns promptly. No output holds the
-# secret key.
+# jobs_stop during a slow verify returns promptly. On a live ledger
+# (--rate 5) the export ends before the digest's tip: VERIFIED by the tip
+# proof of its last block; a GetBlock that cannot be read is UNVERIFIED
+# with why; tamper-block 5 is still FAILED; after a fork the ledger's last
+# block differs from the export's: FAILED, expected vs computed. No output
+# holds the secret key.
 . tests/lib/tap.sh
 
 TOOL=${QLDBTOP_TOOLS:-$PWD/build/tools}/job_run
@@ -22,7 +26,7 @@ trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; rm -rf "$SCRATCH"' EXIT
 
 start() { # NAME ARGS...
 	sname=$1; shift
-	"$QLDBTOP_BIN" serve --listen 127.0.0.1:0 --rate 0 --recipe --export-seconds 1 "$@" \
+	"$QLDBTOP_BIN" serve --listen 127.0.0.1:0 --rate "${RATE:-0}" --recipe --export-seconds 1 "$@" \
 		>"$SCRATCH/$sname.out" 2>"$SCRATCH/$sname.err" &
 	PIDS="$PIDS $!"
 	i=0
@@ -118,6 +122,76 @@ check "tampered: verify-export is FAILED (verdict -1), first failure at block 5"
 	sh -c '[ "$1" -eq 0 ] && [ "$2" = -1 ] && grep -q "\"message\":\"FAILED: .*first: seq 5)" "$3"' - "$rc" "$(field tver verdict)" "$SCRATCH/tver"
 check "tampered: verify-export's failure line names block 5, expected and computed" \
 	grep -q '"role":"bad","text":"FAILED [a-z-]*: block [A-Za-z0-9]*:5 .*expected [A-Za-z0-9+/]\{43\}= computed [A-Za-z0-9+/]\{43\}=' "$SCRATCH/tver"
+
+# A live ledger (--rate 5: blocks keep coming): the export ends before
+# the digest's tip, and its last block is proven into the digest by
+# GetBlock with the digest's tip (api/job_verify.c, the tip proof).
+# export_end OUT: the export's last block, from its "blocks 0-N" line
+export_end() { sed -n 's/.*data objects from .*, blocks [0-9]*-\([0-9]*\)".*/\1/p' "$SCRATCH/$1"; }
+RATE=5
+check "serve --rate 5 starts" start live
+job lexp export-start "$L" --bucket "$BUCKET" --prefix live/ --role "$ROLE"
+LID=$(field lexp target | sed 's/^export //')
+check "live: the export is COMPLETED" wait_for 10 status_is export-status "$LID" COMPLETED
+job lver verify-export "$L" --id "$LID"
+N=$(export_end lver)
+M=$(sed -n 's/.*"text":"digest: VERIFIED: export ends at block [0-9]*; block [0-9]* proven into the digest at tip \([0-9]*\) by a [1-9][0-9]*-hash proof".*/\1/p' "$SCRATCH/lver")
+check "live: verify-export is VERIFIED (verdict 1) by the tip proof of its last block $N into the digest at tip $M" \
+	sh -c '[ "$1" -eq 0 ] && [ "$2" = 1 ] && [ -n "$3" ] && [ -n "$4" ] && [ "$4" -gt "$3" ] &&
+		grep -q "\"text\":\"digest: VERIFIED: export ends at block $3; block $3 proven into the digest at tip $4 by a [1-9][0-9]*-hash proof\"" "$5" &&
+		grep -q "\"message\":\"VERIFIED: export intact; its last block $3 proven into the digest at tip $4\"" "$5"' - \
+	"$rc" "$(field lver verdict)" "$N" "$M" "$SCRATCH/lver"
+check "live: the tip proof asked for block $N and folded to the digest" \
+	sh -c 'grep -q "\"role\":\"title\",\"text\":\"block [A-Za-z0-9]*:$1\"" "$2" && grep -q "\"role\":\"good\",\"text\":\"computed root \(.*\) = digest \1\"" "$2"' - "$N" "$SCRATCH/lver"
+
+# a GetBlock that cannot be read leaves the export UNVERIFIED, with why
+printf 'at 0s malformed qldb:GetBlock 1\n' >"$SCRATCH/malblock.scn"
+check "serve --rate 5 --scenario malformed qldb:GetBlock starts" start malblock --scenario "$SCRATCH/malblock.scn"
+job mexp export-start "$L" --bucket "$BUCKET" --prefix live/ --role "$ROLE"
+MID=$(field mexp target | sed 's/^export //')
+check "malformed GetBlock: the export is COMPLETED" wait_for 10 status_is export-status "$MID" COMPLETED
+job mver verify-export "$L" --id "$MID"
+check "malformed GetBlock: verify-export is UNVERIFIED (verdict 0) saying the last block's proof was not fetched" \
+	sh -c '[ "$1" -eq 0 ] && [ "$2" = 0 ] && grep -q "\"message\":\"UNVERIFIED: the export ends at block [0-9]*, before the digest tip [0-9]*, and its last block.s proof was not fetched: ." "$3"' - \
+	"$rc" "$(field mver verdict)" "$SCRATCH/mver"
+
+# tamper-block 5 on a live ledger: the chain check still catches it (the
+# export's last block is genuine, so the tip proof alone would pass)
+check "serve --rate 5 --scenario tamper-block starts" start livetamper --scenario "$SCRATCH/tamper.scn"
+check "live tampered: block-detail 5 turns FAILED within 5 s" wait_for 5 tampered5
+job ltexp export-start "$L" --bucket "$BUCKET" --prefix t/ --role "$ROLE"
+LTID=$(field ltexp target | sed 's/^export //')
+check "live tampered: the export is COMPLETED" wait_for 10 status_is export-status "$LTID" COMPLETED
+job ltver verify-export "$L" --id "$LTID"
+check "live tampered: verify-export is FAILED (verdict -1), first failure at block 5, no tip proof tried" \
+	sh -c '[ "$1" -eq 0 ] && [ "$2" = -1 ] && grep -q "\"message\":\"FAILED: .*first: seq 5)" "$3" && ! grep -q "tip proof" "$3"' - \
+	"$rc" "$(field ltver verdict)" "$SCRATCH/ltver"
+
+# fork after block 5, once the export is written: the ledger's block N is
+# no longer the export's, though its proof to the new digest is genuine
+printf 'at 3s fork financial-ledger 5\n' >"$SCRATCH/fork.scn"
+check "serve --rate 5 --scenario fork starts" start fork --scenario "$SCRATCH/fork.scn"
+job fexp export-start "$L" --bucket "$BUCKET" --prefix f/ --role "$ROLE"
+FID=$(field fexp target | sed 's/^export //')
+check "fork: the export is COMPLETED" wait_for 10 status_is export-status "$FID" COMPLETED
+# digest_tip: the current digest's tip, from digest-proof's target
+digest_tip() { "$TOOL" --endpoint-url "$URL" digest-proof "$L" 2>/dev/null | head -1 | sed -n 's/.*"target":"digest at block \([0-9]*\)".*/\1/p'; }
+T0=$(digest_tip)
+tip_below() { t=$(digest_tip); [ -n "$t" ] && [ "$t" -lt "$1" ]; }
+check "fork: within 10 s the digest's tip falls below $T0 (the fork is in effect)" wait_for 10 tip_below "$T0"
+forked_tip() { # the new history reaches past the export's end: the tip proof runs
+	"$TOOL" --endpoint-url "$URL" verify-export "$L" --id "$FID" >"$SCRATCH/fver" 2>&1
+	grep -q '"text":"tip proof: ' "$SCRATCH/fver"
+}
+check "fork: within 15 s the new history passes the export's end" wait_for 15 forked_tip
+sed 's/^/# /' "$SCRATCH/fver" | grep -v '"normal"' | head -20
+FN=$(export_end fver)
+check "fork: verify-export is FAILED (verdict -1): block $FN's hash expected (the ledger's, proven) vs computed (the export's)" \
+	sh -c '[ "$(head -1 "$2" | sed -n "s/.*\"verdict\":\([-0-9]*\).*/\1/p")" = -1 ] &&
+		grep -q "\"role\":\"bad\",\"text\":\"FAILED digest: block [A-Za-z0-9]*:$1 blockHash expected [A-Za-z0-9+/]\{43\}= (proven into the digest at tip [0-9]*) computed [A-Za-z0-9+/]\{43\}= (the export.s)\"" "$2"' - \
+	"$FN" "$SCRATCH/fver"
+check "no live job output holds the secret key" sh -c '! grep -q "$1" "$2"/lexp "$2"/lver "$2"/mver "$2"/ltver "$2"/fver' - "$SECRET" "$SCRATCH"
+RATE=0
 
 # jobs_stop during a slow verify (every S3 answer waits 3 s)
 printf 'at 0s latency s3 3s\n' >"$SCRATCH/slow.scn"
