@@ -21,6 +21,7 @@
 
 #include "api/export_run.h"
 #include "api/job_proof.h"
+#include "api/job_verify.h"
 #include "api/jobs.h"
 #include "verify/sha256.h"
 
@@ -72,6 +73,39 @@ static void tip_fail(struct export_chain *ch, int64_t seq, const char *fmt, ...)
 	export_chain_fail(ch, &f, "");
 }
 
+void job_tip_apply(struct export_chain *ch, const struct job_block_proof *p, char *why, size_t cap)
+{
+	struct qldb_address last;
+	struct qldb_hash mine;
+	if (!export_chain_tip_gap(ch, &last, &mine))
+		return;
+	char e[QLDB_HASH_B64_LEN], g[QLDB_HASH_B64_LEN];
+	if (p->read && (strcmp(p->addr.strand, last.strand) != 0 || p->addr.seq != last.seq ||
+			!qldb_hash_equal(&p->block_hash, &mine)))
+		/* another block, or this block with another hash: a failure
+		 * naming the block, expected and computed */
+		export_chain_tip_proven(ch, &p->addr, &p->block_hash);
+	else if (p->proof != 0 && p->have_root && !qldb_hash_equal(&p->root, &ch->digest))
+		/* a proof to another digest, whatever p->proof says */
+		tip_fail(ch, last.seq,
+			 "digest: the proof of block %s:%lld to the digest at tip %lld expected "
+			 "%s computed %s",
+			 last.strand, (long long)last.seq, (long long)ch->tip.seq,
+			 qldb_hash_b64(&ch->digest, e), qldb_hash_b64(&p->root, g));
+	else if (!p->read || p->proof < 0 || p->self < 0)
+		tip_fail(ch, last.seq,
+			 "digest: GetBlock %s:%lld with the digest's tip %lld: the ledger's answer "
+			 "does not check (the lines above say where)",
+			 last.strand, (long long)last.seq, (long long)ch->tip.seq);
+	else if (p->proof == 0 || !p->have_root)
+		snprintf(why, cap,
+			 "the export ends at block %lld, before the digest tip %lld, and its last "
+			 "block's proof was not read",
+			 (long long)last.seq, (long long)ch->tip.seq);
+	else
+		export_chain_tip_proven(ch, &p->addr, &p->block_hash);
+}
+
 /* The tip proof (see the top). 0, or the api_status of a stopped job
  * (then in *stopped). */
 static int prove_tip(struct job_ctx *c, struct export_chain *ch, const struct qldb_digest *d,
@@ -100,31 +134,8 @@ static int prove_tip(struct job_ctx *c, struct export_chain *ch, const struct ql
 		job_line(c, JOB_LINE_UNVERIFIED, "tip proof not fetched: %s", err.msg);
 		return 0;
 	}
-	char e[QLDB_HASH_B64_LEN], g[QLDB_HASH_B64_LEN];
 	note->hashes = p.hashes;
-	if (p.read && (strcmp(p.addr.strand, last.strand) != 0 || p.addr.seq != last.seq ||
-		       !qldb_hash_equal(&p.block_hash, &mine)))
-		/* another block, or this block with another hash: a failure
-		 * naming the block, expected and computed */
-		export_chain_tip_proven(ch, &p.addr, &p.block_hash);
-	else if (p.proof < 0 && p.have_root)
-		tip_fail(ch, last.seq,
-			 "digest: the proof of block %s:%lld to the digest at tip %llu expected "
-			 "%s computed %s",
-			 last.strand, (long long)last.seq, (unsigned long long)d->sequence_no,
-			 qldb_hash_b64(&ch->digest, e), qldb_hash_b64(&p.root, g));
-	else if (p.proof < 0 || p.self < 0)
-		tip_fail(ch, last.seq,
-			 "digest: GetBlock %s:%lld with the digest's tip %llu: the ledger's answer "
-			 "does not check (the lines above say where)",
-			 last.strand, (long long)last.seq, (unsigned long long)d->sequence_no);
-	else if (p.proof == 0)
-		snprintf(note->why, sizeof note->why,
-			 "the export ends at block %lld, before the digest tip %llu, and its last "
-			 "block's proof was not read",
-			 (long long)last.seq, (unsigned long long)d->sequence_no);
-	else
-		export_chain_tip_proven(ch, &p.addr, &p.block_hash);
+	job_tip_apply(ch, &p, note->why, sizeof note->why);
 	return 0;
 }
 

@@ -23,6 +23,7 @@
 
 #include <cmocka.h>
 
+#include "api/job_verify.h"
 #include "api/jobs.h"
 #include "api/log.h"
 
@@ -342,6 +343,161 @@ static void test_store_jobs_is_named_and_not_polled(void **state)
 	assert_false(store_kind_is_polled(STORE_KIND_COUNT));
 }
 
+/* --- the verify job's tip proof (api/job_verify.h), without a network:
+ * an export of blocks 0..5 in one chain, a digest over 0..7 (its value is
+ * made up: only equality with a proof's root matters here) --- */
+
+struct tip_fixture {
+	struct qldb_checker *chk;
+	struct sha256 *sha;
+	struct export_chain ch;
+	struct qldb_hash h[6];
+	struct job_block_proof p; /* a good answer for block S:5 */
+	char why[512];
+};
+
+static void tip_setup(struct tip_fixture *t)
+{
+	memset(t, 0, sizeof *t);
+	t->chk = qldb_checker_new();
+	t->sha = sha256_new();
+	assert_non_null(t->chk);
+	assert_non_null(t->sha);
+	for (int i = 0; i < 6; i++) {
+		t->h[i].len = 32;
+		memset(t->h[i].b, 0x21 + i, 32);
+	}
+	struct qldb_hash digest = { .len = 32 };
+	memset(digest.b, 0x7d, 32);
+	struct qldb_address tip = { .strand = "S", .seq = 7 };
+	export_chain_init(&t->ch, t->sha, &digest, &tip);
+	struct export_range r = { .strand = "S", .first = 0, .last = 5 };
+	struct export_object o;
+	export_object_init(&o, t->chk, QLDB_MODE_ION, &r);
+	o.blocks = 6;
+	o.first_seq = 0;
+	o.last_seq = 5;
+	o.last_hash = t->h[5];
+	o.have_last_hash = true;
+	o.hashes = malloc(6 * sizeof *o.hashes);
+	assert_non_null(o.hashes);
+	memcpy(o.hashes, t->h, 6 * sizeof *o.hashes);
+	o.n_hashes = o.cap_hashes = 6;
+	export_chain_add(&t->ch, &o, "a.ion");
+	export_object_free(&o);
+	export_chain_finish(&t->ch);
+	assert_int_equal(export_chain_status(&t->ch), EXPORT_STATUS_UNVERIFIED);
+	t->p = (struct job_block_proof){ .self = 1,
+					 .proof = 1,
+					 .hashes = 3,
+					 .read = true,
+					 .addr = { .strand = "S", .seq = 5 },
+					 .block_hash = t->h[5],
+					 .have_root = true,
+					 .root = digest };
+}
+
+static void tip_teardown(struct tip_fixture *t)
+{
+	export_chain_free(&t->ch);
+	qldb_checker_free(t->chk);
+	sha256_free(t->sha);
+}
+
+static void test_tip_apply_good_answer_verifies(void **state)
+{
+	(void)state;
+	struct tip_fixture t;
+	tip_setup(&t);
+	job_tip_apply(&t.ch, &t.p, t.why, sizeof t.why);
+	assert_int_equal(export_chain_status(&t.ch), EXPORT_STATUS_VERIFIED);
+	assert_true(t.ch.digest_by_proof);
+	assert_string_equal(t.why, "");
+	tip_teardown(&t);
+}
+
+static void test_tip_apply_proof_to_another_digest_fails(void **state)
+{
+	(void)state;
+	struct tip_fixture t;
+	tip_setup(&t);
+	/* the answer says its proof folded (to the digest it was asked
+	 * about), but the root is not this chain's digest */
+	t.p.root.b[31] ^= 1;
+	job_tip_apply(&t.ch, &t.p, t.why, sizeof t.why);
+	assert_int_equal(export_chain_status(&t.ch), EXPORT_STATUS_FAILED);
+	assert_non_null(
+		strstr(t.ch.failures[0].f.message, "block S:5 to the digest at tip 7 expected"));
+	char g[QLDB_HASH_B64_LEN], want[128];
+	snprintf(want, sizeof want, "computed %s", qldb_hash_b64(&t.p.root, g));
+	assert_non_null(strstr(t.ch.failures[0].f.message, want));
+	tip_teardown(&t);
+
+	tip_setup(&t); /* the proof did not fold */
+	t.p.proof = -1;
+	t.p.root.b[0] ^= 1;
+	job_tip_apply(&t.ch, &t.p, t.why, sizeof t.why);
+	assert_int_equal(export_chain_status(&t.ch), EXPORT_STATUS_FAILED);
+	tip_teardown(&t);
+}
+
+static void test_tip_apply_answer_for_another_address_fails(void **state)
+{
+	(void)state;
+	struct tip_fixture t;
+	tip_setup(&t);
+	/* a genuine proof of block 4 is no proof of block 5 */
+	t.p.addr.seq = 4;
+	t.p.block_hash = t.h[4];
+	job_tip_apply(&t.ch, &t.p, t.why, sizeof t.why);
+	assert_int_equal(export_chain_status(&t.ch), EXPORT_STATUS_FAILED);
+	assert_non_null(strstr(t.ch.failures[0].f.message, "for block S:4"));
+	tip_teardown(&t);
+}
+
+static void test_tip_apply_other_hash_or_bad_block_fails(void **state)
+{
+	(void)state;
+	struct tip_fixture t;
+	tip_setup(&t);
+	t.p.block_hash = t.h[3]; /* the ledger's block 5 is not the export's */
+	job_tip_apply(&t.ch, &t.p, t.why, sizeof t.why);
+	assert_int_equal(export_chain_status(&t.ch), EXPORT_STATUS_FAILED);
+	assert_non_null(strstr(t.ch.failures[0].f.message, "block S:5 blockHash expected"));
+	tip_teardown(&t);
+
+	tip_setup(&t);
+	t.p.self = -1; /* the ledger's block does not self-check */
+	job_tip_apply(&t.ch, &t.p, t.why, sizeof t.why);
+	assert_int_equal(export_chain_status(&t.ch), EXPORT_STATUS_FAILED);
+	tip_teardown(&t);
+
+	tip_setup(&t);
+	t.p = (struct job_block_proof){ .self = -1 }; /* not a block at all */
+	job_tip_apply(&t.ch, &t.p, t.why, sizeof t.why);
+	assert_int_equal(export_chain_status(&t.ch), EXPORT_STATUS_FAILED);
+	tip_teardown(&t);
+}
+
+static void test_tip_apply_unread_proof_stays_unverified(void **state)
+{
+	(void)state;
+	struct tip_fixture t;
+	tip_setup(&t);
+	t.p.proof = 0;
+	t.p.have_root = false;
+	job_tip_apply(&t.ch, &t.p, t.why, sizeof t.why);
+	assert_int_equal(export_chain_status(&t.ch), EXPORT_STATUS_UNVERIFIED);
+	assert_non_null(strstr(t.why, "export ends at block 5, before the digest tip 7"));
+	tip_teardown(&t);
+
+	tip_setup(&t); /* "folded" with no root: not trusted */
+	t.p.have_root = false;
+	job_tip_apply(&t.ch, &t.p, t.why, sizeof t.why);
+	assert_int_equal(export_chain_status(&t.ch), EXPORT_STATUS_UNVERIFIED);
+	tip_teardown(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -356,6 +512,11 @@ int main(void)
 		cmocka_unit_test(test_messages_and_lines_are_redacted_single_lines),
 		cmocka_unit_test(test_lines_stop_at_the_limit_and_say_so),
 		cmocka_unit_test(test_store_jobs_is_named_and_not_polled),
+		cmocka_unit_test(test_tip_apply_good_answer_verifies),
+		cmocka_unit_test(test_tip_apply_proof_to_another_digest_fails),
+		cmocka_unit_test(test_tip_apply_answer_for_another_address_fails),
+		cmocka_unit_test(test_tip_apply_other_hash_or_bad_block_fails),
+		cmocka_unit_test(test_tip_apply_unread_proof_stays_unverified),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }
