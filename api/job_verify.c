@@ -57,8 +57,8 @@ static void export_uri(const struct qldb_journal_export *e, char *out, size_t ca
 struct tip_note {
 	int64_t last; /* the export's last block, -1 no tip proof tried */
 	int hashes;   /* the proof's length */
-	char why[JOB_LINE_MAX +
-		 API_ERROR_MSG_MAX]; /* not fetched or not proven: why (empty if it was) */
+	/* not fetched or not proven: why (empty when it was) */
+	char why[JOB_LINE_MAX + API_ERROR_MSG_MAX];
 };
 
 static void tip_fail(struct export_chain *ch, int64_t seq, const char *fmt, ...)
