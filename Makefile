@@ -78,6 +78,11 @@ test: deps
 bench: all tools
 	@sh tests/bench/run.sh
 
+# The dashboard for SOAK_SECONDS (default 600) with the demo's faults
+# repeating: tests/soak/soak.sh prints its checks and a one-line verdict.
+soak: all
+	@sh tests/soak/soak.sh
+
 demo: deps
 	@$(MAKE) --no-print-directory all
 	./qldbtop --demo
