@@ -34,7 +34,7 @@ ORACLE=${QLDBTOP_ORACLE_DIR:-build/oracle}
 NODE_BYTES=${QLDBTOP_BENCH_NODE_BYTES:-4000000}
 TABLE=${BENCH_TABLE:-/dev/null}
 row() { echo "$1|$2|$3|$4" >>"$TABLE"; }
-mbs1= mbs2= rss_max=0
+mbs2='' rss_max=0
 BASE=${QLDBTOP_BENCH_BASELINE:-}
 status=0
 # run BIN JOBS: one timed run; prints "wall rss", or nothing on failure
@@ -68,7 +68,7 @@ $y"
 	m=$(echo "$b" | awk -v b="$bytes" '{ printf "%.1f", b / 1e6 / $1 }')
 	bps=$(echo "$b" | awk -v n="$blocks" '{ printf "%.0f", n / $1 }')
 	r=$(echo "$b" | awk '{ printf "%.1f", $2 / 1024 }')
-	eval "mbs$j=\$m"
+	[ "$j" = 2 ] && mbs2=$m
 	rss_max=$(awk -v a="$rss_max" -v b="$r" 'BEGIN { print (b > a ? b : a) }')
 	if [ "$j" = 2 ]; then
 		v=NOT\ MET

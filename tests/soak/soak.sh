@@ -166,9 +166,9 @@ look() {
 
 # --- sample -----------------------------------------------------------------
 start=$(date +%s)
-alive=1 pane=1 n=0 warm_rss= warm_t= warm_ticks= half_rss=
+alive=1 pane=1 n=0 warm_rss='' warm_t='' warm_ticks='' half_rss=''
 seen_transient=0 seen_impaired=0 seen_kms=0 seen_tamper=0 seen_verify=0
-failed_at= false_verified=0 acks=0
+failed_at='' false_verified=0 acks=0
 : >"$W/samples"
 while :; do
 	now=$(date +%s)
@@ -237,11 +237,12 @@ if [ "$alive" = 1 ] && [ -n "$warm_rss" ]; then
 		g = (b - a) / 1024
 		printf "%.1f %.1f %+.1f %.2f %+.1f %d", a / 1024, b / 1024, g, (s > 0 ? (t1 - t0) / hz / s * 100 : 0),
 			(b - h) / 1024, (g <= lim) }')
+	# shellcheck disable=SC2086 # six words
 	set -- $figs
 	rss_from=$1 rss_to=$2 rss_growth=$3 cpu=$4 trend=$5
 	report "RSS growth after warm-up <= $RSS_MB MB" "$6" "$rss_from -> $rss_to MB ($rss_growth), second half $trend MB"
 else
-	rss_from=? rss_to=? rss_growth=? cpu=?
+	rss_from='?' rss_to='?' rss_growth='?' cpu='?'
 	report "RSS growth after warm-up <= $RSS_MB MB" 0 "no figure: the run ended before the warm-up"
 fi
 kinds=0
