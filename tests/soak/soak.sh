@@ -108,10 +108,24 @@ END {
 }' "$DEMO" >"$W/scenario" || { echo "soak: FAIL cannot build the scenario from $DEMO"; exit 2; }
 
 # --- start ------------------------------------------------------------------
+# a shell in the pane runs the dashboard and keeps its exit status (tmux
+# 3.3 gives none for a death by signal)
+cat >"$W/run" <<EOS
+"$BIN" --demo --scenario "$W/scenario"
+echo \$? >"$W/exit"
+EOS
 $T new-session -d -s soak -x 100 -y 30 \
-	"exec env LANG=C.UTF-8 XDG_STATE_HOME='$W/state' '$BIN' --demo --scenario '$W/scenario'" || exit 2
+	"exec env LANG=C.UTF-8 XDG_STATE_HOME='$W/state' sh '$W/run'" || exit 2
 $T set-option -t soak remain-on-exit on >/dev/null
-PID=$($T display -p -t soak '#{pane_pid}')
+SH=$($T display -p -t soak '#{pane_pid}')
+PID=
+i=0
+while [ -z "$PID" ] && [ $i -lt 100 ]; do
+	PID=$(pgrep -P "$SH" | head -n 1)
+	[ -n "$PID" ] || sleep 0.1
+	i=$((i + 1))
+done
+[ -n "$PID" ] || { echo "soak: FAIL the dashboard did not start"; exit 1; }
 screen() { $T capture-pane -p -t soak 2>/dev/null; }
 key() { $T send-keys -t soak "$@"; }
 # wait_screen SECS TEXT: poll the screen for TEXT (deadline, not a sleep)
@@ -174,7 +188,7 @@ while :; do
 	now=$(date +%s)
 	el=$((now - start))
 	[ "$el" -ge "$SECONDS_" ] && break
-	if ! kill -0 "$PID" 2>/dev/null || [ "$($T display -p -t soak '#{pane_dead}' 2>/dev/null)" = 1 ]; then
+	if ! kill -0 "$PID" 2>/dev/null; then
 		alive=0
 		echo "soak: the dashboard died after $el s" >&2
 		break
@@ -212,12 +226,21 @@ if [ "$alive" = 1 ]; then
 		sleep 0.1
 		i=$((i + 1))
 	done
-	st=$($T display -p -t soak '#{pane_dead} status=#{pane_dead_status} signal=#{pane_dead_signal} alt=#{alternate_on}')
-	if [ "$st" = "1 status=0 signal= alt=0" ] && ! screen | grep -q 'Deletion prot.\|Journal streams of'; then
+	st=$($T display -p -t soak '#{pane_dead} #{alternate_on}')
+	code=$(cat "$W/exit" 2>/dev/null)
+	if [ "$st" = "1 0" ] && [ "$code" = 0 ] && ! screen | grep -q 'Deletion prot.\|Journal streams of'; then
 		quit_ok=1 quit_detail="q exits 0, normal screen back"
-	else
-		quit_detail="after q: dead, status, alternate screen = $st"
 	fi
+fi
+if [ "$quit_ok" = 0 ]; then
+	code=$(cat "$W/exit" 2>/dev/null)
+	sig=""
+	[ "${code:-0}" -gt 128 ] && sig=" = signal $((code - 128))"
+	[ "$alive" = 1 ] && {
+		quit_detail="after q: exit status ${code:-none}$sig; pane dead, alternate screen = $st"
+	}
+	[ "$alive" = 0 ] && quit_detail="the dashboard died: exit status ${code:-none}$sig"
+	screen | grep -v '^ *$' | tail -n 5 | sed 's/^/soak: at the end: /' >&2
 fi
 
 # --- verdict ----------------------------------------------------------------
