@@ -55,7 +55,7 @@ for kind in text binary; do
 	if [ -n "$r" ] && [ -n "$ceiling" ] && [ "$ceiling" -gt 0 ]; then
 		echo "$kind|$r|$ceiling" | awk -F'|' '{ x = $2 / $3
 			printf "Ion parse+hash %s (one core)|%d MB/s, SHA-256 alone %d MB/s: %.2f|>= 0.8 of SHA-256|%s\n",
-				$1, $2, $3, x, x >= 0.8 ? "MET" : "NOT MET" }' >>"$TABLE"
+				$1, $2, $3, x, (x >= 0.8 ? "MET" : "NOT MET") }' >>"$TABLE"
 	else
 		echo "Ion parse+hash $kind (one core)|no figure|>= 0.8 of SHA-256|NOT MEASURED" >>"$TABLE"
 		status=1
