@@ -54,8 +54,10 @@ run() {
 	echo "blocks $((tip + 1)), serve RSS $((RSS_KB / 1024)) MiB"
 	echo "  GetDigest:            $d"
 	echo "  GetBlock with proof:  $b (block $seq, tip $tip)"
-	echo "endpoint GetDigest, $((tip + 1)) blocks|$d||" >>"$TABLE"
-	echo "endpoint GetBlock+proof, $((tip + 1)) blocks|$b||" >>"$TABLE"
+	short() { echo "$1" | awk '{ for (i = 1; i < NF; i++) { if ($i == "req/s") r = $(i + 1); if ($i == "p50") p = $(i + 1); if ($i == "p99") q = $(i + 1) }
+		printf "%s req/s, p50 %s us, p99 %s us", r, p, q }'; }
+	echo "endpoint GetDigest, $((tip + 1)) blocks|$(short "$d")||" >>"$TABLE"
+	echo "endpoint GetBlock+proof, $((tip + 1)) blocks|$(short "$b")||" >>"$TABLE"
 	P50_BLOCK=$(echo "$b" | sed -n 's/.*p50 \([0-9]*\).*/\1/p')
 	kill "$PID"; wait "$PID" 2>/dev/null; PID=
 }
