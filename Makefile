@@ -32,7 +32,7 @@ FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 DEPS     := $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TLIB_OBJ:.o=.d)
 
 .SECONDARY:
-.PHONY: all deps test unit bench demo clean asan tsan fuzz fuzz-build fuzz-smoke format check-format tools
+.PHONY: all deps test unit bench soak demo clean asan tsan fuzz fuzz-build fuzz-smoke format check-format tools
 all: qldbtop
 
 qldbtop: $(BUILD)/qldbtop

@@ -22,6 +22,7 @@ probe libssl-dev pc libcrypto
 probe libexpat1-dev pc expat
 probe libcmocka-dev pc cmocka
 probe tmux have tmux
+probe htop have htop   # make bench: the idle CPU figure is against htop's
 probe awscli test -x /usr/bin/aws
 probe nodejs have node
 probe npm have npm
