@@ -547,6 +547,15 @@ static int ledger_create(struct rctx *x, char *err, size_t cap)
 	return 0;
 }
 
+static void ledger_unprotect(struct sim_cfn *c, const char *name)
+{
+	char path[128];
+	snprintf(path, sizeof path, "/ledgers/%.100s", name);
+	struct sim_response res;
+	svc_call(c, SVC_QLDB, "PATCH", path, NULL, "{\"DeletionProtection\":false}", &res);
+	sim_response_clear(&res);
+}
+
 static int ledger_delete(struct sim_cfn *c, struct cfn_res *r, char *err, size_t cap)
 {
 	char path[128];
@@ -1123,12 +1132,17 @@ static void stack_run(struct sim_cfn *c, struct cfn_stack *s, const cJSON *t, st
 			 failed_id);
 	stack_status(s, "ROLLBACK_IN_PROGRESS", reason);
 	char failed[512];
-	/* a rollback deletes what it made, retained or not, except an adopted
-	 * demo ledger, which was there before */
+	/* a rollback deletes what it made, retained or protected or not (a
+	 * ledger this failed operation made moments ago has no data to
+	 * protect, and a rollback must leave nothing behind), except an
+	 * adopted demo ledger, which was there before */
 	for (size_t i = 0; i < s->n_res; i++) {
-		s->res[i].retain = false;
-		if (s->res[i].adopted)
-			s->res[i].physical[0] = 0;
+		struct cfn_res *r = &s->res[i];
+		r->retain = false;
+		if (r->adopted)
+			r->physical[0] = 0;
+		else if (r->physical[0] && !strcmp(r->type, "AWS::QLDB::Ledger"))
+			ledger_unprotect(c, r->physical);
 	}
 	delete_resources(c, s, failed, sizeof failed);
 	cJSON_Delete(s->outputs);
