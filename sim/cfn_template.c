@@ -494,7 +494,7 @@ static int refs_walk(const cJSON *t, const cJSON *node, ref_fn fn, void *ctx, in
 		const char *k = node->child->string;
 		const cJSON *a = node->child;
 		if (!strcmp(k, "Ref") && cJSON_IsString(a))
-			return resource(t, a->valuestring) ? fn(ctx, a->valuestring) : 0;
+			return fn(ctx, a->valuestring);
 		if (!strcmp(k, "Fn::GetAtt") && cJSON_IsArray(a) && cJSON_IsString(a->child))
 			return fn(ctx, a->child->valuestring);
 		if (!strcmp(k, "Fn::Sub")) {
@@ -509,7 +509,7 @@ static int refs_walk(const cJSON *t, const cJSON *node, ref_fn fn, void *ctx, in
 				snprintf(id, sizeof id, "%.*s", (int)(n < 255 ? n : 255), p + 2);
 				bool local = cJSON_IsArray(a) && a->child &&
 					     cJSON_GetObjectItemCaseSensitive(a->child->next, id);
-				if (p[2] != '!' && !local && resource(t, id) && fn(ctx, id) < 0)
+				if (p[2] != '!' && !local && fn(ctx, id) < 0)
 					return -1;
 				p = e + 1;
 			}
@@ -588,6 +588,10 @@ int cfn_eval_order(const struct cfn_eval *ev, const char *ids[CFN_RESOURCES_MAX]
 				    all[i]->string);
 		for (size_t k = 0; k < d.n; k++) {
 			const cJSON *to = resource(ev->tmpl, d.names[k]);
+			/* parameters and pseudo parameters are no dependency */
+			if (!to && (cJSON_GetObjectItemCaseSensitive(ev->params, d.names[k]) ||
+				    !strncmp(d.names[k], "AWS::", 5)))
+				continue;
 			if (!to)
 				return fail(
 					err, cap,

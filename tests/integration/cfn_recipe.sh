@@ -52,10 +52,10 @@ aws cloudformation describe-stacks \
     --stack-name qldb-acid-database \
     --query 'Stacks[0].Outputs' >"$SCRATCH/outputs"
 sed 's/^/# /' "$SCRATCH/outputs"
-output() {
-	aws cloudformation describe-stacks --stack-name qldb-acid-database \
-		--query "Stacks[0].Outputs[?OutputKey==\`$1\`].OutputValue" --output text
-}
+# (one call for all outputs: each CLI start costs seconds on a busy machine)
+aws cloudformation describe-stacks --stack-name qldb-acid-database \
+	--query 'Stacks[0].Outputs[].[OutputKey,OutputValue]' --output text >"$SCRATCH/outputs.txt"
+output() { awk -v k="$1" '$1 == k { print $2 }' "$SCRATCH/outputs.txt"; }
 check "the stack has the six outputs" \
 	test "$(grep -c '"OutputKey"' "$SCRATCH/outputs")" -eq 6
 check "LedgerName output is financial-ledger" test "$(output LedgerName)" = financial-ledger
@@ -227,8 +227,8 @@ aws cloudformation create-stack --stack-name cfn-badname --template-body file://
 	>/dev/null 2>&1
 check "a ledger name that breaks the pattern: CREATE_FAILED on QLDBLedger, ROLLBACK_COMPLETE" \
 	rolled_back cfn-badname QLDBLedger 'QLDB CreateLedger'
-q qldb describe-ledger --name bad--name
-check "... and no such ledger" has ResourceNotFound "$SCRATCH/err"
+q qldb list-ledgers --query 'Ledgers[].Name' --output text
+check "... and no such ledger ($(cat "$SCRATCH/out"))" sh -c '! grep -q "bad--name" "$1"' - "$SCRATCH/out"
 # a failure after the ledger, the stream and the journal stream exist:
 # all of them rolled back (the protected ledger too)
 aws cloudformation create-stack --stack-name cfn-late --template-body file://cloudformation.yaml \
