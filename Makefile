@@ -7,7 +7,7 @@
 
 CC      ?= cc
 BUILD   ?= build
-PKGS    := ncursesw libcurl libcjson libmicrohttpd libcrypto expat
+PKGS    := ncursesw libcurl libcjson libmicrohttpd libcrypto expat yaml-0.1
 VERSION := 0.1.0
 OPT     ?= -O2 -g
 CFLAGS_EXTRA ?=

@@ -29,6 +29,7 @@
 #include <time.h>
 
 #include "sim/http.h"
+#include "sim/cfn.h"
 #include "sim/cloudwatch.h"
 #include "sim/fail.h"
 #include "sim/faults.h"
@@ -79,6 +80,7 @@ struct sim_server {
 	struct sim_kinesis *kinesis;
 	struct sim_s3 *s3;
 	struct sim_cloudwatch *cloudwatch;
+	struct sim_cfn *cfn;	   /* CloudFormation: stacks made through the services above */
 	struct sim_faults *faults; /* a running scenario, or NULL */
 	/* the journal streams' delivery thread (sim/stream_delivery.h) */
 	pthread_t delivery;
@@ -236,11 +238,17 @@ static void serve_cloudwatch(struct sim_server *s, const struct sim_request *req
 	sim_cloudwatch_handle(s->cloudwatch, req, res);
 }
 
+static void serve_cfn(struct sim_server *s, const struct sim_request *req, struct sim_response *res)
+{
+	sim_cfn_handle(s->cfn, req, res);
+}
+
 static const struct service SERVICES[] = {
 	{ SERVER_SERVICE, serve_qldb, NULL, SIM_BODY_MAX },
 	{ "kinesis", serve_kinesis, sim_kinesis_error, SIM_BODY_MAX },
 	{ "s3", serve_s3, sim_s3_error, SIM_S3_BODY_MAX },
 	{ "monitoring", serve_cloudwatch, sim_cloudwatch_error, SIM_BODY_MAX },
+	{ "cloudformation", serve_cfn, sim_cfn_error, SIM_BODY_MAX },
 };
 
 static void service_error(const struct service *svc, struct sim_response *res, enum sim_error e,
@@ -613,6 +621,8 @@ static int open_world(struct sim_server *s, const struct sim_config *cfg, int64_
 	    sim_recipe_setup(&s->qldb, s->kinesis, s->s3, SIM_DEFAULT_REGION, err, cap) != 0)
 		return -1;
 	s->qldb.s3 = s->s3; /* ExportJournalToS3 writes into the served store */
+	if (s->s3 && !(s->cfn = sim_cfn_new(&s->qldb, s->kinesis, s->s3)))
+		return sim_fail(err, cap, "out of memory");
 	return s->s3 ? start_delivery(s, err, cap) : -1;
 }
 
@@ -698,6 +708,7 @@ void sim_server_stop(struct sim_server *s)
 	stop_delivery(s);
 	sim_faults_free(s->faults);
 	sim_s3_free(s->s3);
+	sim_cfn_free(s->cfn);
 	sim_cloudwatch_free(s->cloudwatch);
 	sim_kinesis_free(s->kinesis);
 	sim_world_close(s->world);
