@@ -20,6 +20,7 @@ probe libcjson-dev pc libcjson
 probe libmicrohttpd-dev pc libmicrohttpd
 probe libssl-dev pc libcrypto
 probe libexpat1-dev pc expat
+probe libyaml-dev pc yaml-0.1
 probe libcmocka-dev pc cmocka
 probe tmux have tmux
 probe htop have htop   # make bench: the idle CPU figure is against htop's
