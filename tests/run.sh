@@ -1,10 +1,14 @@
 #!/bin/sh
 # Run every test suite and end with one line: "N passed, N failed".
-# Every suite speaks TAP ("ok - name" / "not ok - name"); cmocka binaries
-# do so through CMOCKA_MESSAGE_OUTPUT=TAP. A program that exits non-zero
-# without reporting a failure counts as one failure, so a crash is never
-# silently a pass. Logs of failing programs are printed; others are kept in
-# build/test-logs.
+# The counts are of tests: every suite speaks TAP ("ok - name" /
+# "not ok - name"); cmocka binaries do so through CMOCKA_MESSAGE_OUTPUT=TAP.
+# `format` and `clang` are one check each (one ok or not ok, however many
+# files were formatted or built). A program that exits non-zero without
+# reporting a failure counts as one failure, so a crash is never silently a
+# pass; a program that reports no test at all is a failure too, and so is a
+# suite that finds no input (no unit binaries, no scripts, no fuzz targets).
+# Logs of failing programs are printed; others are kept in build/test-logs.
+# Each suite ends with its own totals line.
 #   QLDBTOP_SUITES   space-separated subset of: format clang unit integration e2e fuzz
 #   QLDBTOP_TOOLS    where the test tools are (default build/tools)
 #   QLDBTOP_BIN      the qldbtop binary under test (default ./qldbtop)
@@ -21,6 +25,25 @@ mkdir -p "$LOGS"
 export QLDBTOP_TEST_LOGS="$PWD/$LOGS"
 passed=0
 failed=0
+suite_p=0
+suite_f=0
+
+# count P F: add to the suite's and the run's totals.
+count() {
+	passed=$((passed + $1)); failed=$((failed + $2))
+	suite_p=$((suite_p + $1)); suite_f=$((suite_f + $2))
+}
+
+# report NAME LOG RC SECS P F: one line, and the log's tail on failure.
+report() {
+	count "$5" "$6"
+	if [ "$6" -gt 0 ]; then
+		echo "FAIL $1: $5 passed, $6 failed (${4}s); log:"
+		tail -n 60 "$2" | sed 's/^/    /'
+	else
+		echo "ok   $1: $5 passed (${4}s)"
+	fi
+}
 
 # run_one NAME COMMAND...: run, count its TAP lines, show its log on failure.
 run_one() {
@@ -34,45 +57,76 @@ run_one() {
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		f=1
 		echo "not ok - $name exited with status $rc" >>"$log"
+	elif [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then
+		f=1
+		echo "not ok - $name reported no test" >>"$log"
 	fi
-	passed=$((passed + p))
-	failed=$((failed + f))
-	secs=$(( $(date +%s) - start ))
-	if [ "$f" -gt 0 ]; then
-		echo "FAIL $name: $p passed, $f failed (${secs}s); log:"
-		tail -n 60 "$log" | sed 's/^/    /'
+	report "$name" "$log" "$rc" $(( $(date +%s) - start )) "$p" "$f"
+}
+
+# run_single NAME COMMAND...: a check that is one test, whatever it prints:
+# one pass when COMMAND exits 0 and prints no "not ok", else one failure.
+run_single() {
+	name=$1; shift
+	log="$LOGS/$(echo "$name" | tr '/ ' '__').log"
+	start=$(date +%s)
+	"$@" >"$log" 2>&1 </dev/null
+	rc=$?
+	if [ "$rc" -eq 0 ] && ! grep -q '^not ok ' "$log"; then
+		report "$name" "$log" "$rc" $(( $(date +%s) - start )) 1 0
 	else
-		echo "ok   $name: $p passed (${secs}s)"
+		echo "not ok - $name (exit $rc)" >>"$log"
+		report "$name" "$log" "$rc" $(( $(date +%s) - start )) 0 1
 	fi
 }
 
+# no_input SUITE WHAT: a suite that found nothing to run fails.
+no_input() {
+	echo "FAIL $1: no $2 found"
+	count 0 1
+}
+
 for suite in $SUITES; do
+	suite_p=0; suite_f=0
 	case $suite in
 	format)
-		run_one format sh tests/check-format.sh ;;
+		# one check: every C file follows .clang-format (the log names files)
+		run_single format sh -c 'out=$(sh tests/check-format.sh) || exit 1
+			printf "%s\n" "$out"
+			echo "$out" | grep -q "^ok " || { echo "no C files checked"; exit 1; }' ;;
 	clang)
 		# the whole tree must also build warning-free with clang (-Werror)
-		run_one clang-build sh -c 'make --no-print-directory -j2 BUILD=build-clang CC=clang \
-			build-clang/qldbtop unit tools >/dev/null && echo "ok - clang -Werror build"' ;;
+		run_single clang-build make --no-print-directory -j2 BUILD=build-clang CC=clang \
+			build-clang/qldbtop unit tools ;;
 	unit)
+		n=0
 		for t in "$UNIT_DIR"/test_*; do
 			[ -x "$t" ] || continue
 			case $t in *.d) continue ;; esac
+			n=$((n + 1))
 			run_one "unit/$(basename "$t")" env CMOCKA_MESSAGE_OUTPUT=TAP "$t"
-		done ;;
+		done
+		[ "$n" -gt 0 ] || no_input unit "unit test binaries in $UNIT_DIR" ;;
 	integration|e2e)
+		n=0
 		for t in tests/$suite/*.sh; do
 			[ -f "$t" ] || continue
+			n=$((n + 1))
 			run_one "$suite/$(basename "$t" .sh)" sh "$t"
-		done ;;
+		done
+		[ "$n" -gt 0 ] || no_input "$suite" "tests/$suite/*.sh scripts" ;;
 	fuzz)
-		# build first (clang, two jobs), so the smoke's time is fuzzing only
-		run_one fuzz/build sh -c 'make --no-print-directory -j2 fuzz-build >/dev/null &&
-			echo "ok - libFuzzer targets built"'
-		run_one fuzz/smoke make --no-print-directory fuzz-smoke ;;
+		if ls tests/fuzz/fuzz_*.c >/dev/null 2>&1; then
+			# build first (clang, two jobs), so the smoke's time is fuzzing only
+			run_single fuzz/build make --no-print-directory -j2 fuzz-build
+			run_one fuzz/smoke make --no-print-directory fuzz-smoke
+		else
+			no_input fuzz "tests/fuzz/fuzz_*.c targets"
+		fi ;;
 	*)
-		echo "unknown suite $suite"; failed=$((failed + 1)) ;;
+		echo "FAIL unknown suite $suite"; count 0 1 ;;
 	esac
+	echo "== $suite: $suite_p passed, $suite_f failed"
 done
 
 echo "$passed passed, $failed failed"
