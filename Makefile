@@ -87,6 +87,42 @@ demo: deps
 	@$(MAKE) --no-print-directory all
 	./qldbtop --demo
 
+# make install / make uninstall [PREFIX=/usr/local] [DESTDIR=]: the program
+# to $(PREFIX)/bin, the man page to $(MANDIR)/man1, the assets (themes,
+# scenarios, recipe) to $(DATADIR); the program finds them as
+# ../share/qldbtop beside itself, else at $(DATADIR) (compiled into
+# tui/assets.o: after changing PREFIX or DATADIR, rebuild it).
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share/qldbtop
+ASSET_DIRS := themes scenarios recipe
+$(BUILD)/tui/assets.o: CFLAGS += -DQLDBTOP_DATADIR='"$(DATADIR)"'
+.PHONY: install uninstall
+install: all
+	install -d "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(MANDIR)/man1"
+	install -m 0755 $(BUILD)/qldbtop "$(DESTDIR)$(BINDIR)/qldbtop"
+	install -m 0644 assets/qldbtop.1 "$(DESTDIR)$(MANDIR)/man1/qldbtop.1"
+	for d in $(ASSET_DIRS); do \
+	  install -d "$(DESTDIR)$(DATADIR)/$$d" || exit 1; \
+	  for f in assets/$$d/*; do \
+	    [ -f "$$f" ] || continue; \
+	    case $$f in *.sh) m=0755 ;; *) m=0644 ;; esac; \
+	    install -m $$m "$$f" "$(DESTDIR)$(DATADIR)/$$d/" || exit 1; \
+	  done; \
+	done
+
+uninstall:
+	rm -f "$(DESTDIR)$(BINDIR)/qldbtop" "$(DESTDIR)$(MANDIR)/man1/qldbtop.1"
+	for d in $(ASSET_DIRS); do \
+	  for f in assets/$$d/*; do \
+	    rm -f "$(DESTDIR)$(DATADIR)/$$d/$${f##*/}"; \
+	  done; \
+	  rmdir "$(DESTDIR)$(DATADIR)/$$d" 2>/dev/null || true; \
+	done
+	rmdir "$(DESTDIR)$(DATADIR)" 2>/dev/null || true
+
 asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan CC=clang OPT="-O1 -g -fno-omit-frame-pointer" \
 	  CFLAGS_EXTRA="-fsanitize=address,undefined -fno-sanitize-recover=undefined" \

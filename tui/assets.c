@@ -37,5 +37,12 @@ void assets_dir(const char *sub, char *out, size_t cap)
 				return;
 		}
 	}
+#ifdef QLDBTOP_DATADIR
+	/* the install's data folder (make install DATADIR=...), for a program
+	 * copied or linked away from its tree */
+	snprintf(out, cap, "%s/%s", QLDBTOP_DATADIR, sub);
+	if (is_dir(out))
+		return;
+#endif
 	snprintf(out, cap, "assets/%s", sub);
 }
