@@ -19,7 +19,7 @@ CFLAGS  := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -pthread $(OPT) \
            -DQLDBTOP_VERSION='"$(VERSION)"' -I. $(PKG_CFLAGS) $(CFLAGS_EXTRA)
 LDLIBS  := $(PKG_LIBS) -lm -pthread $(LDFLAGS_EXTRA)
 
-LIB_SRC  := $(sort $(wildcard verify/*.c api/*.c sim/*.c widgets/*.c) $(filter-out tui/main.c,$(wildcard tui/*.c)))
+LIB_SRC  := $(sort $(wildcard common/*.c verify/*.c api/*.c sim/*.c widgets/*.c) $(filter-out tui/main.c,$(wildcard tui/*.c)))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ := $(BUILD)/tui/main.o
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
@@ -152,17 +152,17 @@ build-fuzz/%: tests/fuzz/%.c $(VERIFY_SRC) $(wildcard verify/*.h tests/fuzz/*.h)
 	@echo "  FUZZ    $@"
 	$(Q)clang $(FUZZ_CFLAGS) -o $@ $< $(VERIFY_SRC) -lcrypto -lm
 # fuzz_json_*: api/'s strict JSON reader (cJSON underneath)
-build-fuzz/fuzz_json_%: tests/fuzz/fuzz_json_%.c api/json_strict.c api/json_strict.h
+build-fuzz/fuzz_json_%: tests/fuzz/fuzz_json_%.c common/json_strict.c common/json_strict.h
 	@mkdir -p build-fuzz
 	@echo "  FUZZ    $@"
-	$(Q)clang $(FUZZ_CFLAGS) -o $@ $< api/json_strict.c -lcjson -lm
+	$(Q)clang $(FUZZ_CFLAGS) -o $@ $< common/json_strict.c -lcjson -lm
 # the binary target is the text harness compiled with FUZZ_ION_BINARY
 build-fuzz/fuzz_ion_binary: tests/fuzz/fuzz_ion_text.c
 # fuzz_api_* and fuzz_sim_*: the AWS client layer and the endpoint,
 # linked from one archive of api/, sim/ and verify/
 # objects instrumented once (coverage, ASan, UBSan), so a target pulls in
 # only the objects it calls and a new one costs a link, not a rebuild.
-FUZZ_LIB_SRC := $(sort $(wildcard api/*.c sim/*.c) $(VERIFY_SRC))
+FUZZ_LIB_SRC := $(sort $(wildcard common/*.c api/*.c sim/*.c) $(VERIFY_SRC))
 FUZZ_LIB_OBJ := $(FUZZ_LIB_SRC:%.c=build-fuzz/obj/%.o)
 FUZZ_OBJ_CFLAGS := $(filter-out -fsanitize=%,$(FUZZ_CFLAGS)) -pthread $(PKG_CFLAGS) \
                    -DQLDBTOP_VERSION='"$(VERSION)"' \

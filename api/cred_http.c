@@ -12,7 +12,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "api/json_strict.h"
+#include "common/json_strict.h"
 
 struct sink {
 	char *buf;

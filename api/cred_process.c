@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 #include "api/ini.h"
-#include "api/json_strict.h"
+#include "common/json_strict.h"
 
 extern char **environ;
 

@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/json_strict.h"
+#include "common/json_strict.h"
 #include "api/qldb_streams.h" /* struct jfield readers */
 #include "api/s3.h"	      /* s3_shim_perform: one request through http.c */
 #include "verify/base64.h"

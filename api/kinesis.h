@@ -19,7 +19,7 @@
  * host on AWS and kinesalite does not know it); kinesis_stream_name_from_arn
  * takes it from QLDB's KinesisConfiguration.StreamArn.
  *
- * Parsers are pure and strict (api/json_strict.h, every member
+ * Parsers are pure and strict (common/json_strict.h, every member
  * type-checked, the model's required members required, unknown members
  * allowed). Ownership: plain values; a shard list owns its items
  * (kinesis_shard_list_free). A kinesis_client borrows cfg and stop.

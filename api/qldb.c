@@ -4,7 +4,7 @@
  * get-digest outputs and of get-block/get-revision outputs for the
  * verifiers, and the block-address wrapper over verify's reader.
  *
- * JSON is read with json_strict_parse (api/json_strict.h), never with plain
+ * JSON is read with json_strict_parse (common/json_strict.h), never with plain
  * cJSON: it refuses duplicate keys, trailing data, NUL characters and bad
  * UTF-8 before cJSON builds the tree. Members are looked up
  * case-sensitively; numbers are never read through valueint.
@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/json_strict.h"
+#include "common/json_strict.h"
 #include "api/sigv4.h" /* sigv4_encode: the ARN as one path segment */
 #include "verify/base64.h"
 #include "verify/qldb_proof.h"

@@ -8,7 +8,7 @@
  * required member, or a digest that is not 32 bytes is an error naming the
  * operation and the field. Timestamps are epoch seconds as double.
  *
- * Every JSON text is read strictly (api/json_strict.h): a duplicate key at
+ * Every JSON text is read strictly (common/json_strict.h): a duplicate key at
  * any depth, data after the value, a NUL character, invalid UTF-8 or a
  * wrong type is an error, in a service answer as in a file a user saved.
  * Unknown extra members are allowed (forward compatible).

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/json_strict.h"
+#include "common/json_strict.h"
 #include "api/s3.h" /* s3_encode: RFC 3986, for NextToken in the query */
 
 /* ---- JSON member readers ---------------------------------------------- */

@@ -6,7 +6,7 @@
  * actions ExportJournalToS3, StreamJournalToKinesis and
  * CancelJournalKinesisStream.
  *
- * Read as api/qldb.c reads: api/json_strict.h (duplicate keys, trailing
+ * Read as api/qldb.c reads: common/json_strict.h (duplicate keys, trailing
  * data, NUL, bad UTF-8 refused), every member type-checked, the model's
  * required members required, enums checked against the model's values
  * (QLDB is ended: its enums will not grow), ids exactly 22 base62

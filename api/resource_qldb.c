@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/json_strict.h"
+#include "common/json_strict.h"
 #include "api/resource.h"
 
 #define RESOURCE_QUERY_MAX (32 + 3 * RESOURCE_TOKEN_MAX) /* every byte %XX at worst */

@@ -16,7 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "api/json_strict.h"
+#include "common/json_strict.h"
 
 struct vault {
 	char path[VAULT_PATH_MAX];

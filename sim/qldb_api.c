@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/json_strict.h"
+#include "common/json_strict.h"
 #include "sim/qldb_handlers.h"
 #include "sim/qldb_token.h"
 

@@ -23,6 +23,8 @@ probe libexpat1-dev pc expat
 probe libyaml-dev pc yaml-0.1
 probe libcmocka-dev pc cmocka
 probe tmux have tmux
+probe groff-base have groff   # manpage.sh: groff -ww renders the man page
+probe man-db have man
 probe htop have htop   # make bench: the idle CPU figure is against htop's
 probe awscli test -x /usr/bin/aws
 probe nodejs have node

@@ -1,5 +1,5 @@
 /*
- * fuzz_json_strict.c - libFuzzer target for api/json_strict.c, the reader of
+ * fuzz_json_strict.c - libFuzzer target for common/json_strict.c, the reader of
  * untrusted JSON (saved get-digest and get-block outputs, service answers).
  * Besides crashes it aborts when an accepted input breaks the contract:
  * a raw NUL byte in the input, a repeated key in an object, an embedded NUL
@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/json_strict.h"
+#include "common/json_strict.h"
 
 /* Abort if a tree holds a repeated key at any depth. */
 static void check_tree(const cJSON *v)

@@ -6,6 +6,7 @@
 #             never tui/, widgets/ or sim/ headers
 #   tui/      never libcurl (curl/*.h)
 #   sim/      never api/ or tui/ headers
+#   common/   libc and cJSON only (the strict JSON reader api/ and sim/ share)
 # Every #include line of every .c/.h is parsed (also "#  include" with
 # spaces, and quoted names without a folder, which are the file's own).
 # The checker is then run on a temporary copy with one deliberately bad
@@ -90,6 +91,12 @@ allowed() {
 		[ "$kind" = sys ] && return 0
 		case $name in api/* | tui/*) return 1 ;; esac
 		return 0 ;;
+	common)
+		# shared by api/ and sim/: libc and cJSON only
+		[ "$kind" = own ] && { case $name in common/*) return 0 ;; *) return 1 ;; esac; }
+		is_libc "$name" && return 0
+		[ "$name" = cjson/cJSON.h ]
+		return ;;
 	esac
 	return 1
 }
@@ -98,7 +105,7 @@ allowed() {
 # status is 0 only when every folder has files and nothing is bad.
 violations() {
 	bad=0
-	for d in verify widgets api tui sim; do
+	for d in common verify widgets api tui sim; do
 		n=$(ls "$1/$d"/*.c "$1/$d"/*.h 2>/dev/null | wc -l)
 		if [ "$n" -eq 0 ]; then
 			echo "$d/ has no .c or .h files"
@@ -114,7 +121,7 @@ violations() {
 }
 
 # The real tree: one check per folder, so a report names the layer.
-for d in verify widgets api tui sim; do
+for d in common verify widgets api tui sim; do
 	mkdir -p "$SCRATCH/one/$d"
 	n=$(ls $d/*.c $d/*.h 2>/dev/null | wc -l)
 	if [ "$n" -eq 0 ]; then not_ok "$d/ holds .c/.h files"; continue; fi
@@ -134,7 +141,7 @@ done
 copy() {
 	rm -rf "$SCRATCH/t"
 	mkdir -p "$SCRATCH/t"
-	for d in verify widgets api tui sim; do cp -r "$d" "$SCRATCH/t/"; done
+	for d in common verify widgets api tui sim; do cp -r "$d" "$SCRATCH/t/"; done
 }
 plant() { # plant DIR LINE: a new file in the copy with that include line
 	copy
@@ -164,6 +171,8 @@ caught "caught: tui/ including libcurl" tui '#include <curl/curl.h>' curl/curl.h
 caught "caught: tui/ including libcurl (tabbed)" tui '	#	include	<curl/easy.h>' curl/easy.h
 caught "caught: sim/ including api/" sim '#include "api/http.h"' api/http.h
 caught "caught: sim/ including tui/" sim '#include "tui/cli.h"' tui/cli.h
+caught "caught: common/ including api/" common '#include "api/error.h"' api/error.h
+caught "caught: common/ including curl" common '#include <curl/curl.h>' curl/curl.h
 # a relative path out of the folder is not the folder's own
 caught "caught: verify/ including ../api/ by relative path" verify '#include "../api/error.h"' ../api/error.h
 

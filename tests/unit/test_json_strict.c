@@ -1,6 +1,6 @@
 /*
  * test_json_strict.c - the strict JSON reader every untrusted input goes
- * through (api/json_strict.h). Each refusal is something plain cJSON let
+ * through (common/json_strict.h). Each refusal is something plain cJSON let
  * through or read differently from another reader: a second key of the
  * same name (at the top and three objects down, decoded before comparing),
  * \u0000 and raw NUL bytes, trailing values, invalid UTF-8, lone
@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/json_strict.h"
+#include "common/json_strict.h"
 #include "tests/lib/testutil.h"
 
 #define WHY_MAX 256

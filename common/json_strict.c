@@ -10,7 +10,7 @@
  *      numbered in document order, the same order the scan meets them, so
  *      a second scan finds the repeated key's line and column.
  */
-#include "api/json_strict.h"
+#include "common/json_strict.h"
 
 #include <stdarg.h>
 #include <stdbool.h>
