@@ -244,6 +244,10 @@ static int dash_submit(void *ctx, const struct job_request *r, uint64_t *id, cha
 
 int cmd_dashboard(const struct cli_parsed *p)
 {
+	/* the embedded endpoint and the pollers talk over sockets that the
+	 * other side may close at any time (a transfer aborted on quit): that
+	 * is an EPIPE on that socket, never a death by SIGPIPE */
+	signal(SIGPIPE, SIG_IGN);
 	struct dash_options opt;
 	char err[DASH_ERR_MAX];
 	if (options_from_cli(p, &opt, err, sizeof err))

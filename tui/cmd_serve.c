@@ -414,6 +414,9 @@ static void nofile_raise(void)
 
 int cmd_serve(const struct cli_parsed *p)
 {
+	/* a client that hangs up mid-answer is an EPIPE for that connection,
+	 * never the end of the endpoint */
+	signal(SIGPIPE, SIG_IGN);
 	char host[SERVE_HOST_MAX];
 	unsigned port = SERVE_DEFAULT_PORT;
 	const char *addr = cli_value(p, SERVE_OPT_LISTEN);
