@@ -36,8 +36,10 @@ if ! command -v tmux >/dev/null 2>&1; then
 	not_ok "tmux is installed (needed for the dashboard checks)"
 	exit 1
 fi
+# S3 answers slowly, so an export's verification is slow enough to watch
+printf 'at 0s latency s3 700ms\n' >"$SCRATCH/slow-s3.scn"
 $T new-session -d -s $S -x 80 -y 24 \
-	"LANG=C.UTF-8 XDG_STATE_HOME='$SCRATCH/state' '$QLDBTOP_BIN' --demo --scenario none; exec sleep 60"
+	"LANG=C.UTF-8 XDG_STATE_HOME='$SCRATCH/state' '$QLDBTOP_BIN' --demo --scenario '$SCRATCH/slow-s3.scn'; exec sleep 120"
 step "starts on the Ledgers pane" 5 shows 'Deletion prot.'
 step "the header names the ledger and its state" 5 sh -c "$T capture-pane -p -t $S | head -n 1 | grep -q 'financial-ledger  ACTIVE'"
 step "the tabs name every pane" 2 shows '1 Ledgers (1)   2 Streams'
@@ -112,6 +114,7 @@ step "y starts the export: it appears in the Exports pane" 10 sh -c "$T capture-
 step "the export completes" 30 shows 'COMPLETED'
 key v
 step "v verifies the selected export in a live view" 5 shows 'financial-ledger > exports > .* > verify'
+step "the verification shows a progress bar while it runs" 20 sh -c "$T capture-pane -p -t $S | grep -Eq 'running' && $T capture-pane -p -t $S | grep -Eq '[0-9]+%'"
 step "the export's verification ends, never FAILED on an intact journal" 30 sh -c "$T capture-pane -p -t $S | grep -Eq 'verify-export export [A-Za-z0-9]+: done, (VERIFIED|UNVERIFIED)'"
 key Escape
 
