@@ -62,6 +62,10 @@ static void block_short(const char *addr, char *buf, size_t cap)
 static void digests_build(struct digests_state *st, const struct ui *u)
 {
 	const struct ui_data *d = &u->data;
+	struct pane_rows_key k; /* new events move the cursor */
+	pane_rows_key_make(&k, u, &st->sel, d->events_cursor, d->events_n, 0);
+	if (pane_rows_cached(&st->rows, &k))
+		return;
 	pane_rows_begin(&st->rows, COL_N);
 	for (size_t i = d->events_n; i-- > 0;) {
 		const struct store_audit_event *e = &d->events[i];
@@ -164,7 +168,7 @@ static void digests_draw(WINDOW *w, void *state, struct ui *u)
 	st->table_h = h - 1 - y;
 	if (st->table_h >= 2)
 		view_table_draw(w, y, 2, wd - 4, st->table_h, COLUMNS, COL_N, st->rows.cells,
-				st->rows.n, &st->sel, true,
+				st->rows.order, st->rows.n, &st->sel, true,
 				u->filter[0] ? "no audit event matches the filter"
 					     : "no audit events yet",
 				u->set.ascii);

@@ -56,6 +56,10 @@ static void exports_build(struct exports_state *st, const struct ui *u)
 {
 	const struct qldb_export_list *l = u->data.kind[STORE_EXPORTS].data;
 	double now = wall_now();
+	struct pane_rows_key k; /* the ages change each second */
+	pane_rows_key_make(&k, u, &st->sel, u->data.kind[STORE_EXPORTS].generation, 0, (long)now);
+	if (pane_rows_cached(&st->rows, &k))
+		return;
 	pane_rows_begin(&st->rows, COL_N);
 	for (size_t i = 0; l && i < l->n; i++) {
 		const struct qldb_journal_export *x = &l->items[i];
@@ -147,8 +151,8 @@ static void exports_draw(WINDOW *w, void *state, struct ui *u)
 			 u->filter[0] ? "no export matches the filter" : "no journal exports");
 	else
 		view_freshness(e, &c, empty, sizeof empty, &role);
-	view_table_draw(w, 1, 2, wd - 4, st->table_h, COLUMNS, COL_N, st->rows.cells, st->rows.n,
-			&st->sel, true, empty, u->set.ascii);
+	view_table_draw(w, 1, 2, wd - 4, st->table_h, COLUMNS, COL_N, st->rows.cells,
+			st->rows.order, st->rows.n, &st->sel, true, empty, u->set.ascii);
 	int y = 1 + st->table_h + 1;
 	struct kv_row rows[16];
 	char txt[16][VIEW_TEXT_MAX];

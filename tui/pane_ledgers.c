@@ -44,6 +44,10 @@ struct ledgers_state {
 static void ledgers_build(struct ledgers_state *st, const struct ui *u)
 {
 	const struct resource_ledger_list *l = u->data.list.data;
+	struct pane_rows_key k;
+	pane_rows_key_make(&k, u, &st->sel, u->data.list.generation, 0, 0);
+	if (pane_rows_cached(&st->rows, &k))
+		return;
 	pane_rows_begin(&st->rows, COL_N);
 	for (size_t i = 0; l && i < l->n; i++) {
 		struct view_cell c[COL_N];
@@ -215,7 +219,7 @@ static void ledgers_draw(WINDOW *w, void *state, struct ui *u)
 	ledgers_build(st, u);
 	/* the table row of the selected ledger follows the app's selection */
 	for (size_t i = 0; i < st->rows.n; i++)
-		if (st->rows.item[i] == u->data.ledger_index)
+		if (pane_rows_item(&st->rows, i) == u->data.ledger_index)
 			st->sel.st.selected = i;
 	int y = 1;
 	st->table_h = 0;
@@ -223,8 +227,8 @@ static void ledgers_draw(WINDOW *w, void *state, struct ui *u)
 		size_t shown = st->rows.n < LEDGERS_TABLE_MAX ? st->rows.n : LEDGERS_TABLE_MAX;
 		st->table_h = (int)shown + 1 > 2 ? (int)shown + 1 : 2;
 		view_table_draw(w, y, 2, wd - 4, st->table_h, COLUMNS, COL_N, st->rows.cells,
-				st->rows.n, &st->sel, true, "no ledger matches the filter",
-				u->set.ascii);
+				st->rows.order, st->rows.n, &st->sel, true,
+				"no ledger matches the filter", u->set.ascii);
 		y += st->table_h + 1;
 	}
 	struct kv_row rows[LEDGERS_ROWS_MAX];

@@ -8,6 +8,29 @@
 
 #include "tui/ui_state.h"
 
+void pane_rows_key_make(struct pane_rows_key *k, const struct ui *u, const struct view_sel *s,
+			uint64_t gen0, uint64_t gen1, long tick)
+{
+	memset(k, 0, sizeof *k);
+	k->epoch = u->epoch;
+	k->gen[0] = gen0;
+	k->gen[1] = gen1;
+	k->tick = tick;
+	snprintf(k->ledger, sizeof k->ledger, "%s", u->data.ledger);
+	snprintf(k->filter, sizeof k->filter, "%s", u->filter);
+	k->sort = s->sort;
+	k->desc = s->sort_desc;
+	k->valid = true;
+}
+
+bool pane_rows_cached(struct pane_rows *r, const struct pane_rows_key *k)
+{
+	if (r->key.valid && memcmp(&r->key, k, sizeof *k) == 0)
+		return true;
+	r->key = *k;
+	return false;
+}
+
 void pane_rows_begin(struct pane_rows *r, size_t ncols)
 {
 	r->ncols = ncols > PANE_ROWS_COLS ? PANE_ROWS_COLS : ncols;
@@ -27,6 +50,10 @@ static bool pane_rows_grow(struct pane_rows *r)
 	if (!it)
 		return false;
 	r->item = it;
+	size_t *o = realloc(r->order, cap * sizeof *o);
+	if (!o)
+		return false;
+	r->order = o;
 	r->cap = cap;
 	return true;
 }
@@ -40,6 +67,7 @@ void pane_rows_add(struct pane_rows *r, const struct ui *u, size_t item,
 	if (!match || !pane_rows_grow(r))
 		return;
 	memcpy(&r->cells[r->n * r->ncols], cells, r->ncols * sizeof *cells);
+	r->order[r->n] = r->n; /* shown as added until sorted */
 	r->item[r->n++] = item;
 }
 
@@ -57,40 +85,58 @@ static int cell_cmp(const struct view_cell *ca, const struct view_cell *cb)
 	return strcmp(a, b);
 }
 
+/* qsort has no context argument: the rows being sorted, one sort at a
+ * time on the UI thread. */
+static const struct pane_rows *sort_rows;
+static size_t sort_col;
+static bool sort_desc;
+
+static int order_cmp(const void *a, const void *b)
+{
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	const struct pane_rows *r = sort_rows;
+	int c = cell_cmp(&r->cells[i * r->ncols + sort_col], &r->cells[j * r->ncols + sort_col]);
+	if (sort_desc)
+		c = -c;
+	return c ? c : (i > j) - (i < j); /* stable: the service's order breaks ties */
+}
+
 void pane_rows_sort(struct pane_rows *r, struct view_sel *s)
 {
 	if (s->sort < 0 || (size_t)s->sort >= r->ncols)
 		s->sort = 0;
-	/* insertion sort: tens of rows, and stable (equal rows keep the
-	 * service's order) */
-	size_t nc = r->ncols, col = (size_t)s->sort;
-	struct view_cell tmp[PANE_ROWS_COLS];
-	for (size_t i = 1; i < r->n; i++) {
-		memcpy(tmp, &r->cells[i * nc], nc * sizeof tmp[0]);
-		size_t it = r->item[i], j = i;
-		while (j > 0) {
-			int c = cell_cmp(&r->cells[(j - 1) * nc + col], &tmp[col]);
-			if (s->sort_desc ? c >= 0 : c <= 0)
-				break;
-			memcpy(&r->cells[j * nc], &r->cells[(j - 1) * nc], nc * sizeof tmp[0]);
-			r->item[j] = r->item[j - 1];
-			j--;
-		}
-		memcpy(&r->cells[j * nc], tmp, nc * sizeof tmp[0]);
-		r->item[j] = it;
-	}
+	for (size_t i = 0; i < r->n; i++)
+		r->order[i] = i;
+	if (r->n < 2)
+		return;
+	sort_rows = r;
+	sort_col = (size_t)s->sort;
+	sort_desc = s->sort_desc;
+	qsort(r->order, r->n, sizeof r->order[0], order_cmp);
+	sort_rows = NULL;
+}
+
+size_t pane_rows_item(const struct pane_rows *r, size_t i)
+{
+	return r->item[r->order[i]];
+}
+
+const struct view_cell *pane_rows_cell(const struct pane_rows *r, size_t i, size_t col)
+{
+	return &r->cells[r->order[i] * r->ncols + col];
 }
 
 void pane_rows_free(struct pane_rows *r)
 {
 	free(r->cells);
 	free(r->item);
+	free(r->order);
 	memset(r, 0, sizeof *r);
 }
 
 size_t pane_rows_selected(const struct pane_rows *r, const struct view_sel *s)
 {
-	return s->st.selected < r->n ? r->item[s->st.selected] : (size_t)-1;
+	return s->st.selected < r->n ? pane_rows_item(r, s->st.selected) : (size_t)-1;
 }
 
 bool pane_rows_action(struct pane_rows *r, struct view_sel *s, enum keymap_action a, int height)

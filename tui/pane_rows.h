@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "tui/keymap.h"
 #include "tui/ui.h"
@@ -20,21 +21,46 @@
 
 #define PANE_ROWS_COLS 12
 
+/* What a pane's rows were built from: the same key again means the rows
+ * stand (a redraw for the clock costs no rebuild of 1,000 rows). */
+struct pane_rows_key {
+	uint64_t epoch;	 /* the store's (ui->epoch) */
+	uint64_t gen[2]; /* store generations of the slots the rows come from */
+	long tick;	 /* the second, for rows that show ages; 0 otherwise */
+	char ledger[64]; /* the selected ledger */
+	char filter[UI_FILTER_MAX];
+	int sort;
+	bool desc, valid;
+};
+
 struct pane_rows {
+	struct pane_rows_key key;
 	size_t ncols;
-	struct view_cell *cells; /* n x ncols */
-	size_t *item;		 /* the source index of each row */
+	struct view_cell *cells; /* n x ncols, in the order added */
+	size_t *item;		 /* the source index of each added row */
+	size_t *order;		 /* shown row -> added row (set by pane_rows_sort) */
 	size_t n, cap;
 };
 
+/* Fill k from what the rows depend on (gens: up to two generations). */
+void pane_rows_key_make(struct pane_rows_key *k, const struct ui *u, const struct view_sel *s,
+			uint64_t gen0, uint64_t gen1, long tick);
+/* True when the rows were built from k already (then skip the build);
+ * else remembers k for the build that follows. */
+bool pane_rows_cached(struct pane_rows *r, const struct pane_rows_key *k);
 /* Start building (clears; keeps the memory). */
 void pane_rows_begin(struct pane_rows *r, size_t ncols);
 /* Add a row of ncols cells for item (copied); dropped when the filter
  * matches none of its cells. Out of memory drops the row too. */
 void pane_rows_add(struct pane_rows *r, const struct ui *u, size_t item,
 		   const struct view_cell *cells);
-/* Sort by s->sort (clamped to the columns). */
+/* Sort by s->sort (clamped to the columns): fills the order of the shown
+ * rows (stable: equal rows keep the service's order); cells stay put, so
+ * sorting 1,000 rows moves 1,000 indexes, not 1,000 rows of text. */
 void pane_rows_sort(struct pane_rows *r, struct view_sel *s);
+/* The source item and the cells of shown row i (after pane_rows_sort). */
+size_t pane_rows_item(const struct pane_rows *r, size_t i);
+const struct view_cell *pane_rows_cell(const struct pane_rows *r, size_t i, size_t col);
 void pane_rows_free(struct pane_rows *r);
 /* The item of the selected row, or (size_t)-1 when there is none. */
 size_t pane_rows_selected(const struct pane_rows *r, const struct view_sel *s);

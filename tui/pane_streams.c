@@ -67,6 +67,11 @@ static void lag_text(const struct kinesis_health *h, char *buf, size_t cap)
 static void streams_build(struct streams_state *st, const struct ui *u)
 {
 	const struct qldb_stream_list *l = u->data.kind[STORE_STREAMS].data;
+	struct pane_rows_key k;
+	pane_rows_key_make(&k, u, &st->sel, u->data.kind[STORE_STREAMS].generation,
+			   u->data.kind[STORE_KINESIS].generation, 0);
+	if (pane_rows_cached(&st->rows, &k))
+		return;
 	pane_rows_begin(&st->rows, COL_N);
 	for (size_t i = 0; l && i < l->n; i++) {
 		const struct qldb_journal_stream *s = &l->items[i];
@@ -162,8 +167,8 @@ static void streams_draw(WINDOW *w, void *state, struct ui *u)
 			 u->filter[0] ? "no stream matches the filter" : "no journal streams");
 	else
 		view_freshness(e, &c, empty, sizeof empty, &role);
-	view_table_draw(w, 1, 2, wd - 4, st->table_h, COLUMNS, COL_N, st->rows.cells, st->rows.n,
-			&st->sel, true, empty, u->set.ascii);
+	view_table_draw(w, 1, 2, wd - 4, st->table_h, COLUMNS, COL_N, st->rows.cells,
+			st->rows.order, st->rows.n, &st->sel, true, empty, u->set.ascii);
 	int y = 1 + st->table_h + 1;
 	struct kv_row rows[16];
 	char txt[16][VIEW_TEXT_MAX];

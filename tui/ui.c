@@ -27,6 +27,7 @@ int ui_init(struct ui *u, const struct ui_settings *set, struct store *store, st
 	u->set = *set;
 	u->store = store;
 	u->poller = poller;
+	u->epoch++; /* generations start again: cached rows are not this store's */
 	u->panes = panes;
 	u->panes_n = n > UI_PANES_MAX ? UI_PANES_MAX : n;
 	u->interval_scale = 1.0;
@@ -309,8 +310,9 @@ int ui_reconfigure(struct ui *u, const char *profile, const char *region, char *
 	}
 	u->store = store;
 	u->poller = poller;
-	u->set.readonly = readonly;	     /* per profile (the config's [profile NAME]) */
-	u->interval_scale = 1.0;	     /* the new pollers start at --interval */
+	u->epoch++;		    /* generations start again: cached rows are not this store's */
+	u->set.readonly = readonly; /* per profile (the config's [profile NAME]) */
+	u->interval_scale = 1.0;    /* the new pollers start at --interval */
 	memset(&u->data, 0, sizeof u->data); /* new store: new generations, new log */
 	u->paused = false;
 	u->dirty = UI_DIRTY_ALL;

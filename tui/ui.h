@@ -127,6 +127,7 @@ struct ui {
 	struct ui_banner banner;
 	bool bell_pending;
 	double interval_scale; /* multiplies --interval; +/- change it */
+	uint64_t epoch;	       /* bumps when the store is replaced (:profile) */
 	bool paused;
 };
 

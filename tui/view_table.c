@@ -33,19 +33,21 @@ bool view_sel_move(struct view_sel *s, int action, size_t n, int height)
 
 struct cells_ctx {
 	const struct view_cell *cells;
+	const size_t *order;
 	size_t ncols;
 };
 
 static struct table_cell view_cell_at(const void *ctx, size_t row, size_t col)
 {
 	const struct cells_ctx *c = ctx;
-	const struct view_cell *v = &c->cells[row * c->ncols + col];
+	size_t r = c->order ? c->order[row] : row;
+	const struct view_cell *v = &c->cells[r * c->ncols + col];
 	return (struct table_cell){ v->text, theme_attr(v->role) };
 }
 
 void view_table_draw(WINDOW *w, int y, int x, int width, int height, const struct view_column *cols,
-		     size_t ncols, const struct view_cell *cells, size_t rows, struct view_sel *s,
-		     bool focused, const char *empty, bool ascii)
+		     size_t ncols, const struct view_cell *cells, const size_t *order, size_t rows,
+		     struct view_sel *s, bool focused, const char *empty, bool ascii)
 {
 	if (height < 1 || width < 1 || ncols == 0)
 		return;
@@ -65,7 +67,7 @@ void view_table_draw(WINDOW *w, int y, int x, int width, int height, const struc
 				     .selected = A_REVERSE,
 				     .empty = theme_attr(THEME_DIM),
 				     .marker = true };
-	struct cells_ctx ctx = { cells, ncols };
+	struct cells_ctx ctx = { cells, order, ncols };
 	struct table t = { .cols = tc,
 			   .ncols = ncols,
 			   .nrows = rows,

@@ -45,11 +45,12 @@ void view_sel_clamp(struct view_sel *s, size_t n, int height);
  * shown in `height` rows: true if it was one. */
 bool view_sel_move(struct view_sel *s, int action, size_t n, int height);
 
-/* Draw a header and rows (cells is rows x ncols) at (y, x) within width
+/* Draw a header and rows (cells is rows x ncols; shown row i is cells row
+ * order[i], or i when order is NULL) at (y, x) within width
  * and height (header included); the selected row highlighted and marked
  * when `focused`; the sorted column's title carries its arrow. */
 void view_table_draw(WINDOW *w, int y, int x, int width, int height, const struct view_column *cols,
-		     size_t ncols, const struct view_cell *cells, size_t rows, struct view_sel *s,
-		     bool focused, const char *empty, bool ascii);
+		     size_t ncols, const struct view_cell *cells, const size_t *order, size_t rows,
+		     struct view_sel *s, bool focused, const char *empty, bool ascii);
 
 #endif

@@ -4,8 +4,9 @@
 # data unchanged (the dashboard watches `qldbtop serve --rate 0`, no
 # scenario, a separate process, at its default intervals). After a warm-up,
 # CPU = (utime + stime) over IDLE_SECONDS, from /proc/PID/stat. Goal (issue
-# 13): the dashboard's idle CPU not above htop's. htop is not installed by
-# `make deps`: without it the line says so and no figure is printed.
+# 13): the dashboard's idle CPU not above htop's (`make deps` installs
+# htop; without it the line says so and no figure is printed). Also the
+# dashboard's peak RSS (VmHWM) over the run: goal <= 16 MB (issue 12).
 # With BENCH_TABLE set, rows "name|figure|goal|verdict" are appended to it.
 #   QLDBTOP_BIN    the program (default ./qldbtop)
 #   IDLE_SECONDS   measured time (default 60), IDLE_WARMUP (default 10)
@@ -55,6 +56,11 @@ HZ=$(getconf CLK_TCK)
 pct() { awk -v t="$1" -v hz="$HZ" -v s="$SECS" 'BEGIN { printf "%.2f", t / hz / s * 100 }'; }
 qc=$(pct $((q1 - q0)))
 echo "dashboard idle: $((q1 - q0)) ticks in $SECS s = $qc % of one core"
+# the dashboard's peak RSS over the run (VmHWM), goal <= 16 MB (issue 12)
+hwm=$(awk '/^VmHWM:/ { printf "%.1f", $2 / 1024 }' "/proc/$QPID/status")
+echo "dashboard peak RSS: $hwm MB"
+v=$(awk -v m="$hwm" 'BEGIN { print (m <= 16 ? "MET" : "NOT MET") }')
+echo "dashboard peak RSS (${SECS} s on serve)|$hwm MB|<= 16 MB|$v" >>"$TABLE"
 if [ -n "$HPID" ]; then
 	h1=$(ticks "$HPID")
 	hc=$(pct $((h1 - h0)))

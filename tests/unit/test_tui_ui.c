@@ -316,13 +316,13 @@ static void test_rows_filter_sort_and_selection(void **state)
 	assert_int_equal(r.n, 3);
 	s.sort = 1; /* numbers as numbers: 9 < 10 < 100 */
 	pane_rows_sort(&r, &s);
-	assert_string_equal(r.cells[0 * 2 + 1].text, "9");
-	assert_string_equal(r.cells[1 * 2 + 1].text, "10");
-	assert_string_equal(r.cells[2 * 2 + 1].text, "100");
-	assert_int_equal(r.item[0], 1);
+	assert_string_equal(pane_rows_cell(&r, 0, 1)->text, "9");
+	assert_string_equal(pane_rows_cell(&r, 1, 1)->text, "10");
+	assert_string_equal(pane_rows_cell(&r, 2, 1)->text, "100");
+	assert_int_equal(pane_rows_item(&r, 0), 1);
 	s.sort_desc = true;
 	pane_rows_sort(&r, &s);
-	assert_string_equal(r.cells[0 * 2 + 1].text, "100");
+	assert_string_equal(pane_rows_cell(&r, 0, 1)->text, "100");
 	/* movement stays in range */
 	assert_true(pane_rows_action(&r, &s, ACTION_BOTTOM, 2));
 	assert_int_equal(s.st.selected, 2);
@@ -342,7 +342,7 @@ static void test_rows_filter_sort_and_selection(void **state)
 		pane_rows_add(&r, &f->ui, i, c);
 	}
 	assert_int_equal(r.n, 1);
-	assert_int_equal(r.item[0], 0);
+	assert_int_equal(pane_rows_item(&r, 0), 0);
 	/* the selection left past the end is clamped */
 	s.st.selected = 5;
 	view_sel_clamp(&s, r.n, 3);
@@ -395,6 +395,33 @@ static void test_freshness_words(void **state)
 	assert_int_equal(role, THEME_NORMAL);
 }
 
+/* Rows are rebuilt when anything they come from changes, and only then. */
+static void test_rows_cache_key(void **state)
+{
+	struct fixture *f = *state;
+	struct pane_rows r = { 0 };
+	struct view_sel s = { 0 };
+	struct pane_rows_key k;
+	pane_rows_key_make(&k, &f->ui, &s, 7, 0, 0);
+	assert_false(pane_rows_cached(&r, &k)); /* never built */
+	assert_true(pane_rows_cached(&r, &k));
+	pane_rows_key_make(&k, &f->ui, &s, 8, 0, 0); /* new data */
+	assert_false(pane_rows_cached(&r, &k));
+	ui_set_filter(&f->ui, "x"); /* new filter */
+	pane_rows_key_make(&k, &f->ui, &s, 8, 0, 0);
+	assert_false(pane_rows_cached(&r, &k));
+	s.sort = 1; /* another column */
+	pane_rows_key_make(&k, &f->ui, &s, 8, 0, 0);
+	assert_false(pane_rows_cached(&r, &k));
+	pane_rows_key_make(&k, &f->ui, &s, 8, 0, 1); /* the next second */
+	assert_false(pane_rows_cached(&r, &k));
+	f->ui.epoch++; /* another store (:profile): same numbers, other data */
+	pane_rows_key_make(&k, &f->ui, &s, 8, 0, 1);
+	assert_false(pane_rows_cached(&r, &k));
+	assert_true(pane_rows_cached(&r, &k));
+	pane_rows_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -412,6 +439,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_state_stack_and_focus, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rows_filter_sort_and_selection, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_rows_cache_key, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
