@@ -28,7 +28,7 @@ awk '
 body() { awk -v s="$1" 'NR > s { if (/^```/) exit; print }' "$README"; }
 
 mkdir -p "$SCRATCH/bin"
-ln -s "$QLDBTOP_BIN" "$SCRATCH/bin/qldbtop"
+ln -s "$(cd "$(dirname "$QLDBTOP_BIN")" && pwd)/$(basename "$QLDBTOP_BIN")" "$SCRATCH/bin/qldbtop" # absolute: the link is elsewhere
 AWS=$(debian_aws) && ln -s "$AWS" "$SCRATCH/bin/aws"
 
 ran=0
