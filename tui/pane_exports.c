@@ -11,6 +11,7 @@
 #include "api/qldb_streams.h"
 #include "tui/pane.h"
 #include "tui/pane_jobs.h"
+#include "tui/pane_list.h"
 #include "tui/pane_rows.h"
 #include "tui/ui_state.h"
 #include "tui/view_common.h"
@@ -125,51 +126,32 @@ static void export_lines(const struct ui *u, const struct qldb_journal_export *x
 	}
 }
 
+static void export_describe(const struct ui *u, size_t i, pane_list_add_fn add, void *ctx)
+{
+	const struct qldb_export_list *l = u->data.kind[STORE_EXPORTS].data;
+	if (l && i < l->n)
+		export_lines(u, &l->items[i], add, ctx);
+}
+
+static const struct pane_list LIST = {
+	.what = "Journal exports",
+	.noun = "export",
+	.crumb = "exports",
+	.kind = STORE_EXPORTS,
+	.cols = COLUMNS,
+	.ncols = COL_N,
+	.describe = export_describe,
+};
+
 static void exports_draw(WINDOW *w, void *state, struct ui *u)
 {
 	struct exports_state *st = state;
-	struct view_ctx c = ui_view_ctx(u);
-	int h, wd;
-	getmaxyx(w, h, wd);
 	if (!st->sorted_once) { /* newest first until the user sorts */
 		st->sel.sort = COL_AGE;
 		st->sorted_once = true;
 	}
-	struct box_style bs = view_box_style(&c);
-	char title[96];
-	snprintf(title, sizeof title, "Journal exports of %s",
-		 u->data.ledger[0] ? u->data.ledger : "(no ledger)");
-	box_draw(w, title, &bs);
 	exports_build(st, u);
-	const struct store_entry *e = &u->data.kind[STORE_EXPORTS];
-	size_t shown = st->rows.n < 8 ? st->rows.n : 8;
-	st->table_h = (int)shown + 1 > 2 ? (int)shown + 1 : 2;
-	char empty[VIEW_TEXT_MAX];
-	enum theme_role role;
-	if (e->data)
-		snprintf(empty, sizeof empty, "%s",
-			 u->filter[0] ? "no export matches the filter" : "no journal exports");
-	else
-		view_freshness(e, &c, empty, sizeof empty, &role);
-	view_table_draw(w, 1, 2, wd - 4, st->table_h, COLUMNS, COL_N, st->rows.cells,
-			st->rows.order, st->rows.n, &st->sel, true, empty, u->set.ascii);
-	int y = 1 + st->table_h + 1;
-	struct kv_row rows[16];
-	char txt[16][VIEW_TEXT_MAX];
-	struct pane_kv sink = { rows, txt, 0, 15 };
-	size_t item = pane_rows_selected(&st->rows, &st->sel);
-	const struct qldb_export_list *l = e->data;
-	if (l && item < l->n)
-		export_lines(u, &l->items[item], pane_kv_add, &sink);
-	rows[sink.n] = view_row_updated(e, &c, txt[sink.n], 2);
-	sink.n++;
-	struct kvtable_area a = { .y = y,
-				  .x = 2,
-				  .width = wd - 4,
-				  .height = h - 1 - y,
-				  .key_width = VIEW_KEY_WIDTH,
-				  .key_attr = theme_attr(THEME_KEY) };
-	kvtable_draw(w, &a, rows, sink.n);
+	st->table_h = pane_list_draw(w, u, &LIST, &st->rows, &st->sel);
 }
 
 static unsigned exports_action(void *state, enum keymap_action a, struct ui *u)
@@ -178,17 +160,9 @@ static unsigned exports_action(void *state, enum keymap_action a, struct ui *u)
 	exports_build(st, u); /* the rows as drawn: keys may come before the next frame */
 	const struct qldb_export_list *l = u->data.kind[STORE_EXPORTS].data;
 	size_t item = pane_rows_selected(&st->rows, &st->sel);
-	if (a == ACTION_ENTER) {
-		if (!l || item >= l->n)
-			return UI_HANDLED;
-		char crumb[128];
-		snprintf(crumb, sizeof crumb, "%s > exports > %s", u->data.ledger,
-			 l->items[item].export_id);
-		struct state_drill_arg *d = drill_new(crumb);
-		export_lines(u, &l->items[item], pane_drill_add, d);
-		drill_push(u, d);
-		return UI_HANDLED;
-	}
+	if (a == ACTION_ENTER)
+		return l && item < l->n ? pane_list_drill(u, &LIST, item, l->items[item].export_id)
+					: UI_HANDLED;
 	if (a == ACTION_VERIFY) {
 		if (l && item < l->n)
 			return pane_jobs_verify_export(u, &l->items[item]);

@@ -14,6 +14,7 @@
 #include "api/resource_kinesis.h"
 #include "tui/pane.h"
 #include "tui/pane_jobs.h"
+#include "tui/pane_list.h"
 #include "tui/pane_rows.h"
 #include "tui/ui_state.h"
 #include "tui/view_common.h"
@@ -145,47 +146,29 @@ static void stream_lines(const struct ui *u, const struct qldb_journal_stream *s
 	add(ctx, h->lag > 0 ? THEME_WARN : THEME_NORMAL, "Lag", t);
 }
 
+/* Item i of the slot's list, described (pane_list.h). */
+static void stream_describe(const struct ui *u, size_t i, pane_list_add_fn add, void *ctx)
+{
+	const struct qldb_stream_list *l = u->data.kind[STORE_STREAMS].data;
+	if (l && i < l->n)
+		stream_lines(u, &l->items[i], add, ctx);
+}
+
+static const struct pane_list LIST = {
+	.what = "Journal streams",
+	.noun = "stream",
+	.crumb = "streams",
+	.kind = STORE_STREAMS,
+	.cols = COLUMNS,
+	.ncols = COL_N,
+	.describe = stream_describe,
+};
+
 static void streams_draw(WINDOW *w, void *state, struct ui *u)
 {
 	struct streams_state *st = state;
-	struct view_ctx c = ui_view_ctx(u);
-	int h, wd;
-	getmaxyx(w, h, wd);
-	struct box_style bs = view_box_style(&c);
-	char title[96];
-	snprintf(title, sizeof title, "Journal streams of %s",
-		 u->data.ledger[0] ? u->data.ledger : "(no ledger)");
-	box_draw(w, title, &bs);
 	streams_build(st, u);
-	const struct store_entry *e = &u->data.kind[STORE_STREAMS];
-	size_t shown = st->rows.n < 8 ? st->rows.n : 8;
-	st->table_h = (int)shown + 1 > 2 ? (int)shown + 1 : 2;
-	char empty[VIEW_TEXT_MAX];
-	enum theme_role role;
-	if (e->data)
-		snprintf(empty, sizeof empty, "%s",
-			 u->filter[0] ? "no stream matches the filter" : "no journal streams");
-	else
-		view_freshness(e, &c, empty, sizeof empty, &role);
-	view_table_draw(w, 1, 2, wd - 4, st->table_h, COLUMNS, COL_N, st->rows.cells,
-			st->rows.order, st->rows.n, &st->sel, true, empty, u->set.ascii);
-	int y = 1 + st->table_h + 1;
-	struct kv_row rows[16];
-	char txt[16][VIEW_TEXT_MAX];
-	struct pane_kv sink = { rows, txt, 0, 15 };
-	size_t item = pane_rows_selected(&st->rows, &st->sel);
-	const struct qldb_stream_list *l = e->data;
-	if (l && item < l->n)
-		stream_lines(u, &l->items[item], pane_kv_add, &sink);
-	rows[sink.n] = view_row_updated(e, &c, txt[sink.n], 2);
-	sink.n++;
-	struct kvtable_area a = { .y = y,
-				  .x = 2,
-				  .width = wd - 4,
-				  .height = h - 1 - y,
-				  .key_width = VIEW_KEY_WIDTH,
-				  .key_attr = theme_attr(THEME_KEY) };
-	kvtable_draw(w, &a, rows, sink.n);
+	st->table_h = pane_list_draw(w, u, &LIST, &st->rows, &st->sel);
 }
 
 static unsigned streams_action(void *state, enum keymap_action a, struct ui *u)
@@ -194,17 +177,10 @@ static unsigned streams_action(void *state, enum keymap_action a, struct ui *u)
 	streams_build(st, u); /* the rows as drawn: keys may come before the next frame */
 	const struct qldb_stream_list *l = u->data.kind[STORE_STREAMS].data;
 	size_t item = pane_rows_selected(&st->rows, &st->sel);
-	if (a == ACTION_ENTER) {
-		if (!l || item >= l->n)
-			return UI_HANDLED;
-		char crumb[128];
-		snprintf(crumb, sizeof crumb, "%s > streams > %s", u->data.ledger,
-			 l->items[item].stream_name);
-		struct state_drill_arg *d = drill_new(crumb);
-		stream_lines(u, &l->items[item], pane_drill_add, d);
-		drill_push(u, d);
-		return UI_HANDLED;
-	}
+	if (a == ACTION_ENTER)
+		return l && item < l->n
+			       ? pane_list_drill(u, &LIST, item, l->items[item].stream_name)
+			       : UI_HANDLED;
 	if (a == ACTION_STREAM)
 		return pane_jobs_stream(u, l && item < l->n ? &l->items[item] : NULL);
 	if (!pane_rows_action(&st->rows, &st->sel, a, st->table_h - 1))
