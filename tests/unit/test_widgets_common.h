@@ -2,7 +2,8 @@
  * test_widgets_common.h - the off-screen terminal the widget tests draw
  * into: newterm on /dev/null in the C.UTF-8 locale, pads of a fixed size,
  * rows read back as text (mvwinnstr) and cells as chtype (mvwinch).
- * Included by each test_widgets_*.c; everything here is static.
+ * Included by each test_widgets_*.c; the helpers are static inline, so a
+ * test that needs only some of them builds without unused warnings.
  */
 #ifndef QLDBTOP_TEST_WIDGETS_COMMON_H
 #define QLDBTOP_TEST_WIDGETS_COMMON_H
@@ -15,7 +16,7 @@
 static SCREEN *tw_screen;
 static FILE *tw_out, *tw_in;
 
-static int tw_setup(void **state)
+static inline int tw_setup(void **state)
 {
 	(void)state;
 	/* the widgets draw UTF-8 only in a multibyte locale */
@@ -27,7 +28,7 @@ static int tw_setup(void **state)
 	return tw_screen ? 0 : -1;
 }
 
-static int tw_teardown(void **state)
+static inline int tw_teardown(void **state)
 {
 	(void)state;
 	endwin();
@@ -38,7 +39,7 @@ static int tw_teardown(void **state)
 }
 
 /* Row y of w as UTF-8 text, trailing blanks trimmed. */
-static const char *tw_row(WINDOW *w, int y)
+static inline const char *tw_row(WINDOW *w, int y)
 {
 	static char buf[1024];
 	int n = mvwinnstr(w, y, 0, buf, (int)sizeof buf - 1);
@@ -51,7 +52,7 @@ static const char *tw_row(WINDOW *w, int y)
 }
 
 /* Row y of w untrimmed (every cell). */
-static const char *tw_row_full(WINDOW *w, int y)
+static inline const char *tw_row_full(WINDOW *w, int y)
 {
 	static char buf[1024];
 	int n = mvwinnstr(w, y, 0, buf, (int)sizeof buf - 1);
@@ -60,7 +61,7 @@ static const char *tw_row_full(WINDOW *w, int y)
 }
 
 /* Whether any byte of every row of w is >= 0x80 or a control byte. */
-static int tw_has_non_ascii(WINDOW *w)
+static inline int tw_has_non_ascii(WINDOW *w)
 {
 	int h = getmaxy(w);
 	for (int y = 0; y < h; y++)
@@ -71,7 +72,7 @@ static int tw_has_non_ascii(WINDOW *w)
 }
 
 /* Attributes of cell (y, x), colour and character bits removed. */
-static attr_t tw_attr(WINDOW *w, int y, int x)
+static inline attr_t tw_attr(WINDOW *w, int y, int x)
 {
 	return (attr_t)(mvwinch(w, y, x) & A_ATTRIBUTES);
 }

@@ -19,40 +19,7 @@
 #include "widgets/statusbar.h"
 #include "widgets/text.h"
 
-static SCREEN *screen;
-static FILE *out_null, *in_null;
-
-static int setup(void **state)
-{
-	(void)state;
-	out_null = fopen("/dev/null", "w");
-	in_null = fopen("/dev/null", "r");
-	screen = newterm("xterm", out_null, in_null);
-	return screen ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	endwin();
-	delscreen(screen);
-	fclose(out_null);
-	fclose(in_null);
-	return 0;
-}
-
-/* Row y of w as text, trailing blanks trimmed. */
-static const char *row(WINDOW *w, int y)
-{
-	static char buf[256];
-	int n = mvwinnstr(w, y, 0, buf, (int)sizeof buf - 1);
-	if (n < 0)
-		n = 0;
-	buf[n] = '\0';
-	while (n > 0 && buf[n - 1] == ' ')
-		buf[--n] = '\0';
-	return buf;
-}
+#include "tests/unit/test_widgets_common.h"
 
 static void test_box_draws_an_ascii_frame_with_its_title(void **state)
 {
@@ -60,9 +27,9 @@ static void test_box_draws_an_ascii_frame_with_its_title(void **state)
 	WINDOW *w = newpad(4, 20);
 	struct box_style st = { A_NORMAL, A_BOLD, true };
 	box_draw(w, "Ledger", &st);
-	assert_string_equal(row(w, 0), "+- Ledger ---------+");
-	assert_string_equal(row(w, 1), "|                  |");
-	assert_string_equal(row(w, 3), "+------------------+");
+	assert_string_equal(tw_row(w, 0), "+- Ledger ---------+");
+	assert_string_equal(tw_row(w, 1), "|                  |");
+	assert_string_equal(tw_row(w, 3), "+------------------+");
 	assert_true(mvwinch(w, 0, 3) & A_BOLD); /* the title carries its attribute */
 	assert_false(mvwinch(w, 0, 0) & A_BOLD);
 	delwin(w);
@@ -74,7 +41,7 @@ static void test_box_clips_a_long_title_and_survives_tiny_windows(void **state)
 	WINDOW *w = newpad(3, 12);
 	struct box_style st = { A_NORMAL, A_NORMAL, true };
 	box_draw(w, "A very long title", &st);
-	assert_string_equal(row(w, 0), "+- A very -+");
+	assert_string_equal(tw_row(w, 0), "+- A very -+");
 	delwin(w);
 	w = newpad(1, 1);
 	box_draw(w, "x", &st); /* nothing to draw, no crash */
@@ -92,9 +59,9 @@ static void test_kvtable_pads_keys_and_clips_values_with_ellipsis(void **state)
 	};
 	struct kvtable_area a = { .y = 0, .x = 0, .width = 30, .height = 4, .key_width = 0 };
 	assert_int_equal(kvtable_draw(w, &a, rows, 3), 3);
-	assert_string_equal(row(w, 0), "Name  financial-ledger");
-	assert_string_equal(row(w, 1), "ARN   arn:aws:qldb:us-east-...");
-	assert_string_equal(row(w, 2), "State ACTIVE");
+	assert_string_equal(tw_row(w, 0), "Name  financial-ledger");
+	assert_string_equal(tw_row(w, 1), "ARN   arn:aws:qldb:us-east-...");
+	assert_string_equal(tw_row(w, 2), "State ACTIVE");
 	assert_true(mvwinch(w, 2, 6) & A_BOLD);
 	assert_false(mvwinch(w, 0, 6) & A_BOLD);
 	delwin(w);
@@ -110,9 +77,9 @@ static void test_kvtable_wraps_at_spaces_and_stops_at_its_height(void **state)
 	};
 	struct kvtable_area a = { .y = 0, .x = 0, .width = 20, .height = 3, .key_width = 5 };
 	assert_int_equal(kvtable_draw(w, &a, rows, 2), 3);
-	assert_string_equal(row(w, 0), "Err  stale 5s, last");
-	assert_string_equal(row(w, 1), "     error:");
-	assert_string_equal(row(w, 2), "     connection r...");
+	assert_string_equal(tw_row(w, 0), "Err  stale 5s, last");
+	assert_string_equal(tw_row(w, 1), "     error:");
+	assert_string_equal(tw_row(w, 2), "     connection r...");
 	delwin(w);
 }
 
@@ -123,7 +90,7 @@ static void test_statusbar_keeps_right_text_and_drops_whole_hints(void **state)
 	struct statusbar_hint hints[] = { { "q", "Quit" }, { "r", "Refresh" }, { "Tab", "Next" } };
 	struct statusbar_style st = { A_NORMAL, A_BOLD, A_NORMAL };
 	statusbar_draw(w, 0, NULL, hints, 3, "gen 42", &st);
-	assert_string_equal(row(w, 0), "q Quit  r Refresh       gen 42");
+	assert_string_equal(tw_row(w, 0), "q Quit  r Refresh       gen 42");
 	assert_true(mvwinch(w, 0, 0) & A_BOLD);	 /* the key */
 	assert_false(mvwinch(w, 0, 2) & A_BOLD); /* the label */
 	delwin(w);
@@ -149,5 +116,5 @@ int main(void)
 		cmocka_unit_test(test_statusbar_keeps_right_text_and_drops_whole_hints),
 		cmocka_unit_test(test_text_fit_counts_utf8_characters_not_bytes),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, tw_setup, tw_teardown);
 }
