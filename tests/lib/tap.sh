@@ -1,6 +1,8 @@
 # tap.sh - shell helpers for integration and end-to-end tests (source it).
 # Each check prints one TAP line; tests/run.sh counts them.
 #   ok NAME / not_ok NAME          report a result
+#   skip NAME REASON               a check not run, with why: never a pass
+#                                  (tests/run.sh lists and counts it apart)
 #   check NAME COMMAND...          run COMMAND, report by its exit status
 #   wait_for SECONDS COMMAND...    poll COMMAND every 0.1 s until it succeeds
 #                                  or the deadline passes (never a fixed sleep)
@@ -12,6 +14,7 @@
 TAP_FAILED=0
 ok() { echo "ok - $*"; }
 not_ok() { echo "not ok - $*"; TAP_FAILED=$((TAP_FAILED + 1)); }
+skip() { echo "# SKIP $1: $2"; }
 check() {
 	name=$1; shift
 	if "$@"; then ok "$name"; else not_ok "$name"; fi
