@@ -139,9 +139,20 @@ tsan:
 	@$(MAKE) --no-print-directory BUILD=build-tsan CC=clang OPT="-O1 -g" \
 	  CFLAGS_EXTRA="-fsanitize=thread" LDFLAGS_EXTRA="-fsanitize=thread" build-tsan/qldbtop unit-tsan
 
+# TSAN_ONLY: patterns of the tests to run (tests/run.sh's QLDBTOP_ONLY;
+# empty: all). .ci/run passes TSAN_THREADED: every unit binary, and the
+# scripts whose processes run threads against each other (the pollers,
+# the job runner, the auditor, the endpoint's server and journal threads,
+# the parallel export verifier, the dashboard); the others mostly time
+# the AWS CLI, and ASan runs them all.
+TSAN_ONLY ?=
+TSAN_THREADED := test_* api_* serve_* snapshot_check verify_export verify_export_s3 \
+                 dashboard_keys soak_short
 unit-tsan: $(UNIT_BIN) $(GEN_BIN)
 	@QLDBTOP_SANITIZER=tsan QLDBTOP_BIN=$(BUILD)/qldbtop QLDBTOP_UNIT_DIR=$(BUILD)/tests QLDBTOP_TOOLS=$(BUILD)/tools \
-	  QLDBTOP_SUITES="$(SAN_SUITES)" sh tests/run.sh
+	  QLDBTOP_SUITES="$(SAN_SUITES)" QLDBTOP_ONLY="$(TSAN_ONLY)" sh tests/run.sh
+tsan-threaded:
+	@$(MAKE) --no-print-directory tsan TSAN_ONLY="$(TSAN_THREADED)"
 
 # libFuzzer targets: clang with ASan + UBSan over the verify/ sources.
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -I. -fsanitize=fuzzer,address,undefined \

@@ -13,6 +13,9 @@
 #   QLDBTOP_TOOLS    where the test tools are (default build/tools)
 #   QLDBTOP_BIN      the qldbtop binary under test (default ./qldbtop)
 #   QLDBTOP_UNIT_DIR where the unit binaries are (default build/tests)
+#   QLDBTOP_ONLY     space-separated shell patterns: run only the unit
+#                    binaries and scripts whose name (test_x, x.sh without
+#                    .sh) matches one (the TSan run's threaded subset)
 set -u
 cd "$(dirname "$0")/.." || exit 2
 SUITES=${QLDBTOP_SUITES:-"format clang unit integration e2e fuzz"}
@@ -85,6 +88,18 @@ run_single() {
 	fi
 }
 
+# selected NAME: whether QLDBTOP_ONLY (when set) names NAME.
+selected() {
+	[ -z "${QLDBTOP_ONLY:-}" ] && return 0
+	set -f # the patterns are matched, not expanded against files here
+	for pat in $QLDBTOP_ONLY; do
+		# shellcheck disable=SC2254
+		case $1 in $pat) set +f; return 0 ;; esac
+	done
+	set +f
+	return 1
+}
+
 # no_input SUITE WHAT: a suite that found nothing to run fails.
 no_input() {
 	echo "FAIL $1: no $2 found"
@@ -108,6 +123,7 @@ for suite in $SUITES; do
 		for t in "$UNIT_DIR"/test_*; do
 			[ -x "$t" ] || continue
 			case $t in *.d) continue ;; esac
+			selected "$(basename "$t")" || continue
 			n=$((n + 1))
 			run_one "unit/$(basename "$t")" env CMOCKA_MESSAGE_OUTPUT=TAP "$t"
 		done
@@ -116,6 +132,7 @@ for suite in $SUITES; do
 		n=0
 		for t in tests/$suite/*.sh; do
 			[ -f "$t" ] || continue
+			selected "$(basename "$t" .sh)" || continue
 			n=$((n + 1))
 			run_one "$suite/$(basename "$t" .sh)" sh "$t"
 		done
