@@ -201,7 +201,25 @@ build-fuzz/fuzz_sim_%: tests/fuzz/fuzz_sim_%.c build-fuzz/libfuzz.a $(wildcard t
 	@mkdir -p build-fuzz
 	@echo "  FUZZ    $@"
 	$(Q)clang $(FUZZ_CFLAGS) $(PKG_CFLAGS) -o $@ $< build-fuzz/libfuzz.a $(FUZZ_LIBS)
--include $(FUZZ_LIB_OBJ:.o=.d)
+# fuzz_tui_*: the dashboard's config and theme file parsers, linked from an
+# archive of tui/ and widgets/ (no terminal is opened: only the objects the
+# parsers reach are pulled in). A static pattern rule makes the objects
+# explicit targets, so make need not chain implicit rules to reach them.
+FUZZ_TUI_OBJ := $(patsubst %.c,build-fuzz/obj/%.o,$(filter-out tui/main.c,\
+                $(sort $(wildcard tui/*.c widgets/*.c))))
+$(FUZZ_TUI_OBJ): build-fuzz/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  FUZZCC  $<"
+	$(Q)clang $(FUZZ_OBJ_CFLAGS) -MMD -MP -c -o $@ $<
+build-fuzz/libfuzz_tui.a: $(FUZZ_TUI_OBJ)
+	@rm -f $@
+	$(Q)ar rcs $@ $^
+build-fuzz/fuzz_tui_%: tests/fuzz/fuzz_tui_%.c build-fuzz/libfuzz_tui.a build-fuzz/libfuzz.a
+	@mkdir -p build-fuzz
+	@echo "  FUZZ    $@"
+	$(Q)clang $(FUZZ_CFLAGS) $(PKG_CFLAGS) -o $@ $< build-fuzz/libfuzz_tui.a build-fuzz/libfuzz.a \
+	  $(FUZZ_LIBS)
+-include $(FUZZ_LIB_OBJ:.o=.d) $(FUZZ_TUI_OBJ:.o=.d)
 
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
 fuzz-build: $(FUZZ_BIN)

@@ -21,6 +21,11 @@ static int fail(char *err, size_t cap, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err, cap, fmt, ap);
 	va_end(ap);
+	/* messages echo the template's own names, which may hold any byte:
+	 * keep the error one printable ASCII line (found by fuzz_sim_cfn) */
+	for (unsigned char *p = (unsigned char *)err; cap && *p; p++)
+		if (*p < 0x20 || *p >= 0x7f)
+			*p = '?';
 	return -1;
 }
 
@@ -261,6 +266,44 @@ static cJSON *parse_yaml(const char *text, size_t len, char *err, size_t cap)
 	return root;
 }
 
+static int key_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Whether a key is given twice in one mapping anywhere in node; *dup is
+ * then one of them (a name inside the tree). Both parsers keep duplicates
+ * (cJSON and the YAML walk append), and the evaluator would then see one
+ * resource twice; CloudFormation refuses them (found by fuzz_sim_cfn).
+ * Sorted, so a huge mapping stays O(n log n). -1 when out of memory. */
+static int dup_key(const cJSON *node, const char **dup)
+{
+	size_t n = 0;
+	for (const cJSON *c = node ? node->child : NULL; c; c = c->next) {
+		int rc = dup_key(c, dup);
+		if (rc)
+			return rc;
+		n++;
+	}
+	if (!cJSON_IsObject(node) || n < 2)
+		return 0;
+	const char **keys = malloc(n * sizeof *keys);
+	if (!keys)
+		return -1;
+	n = 0;
+	for (const cJSON *c = node->child; c; c = c->next)
+		keys[n++] = c->string ? c->string : "";
+	qsort(keys, n, sizeof *keys, key_cmp);
+	int found = 0;
+	for (size_t i = 1; i < n && !found; i++)
+		if (!strcmp(keys[i - 1], keys[i])) {
+			*dup = keys[i];
+			found = 1;
+		}
+	free(keys);
+	return found;
+}
+
 cJSON *cfn_template_parse(const char *text, size_t len, char *err, size_t cap)
 {
 	size_t i = 0;
@@ -280,6 +323,18 @@ cJSON *cfn_template_parse(const char *text, size_t len, char *err, size_t cap)
 	} else if (!(t = parse_yaml(text, len, err, cap))) {
 		return NULL;
 	}
+	const char *dup = NULL;
+	int rc = dup_key(t, &dup);
+	if (rc) {
+		if (rc < 0)
+			fail(err, cap, "out of memory");
+		else
+			fail(err, cap,
+			     "template: Template format error: the key '%.60s' is given twice",
+			     dup);
+		cJSON_Delete(t);
+		return NULL;
+	}
 	const cJSON *r = cJSON_GetObjectItemCaseSensitive(t, "Resources");
 	if (!cJSON_IsObject(t) || !cJSON_IsObject(r) || !r->child) {
 		cJSON_Delete(t);
@@ -297,7 +352,8 @@ int cfn_scalar_text(const cJSON *v, char *out, size_t cap)
 {
 	if (cJSON_IsString(v))
 		snprintf(out, cap, "%s", v->valuestring);
-	else if (cJSON_IsNumber(v) && v->valuedouble == (double)(long long)v->valuedouble)
+	else if (cJSON_IsNumber(v) && v->valuedouble >= -9.2e18 && v->valuedouble <= 9.2e18 &&
+		 v->valuedouble == (double)(long long)v->valuedouble) /* in range first: UB */
 		snprintf(out, cap, "%lld", (long long)v->valuedouble);
 	else if (cJSON_IsNumber(v))
 		snprintf(out, cap, "%g", v->valuedouble);
@@ -521,8 +577,12 @@ static int refs_walk(const cJSON *t, const cJSON *node, ref_fn fn, void *ctx, in
 	return 0;
 }
 
+/* The names a resource refers to, copied: a name found inside an Fn::Sub
+ * string lives in refs_walk's stack buffer only (keeping the pointer was a
+ * use after scope, found by fuzz_sim_cfn). Logical ids are at most 255
+ * characters on AWS. */
 struct deps {
-	const char *names[CFN_RESOURCES_MAX];
+	char names[CFN_RESOURCES_MAX][256];
 	size_t n;
 };
 
@@ -534,7 +594,7 @@ static int dep_add(void *ctx, const char *id)
 			return 0;
 	if (d->n == CFN_RESOURCES_MAX)
 		return -1;
-	d->names[d->n++] = id;
+	snprintf(d->names[d->n++], sizeof d->names[0], "%s", id);
 	return 0;
 }
 

@@ -212,12 +212,49 @@ static void test_parse_errors(void **state)
 	parse_fails("Description: no resources\n", "at least one Resources member");
 	parse_fails("", "empty");
 	parse_fails("{\"Resources\": {\n\"B\": }", "JSON line 2");
+	/* JSON keeps duplicate keys where YAML refuses them: refused too, at
+	 * any depth (fuzz_sim_cfn: one resource was created twice) */
+	parse_fails("{\"Resources\": {\"B\": {\"Type\": \"X\"}, \"B\": {\"Type\": \"Y\"}}}",
+		    "the key 'B' is given twice");
+	parse_fails("{\"Resources\": {\"B\": {\"Type\": \"X\", \"Properties\": "
+		    "{\"a\": 1, \"b\": 2, \"a\": 3}}}}",
+		    "the key 'a' is given twice");
 	parse_fails("Resources: {B: {Type: X}}\n---\nResources: {}\n", "more than one document");
 	/* nesting far deeper than any template: refused, not a stack overflow */
 	char deep[4096] = "Resources: ";
 	for (int i = 0; i < 1000; i++)
 		strcat(deep, "[");
 	parse_fails(deep, "nested too deeply");
+}
+
+/* An error that echoes the template's names stays one printable line
+ * (fuzz_sim_cfn: a newline in a function's name split the message), and
+ * a number beyond long long is printed, not converted (UBSan). */
+static void test_errors_are_one_line(void **state)
+{
+	(void)state;
+	char err[CFN_ERR_MAX] = "";
+	cJSON *t = parse("{\"Resources\": {\"R\": {\"Type\": \"X::Y::Z\", \"Properties\": "
+			 "{\"P\": {\"Fn::Bad\\nName\\u0001\": 1}}}}}",
+			 err);
+	assert_non_null(t);
+	struct cfn_eval ev;
+	assert_int_equal(cfn_eval_init(&ev, t, NULL, "st", "arn:stack/st/1", "eu-west-1",
+				       "111122223333", err, sizeof err),
+			 0);
+	const cJSON *p = cJSON_GetObjectItem(
+		cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(t, "Resources"), "R"),
+				    "Properties"),
+		"P");
+	assert_null(cfn_eval_resolve(&ev, p, err, sizeof err));
+	assert_string_equal(err, "Fn::Bad?Name? is not supported by this endpoint");
+	cfn_eval_free(&ev);
+	cJSON_Delete(t);
+	char out[64];
+	cJSON *big = cJSON_CreateNumber(1.5e48);
+	assert_int_equal(cfn_scalar_text(big, out, sizeof out), 0);
+	assert_string_equal(out, "1.5e+48");
+	cJSON_Delete(big);
 }
 
 static void test_yaml_and_json_agree(void **state)
@@ -288,6 +325,7 @@ int main(void)
 		cmocka_unit_test(test_parameters),
 		cmocka_unit_test(test_order),
 		cmocka_unit_test(test_parse_errors),
+		cmocka_unit_test(test_errors_are_one_line),
 		cmocka_unit_test(test_yaml_and_json_agree),
 		cmocka_unit_test(test_recipe_template),
 	};
