@@ -97,7 +97,8 @@ DESTDIR ?=
 BINDIR  ?= $(PREFIX)/bin
 MANDIR  ?= $(PREFIX)/share/man
 DATADIR ?= $(PREFIX)/share/qldbtop
-ASSET_DIRS := themes scenarios recipe
+# (a folder's subfolders are listed before it: uninstall empties them first)
+ASSET_DIRS := themes scenarios recipe/scripts recipe
 $(BUILD)/tui/assets.o: CFLAGS += -DQLDBTOP_DATADIR='"$(DATADIR)"'
 .PHONY: install uninstall
 install: all

@@ -30,6 +30,20 @@ for f in themes/default themes/high-contrast themes/mono themes/README \
 	check "asset $f is at PREFIX/share/qldbtop/$f" cmp -s "assets/$f" "$P/share/qldbtop/$f"
 done
 check "the recipe's script stays executable" test -x "$P/share/qldbtop/recipe/validate.sh"
+for f in deploy.sh destroy.sh common.sh; do
+	check "asset recipe/scripts/$f is at PREFIX/share/qldbtop/recipe/scripts/$f" \
+		cmp -s "assets/recipe/scripts/$f" "$P/share/qldbtop/recipe/scripts/$f"
+done
+# the installed scripts find their template beside them, from any folder
+for f in deploy.sh destroy.sh; do
+	(cd "$elsewhere" && "$P/share/qldbtop/recipe/scripts/$f" --help) >"$SCRATCH/h" 2>&1
+	check "the installed recipe/scripts/$f is executable and runs --help" \
+		sh -c '[ "$1" -eq 0 ] && grep -q "^usage: $2" "$3"' _ $? "$f" "$SCRATCH/h"
+done
+(cd "$elsewhere" && env -u ENDPOINT AWS=/nonexistent "$P/share/qldbtop/recipe/scripts/deploy.sh" --yes) \
+	>"$SCRATCH/h" 2>&1
+check "the installed deploy.sh finds the installed template (it gets as far as the CLI)" \
+	grep -q 'AWS=/nonexistent: no such command' "$SCRATCH/h"
 check "nothing lands outside DESTDIR/usr/local" \
 	sh -c '[ -z "$(cd "$1" && find . -mindepth 1 -maxdepth 1 ! -name usr)" ] &&
 		[ -z "$(cd "$1/usr" && find . -mindepth 1 -maxdepth 1 ! -name local)" ]' _ "$D"
