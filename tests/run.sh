@@ -61,7 +61,7 @@ run_one() {
 	p=$(grep -c '^ok ' "$log")
 	f=$(grep -c '^not ok ' "$log")
 	# a skipped check ("# SKIP name: reason", tap.sh's skip) is neither
-	sed -n "s|^# SKIP |$name: |p" "$log" >>"$SKIPS"
+	sed -n "s|^# [Ss][Kk][Ii][Pp] |$name: |p" "$log" >>"$SKIPS"
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		f=1
 		echo "not ok - $name exited with status $rc" >>"$log"
