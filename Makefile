@@ -247,3 +247,11 @@ clean:
 .PHONY: peers
 peers:
 	npm install --prefix tests/peers --no-audit --no-fund
+
+# The recipe's CDK TypeScript app's packages (aws-cdk-lib, constructs, the
+# aws-cdk CLI, tsx, typescript), pinned in assets/recipe/cdk-typescript/
+# package-lock.json, for tests/integration/cfn_cdk.sh; its node_modules is
+# not committed.
+.PHONY: recipe-cdk
+recipe-cdk:
+	npm install --prefix assets/recipe/cdk-typescript --no-audit --no-fund

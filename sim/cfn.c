@@ -596,7 +596,8 @@ static int role_create(struct rctx *x, char *err, size_t cap)
 	return 0;
 }
 
-static int role_delete(struct sim_cfn *c, struct cfn_res *r, char *err, size_t cap)
+/* Deleting what was recorded only (roles, CDK metadata): nothing to do. */
+static int recorded_delete(struct sim_cfn *c, struct cfn_res *r, char *err, size_t cap)
 {
 	(void)c, (void)r, (void)err, (void)cap;
 	return 0;
@@ -777,6 +778,16 @@ static int stream_delete(struct sim_cfn *c, struct cfn_res *r, char *err, size_t
 	return 0;
 }
 
+/* AWS::CDK::Metadata: what a CDK app adds to its stacks (the CDK's
+ * version and the constructs used, for AWS's usage statistics). It makes
+ * nothing on AWS either: recorded, with a generated id. */
+static int cdk_metadata_create(struct rctx *x, char *err, size_t cap)
+{
+	(void)err, (void)cap;
+	gen_name(x, x->r->physical, sizeof x->r->physical, false);
+	return 0;
+}
+
 static const struct rtype {
 	const char *type;
 	int (*create)(struct rctx *x, char *err, size_t cap);
@@ -788,7 +799,7 @@ static const struct rtype {
 	{ "AWS::QLDB::Stream", stream_create, stream_delete,
 	  " LedgerName StreamName RoleArn InclusiveStartTime ExclusiveEndTime "
 	  "KinesisConfiguration Tags " },
-	{ "AWS::IAM::Role", role_create, role_delete,
+	{ "AWS::IAM::Role", role_create, recorded_delete,
 	  " AssumeRolePolicyDocument Policies RoleName ManagedPolicyArns Path Description "
 	  "MaxSessionDuration PermissionsBoundary Tags " },
 	/* RetentionPeriodHours, StreamEncryption and the bucket's encryption,
@@ -800,6 +811,7 @@ static const struct rtype {
 	{ "AWS::S3::Bucket", bucket_create, bucket_delete,
 	  " BucketName BucketEncryption PublicAccessBlockConfiguration VersioningConfiguration "
 	  "LifecycleConfiguration Tags " },
+	{ "AWS::CDK::Metadata", cdk_metadata_create, recorded_delete, " Analytics Modules " },
 };
 
 static const struct rtype *type_of(const char *type)

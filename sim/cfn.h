@@ -10,7 +10,8 @@
  * requests and really exist: AWS::QLDB::Ledger (QLDB CreateLedger),
  * AWS::QLDB::Stream (StreamJournalToKinesis), AWS::Kinesis::Stream,
  * AWS::S3::Bucket. AWS::IAM::Role is recorded only (an ARN, no IAM
- * service: the endpoint does not check roles). Creation runs inside the
+ * service: the endpoint does not check roles), as is AWS::CDK::Metadata
+ * (a CDK app's usage statistics; nothing on AWS either). Creation runs inside the
  * CreateStack request, so the stack is CREATE_COMPLETE, or (a resource
  * failed) ROLLBACK_COMPLETE with what was made deleted again, when the
  * answer leaves. The endpoint's demo ledger (SIM_DEMO_LEDGER, which the

@@ -343,6 +343,38 @@ cJSON *cfn_template_parse(const char *text, size_t len, char *err, size_t cap)
 		     "must be defined");
 		return NULL;
 	}
+	/* the template's sections: what the endpoint cannot honour is refused
+	 * by name, never ignored (a Transform would change the resources, a
+	 * Rule's assertions would go unchecked) */
+	static const char *const SECTIONS[] = { "AWSTemplateFormatVersion",
+						"Description",
+						"Metadata",
+						"Parameters",
+						"Mappings",
+						"Conditions",
+						"Resources",
+						"Outputs" };
+	for (const cJSON *s = t->child; s; s = s->next) {
+		bool known = false;
+		for (size_t k = 0; k < sizeof SECTIONS / sizeof SECTIONS[0] && !known; k++)
+			known = !strcmp(s->string, SECTIONS[k]);
+		if (known)
+			continue;
+		if (!strcmp(s->string, "Transform") || !strcmp(s->string, "Rules")) {
+			char what[80] = ""; /* the transform, or the first rule */
+			if (cfn_scalar_text(s, what, sizeof what) != 0 && cJSON_IsObject(s) &&
+			    s->child)
+				snprintf(what, sizeof what, "%s", s->child->string);
+			fail(err, cap, "template: %s [%.60s] %s not supported by this endpoint",
+			     s->string, what, !strcmp(s->string, "Rules") ? "are" : "is");
+		} else
+			fail(err, cap,
+			     "template: Template format error: Invalid template property or "
+			     "properties [%.60s]",
+			     s->string);
+		cJSON_Delete(t);
+		return NULL;
+	}
 	return t;
 }
 
@@ -447,6 +479,14 @@ static int param_check(const char *name, const cJSON *p, const char *value, char
 	const cJSON *type = cJSON_GetObjectItemCaseSensitive(p, "Type");
 	if (!cJSON_IsString(type))
 		return fail(err, cap, "Parameters: %.60s has no Type", name);
+	/* the value is the named SSM parameter's, and the endpoint has no
+	 * Parameter Store to read it from: taking the name as the value
+	 * would deploy something else than asked */
+	if (!strncmp(type->valuestring, "AWS::SSM::Parameter::", 21))
+		return fail(err, cap,
+			    "Parameters: [%.60s] has type %.60s: SSM parameters are not "
+			    "supported by this endpoint",
+			    name, type->valuestring);
 	const cJSON *allowed = cJSON_GetObjectItemCaseSensitive(p, "AllowedValues");
 	if (allowed) {
 		bool found = false;

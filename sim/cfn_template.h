@@ -13,6 +13,10 @@
  * one shape whatever the template's syntax. Scalars stay strings (as
  * CloudFormation treats them) except plain true/false and numbers.
  *
+ * What the endpoint cannot honour is refused by name, never ignored: a
+ * Transform, Rules, SSM parameter types (AWS::SSM::Parameter::Value<..>:
+ * no Parameter Store), an unknown top-level section.
+ *
  * Errors are one line in err: YAML ones name the line and column.
  * Ownership: cfn_template_parse returns a tree the caller deletes
  * (cJSON_Delete); a struct cfn_eval owns its params/conds/phys/attrs

@@ -29,7 +29,8 @@ static void resolved(const char *tmpl, const char *given_json, const char *expec
 {
 	char err[CFN_ERR_MAX] = "";
 	cJSON *t = parse(tmpl, err);
-	assert_non_null(t);
+	if (!t)
+		fail_msg("parse: %s", err);
 	cJSON *given = given_json ? cJSON_Parse(given_json) : NULL;
 	struct cfn_eval ev;
 	assert_int_equal(cfn_eval_init(&ev, t, given, "st", "arn:stack/st/1", "eu-west-1",
@@ -316,6 +317,53 @@ static void test_recipe_template(void **state)
 	cJSON_Delete(t);
 }
 
+/* What a CDK app synthesizes: JSON, Metadata sections, the
+ * CDKMetadataAvailable condition (Fn::Or of Fn::Or, at most ten each);
+ * and what the endpoint cannot honour refused by name. */
+static void test_cdk_shapes(void **state)
+{
+	(void)state;
+	/* Fn::Equals on the region (eu-west-1): the first false, the others true */
+	char ten[64 * 11 + 1] = "", eleven[64 * 11 + 1] = "";
+	for (int i = 0; i < 11; i++) {
+		const char *e = i ? ",{\"Fn::Equals\":[{\"Ref\":\"AWS::Region\"},\"eu-west-1\"]}"
+				  : "{\"Fn::Equals\":[{\"Ref\":\"AWS::Region\"},\"xx-none-1\"]}";
+		if (i < 10)
+			strcat(ten, e);
+		strcat(eleven, e);
+	}
+	char t[2048];
+	/* ten members inside an Or of two: true */
+	snprintf(t, sizeof t,
+		 "{\"Metadata\":{\"x\":1},\"Conditions\":{\"Avail\":{\"Fn::Or\":[{\"Fn::Or\":[%s]},"
+		 "{\"Fn::Equals\":[{\"Ref\":\"AWS::Region\"},\"us-west-2\"]}]}},"
+		 "\"Resources\":{\"R\":{\"Type\":\"AWS::CDK::Metadata\",\"Condition\":\"Avail\","
+		 "\"Metadata\":{\"aws:cdk:path\":\"S/R\"},\"Properties\":{\"P\":{\"Fn::If\":"
+		 "[\"Avail\",\"yes\",\"no\"]}}}}}",
+		 ten);
+	resolved(t, NULL, "\"yes\"");
+	/* eleven: refused, as AWS does */
+	snprintf(t, sizeof t,
+		 "{\"Conditions\":{\"Avail\":{\"Fn::Or\":[%s]}},"
+		 "\"Resources\":{\"B\":{\"Type\":\"AWS::S3::Bucket\"}}}",
+		 eleven);
+	init_fails(t, NULL, "Fn::Or takes 2 to 10 conditions");
+	/* CDK's bootstrap version check: an SSM parameter and a Rule */
+	init_fails("{\"Parameters\":{\"BootstrapVersion\":{\"Type\":"
+		   "\"AWS::SSM::Parameter::Value<String>\",\"Default\":\"/cdk-bootstrap/v\"}},"
+		   "\"Resources\":{\"B\":{\"Type\":\"AWS::S3::Bucket\"}}}",
+		   NULL,
+		   "[BootstrapVersion] has type AWS::SSM::Parameter::Value<String>: SSM "
+		   "parameters are not supported");
+	parse_fails("{\"Rules\":{\"CheckBootstrapVersion\":{\"Assertions\":[]}},"
+		    "\"Resources\":{\"B\":{\"Type\":\"AWS::S3::Bucket\"}}}",
+		    "Rules [CheckBootstrapVersion] are not supported by this endpoint");
+	parse_fails("Transform: AWS::Serverless-2016-10-31\nResources:\n  B: {Type: X}\n",
+		    "Transform [AWS::Serverless-2016-10-31] is not supported");
+	parse_fails("Resorces: {}\nResources:\n  B: {Type: X}\n",
+		    "Invalid template property or properties [Resorces]");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -328,6 +376,7 @@ int main(void)
 		cmocka_unit_test(test_errors_are_one_line),
 		cmocka_unit_test(test_yaml_and_json_agree),
 		cmocka_unit_test(test_recipe_template),
+		cmocka_unit_test(test_cdk_shapes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
