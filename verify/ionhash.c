@@ -166,14 +166,22 @@ static inline void store_be64(uint8_t *p, uint64_t x)
 #endif
 }
 
-static inline void store_be32(uint8_t *p, uint32_t x)
+/* out = the eight state words, big-endian: the digest. Once per message,
+ * so with SSE2 it is two 16-byte swaps (16-bit halves, then the bytes of
+ * each half) instead of eight scalar swaps and stores (~50 instructions,
+ * a tenth of the non-SHA work per message, measured with callgrind). */
+static inline void store_state_be(uint8_t out[32], const SHA_LONG st[8])
 {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	x = __builtin_bswap32(x);
-	memcpy(p, &x, sizeof x);
+#if defined(__SSE2__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	for (int k = 0; k < 2; k++) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(st + 4 * k));
+		x = _mm_shufflehi_epi16(_mm_shufflelo_epi16(x, 0xB1), 0xB1);
+		x = _mm_or_si128(_mm_slli_epi16(x, 8), _mm_srli_epi16(x, 8));
+		_mm_storeu_si128((__m128i *)(void *)(out + 16 * k), x);
+	}
 #else
-	for (int k = 0; k < 4; k++)
-		p[k] = (uint8_t)(x >> (24 - 8 * k));
+	for (int k = 0; k < 32; k++)
+		out[k] = (uint8_t)(st[k / 4] >> (24 - 8 * (k % 4)));
 #endif
 }
 
@@ -216,8 +224,7 @@ static int sha256_buf(struct ionhash *h, struct buf *b, uint8_t out[SHA256_LEN])
 		return HASH_FAILED;
 	h->stats.messages++;
 	h->stats.blocks += total / SHA256_BLOCK;
-	for (int k = 0; k < 8; k++)
-		store_be32(out + 4 * k, ctx->h[k]);
+	store_state_be(out, ctx->h);
 	return 0;
 }
 

@@ -12,6 +12,13 @@
 # default 4 MB: at well under 1 MB/s it would take hours on the whole
 # export) in the same run; each hash is checked against the export's.
 # With BENCH_TABLE set, rows "name|figure|goal|verdict" are appended to it.
+# Each run's CPU time (wait4's user time) is kept with its wall time, so a
+# loaded machine shows: "cores busy" = CPU / wall (near 2 for --jobs 2 when
+# the workers got both cores), and MB per CPU-second, which load does not
+# change. The limit per core is measured in the same run: the Ion reader
+# alone (build/tools/ion_bench --parse-only) over the same export's files;
+# verify-export reads every byte with that reader, so one job cannot go
+# faster, nor --jobs 2 faster than twice that.
 #   QLDBTOP_BENCH_BYTES     export size (default 1100000000)
 #   QLDBTOP_BENCH_BASELINE  another qldbtop binary (e.g. built from an older
 #                           commit): run on the same file in the same run,
@@ -37,7 +44,7 @@ row() { echo "$1|$2|$3|$4" >>"$TABLE"; }
 mbs2='' rss_max=0
 BASE=${QLDBTOP_BENCH_BASELINE:-}
 status=0
-# run BIN JOBS: one timed run; prints "wall rss", or nothing on failure
+# run BIN JOBS: one timed run; prints "wall rss user", or nothing on failure
 run() {
 	"$TOOLS/export_rss" "$1" verify-export "$T/x/export0" --digest "$T/x/DIGEST.json" \
 		--jobs "$2" --json >"$T/out" 2>"$T/err"
@@ -47,9 +54,10 @@ run() {
 		head -c 500 "$T/out" >&2; cat "$T/err" >&2
 		return 1
 	fi
-	echo "$(sed -n 's/.*wall_s=\([0-9.]*\).*/\1/p' "$T/err") $(sed -n 's/.*rss_kb=\([0-9]*\).*/\1/p' "$T/err")"
+	echo "$(sed -n 's/.*wall_s=\([0-9.]*\).*/\1/p' "$T/err") $(sed -n 's/.*rss_kb=\([0-9]*\).*/\1/p' "$T/err")" \
+		"$(sed -n 's/.*user_s=\([0-9.]*\).*/\1/p' "$T/err")"
 }
-# best LINES: of lines "wall rss", the one with the least wall time
+# best LINES: of lines "wall rss user", the one with the least wall time
 best() { printf '%s\n' "$1" | sed '/^$/d' | sort -n | head -n 1; }
 for j in 1 2; do
 	ours="" theirs=""
@@ -68,18 +76,22 @@ $y"
 	m=$(echo "$b" | awk -v b="$bytes" '{ printf "%.1f", b / 1e6 / $1 }')
 	bps=$(echo "$b" | awk -v n="$blocks" '{ printf "%.0f", n / $1 }')
 	r=$(echo "$b" | awk '{ printf "%.1f", $2 / 1024 }')
+	# CPU per MB and the cores the run got (user time / wall time)
+	cpu=$(echo "$b" | awk -v b="$bytes" '$3 > 0 { printf "%.1f MB per CPU-second, %.2f cores busy", b / 1e6 / $3, $3 / $1 }')
+	[ "$j" = 1 ] && cpu1=$(echo "$b" | awk -v b="$bytes" '$3 > 0 { printf "%.1f", b / 1e6 / $3 }')
 	[ "$j" = 2 ] && mbs2=$m
 	rss_max=$(awk -v a="$rss_max" -v b="$r" 'BEGIN { print (b > a ? b : a) }')
 	if [ "$j" = 2 ]; then
 		v=NOT\ MET
 		awk -v m="$m" 'BEGIN { exit !(m >= 250) }' && v=MET
-		row "verify-export --jobs 2" "$m MB/s, $bps blocks/s" ">= 250 MB/s" "$v"
+		row "verify-export --jobs 2" "$m MB/s, $bps blocks/s ($cpu)" ">= 250 MB/s" "$v"
 	else
-		row "verify-export --jobs 1" "$m MB/s, $bps blocks/s" "" ""
+		row "verify-export --jobs 1" "$m MB/s, $bps blocks/s ($cpu)" "" ""
 	fi
 	echo "$b" | awk -v j=$j -v b="$bytes" -v n="$blocks" '{
-		printf "  --jobs %d: %.1f MB/s, %.0f blocks/s, %.2f s, peak RSS %.1f MB\n",
-			j, b / 1e6 / $1, n / $1, $1, $2 / 1024 }'
+		printf "  --jobs %d: %.1f MB/s, %.0f blocks/s, %.2f s, peak RSS %.1f MB, CPU %.2f s\n",
+			j, b / 1e6 / $1, n / $1, $1, $2 / 1024, $3 }'
+	echo "    $cpu"
 	if [ -n "$theirs" ]; then
 		c=$(best "$theirs")
 		printf '%s %s\n' "$b" "$c" | awk -v j=$j -v b="$bytes" '{
@@ -87,6 +99,25 @@ $y"
 				j, b / 1e6 / $3, ($3 / $1 - 1) * 100 }'
 	fi
 done
+# --- the limit per core: the Ion reader alone over the same files ---------
+# ion_bench prints "... V values, B MB, best of N: X MB/s ..." per file: the
+# time over the export is the sum of B / X.
+if [ -x "$TOOLS/ion_bench" ]; then
+	# shellcheck disable=SC2046
+	if lim=$("$TOOLS/ion_bench" --runs "$RUNS" --parse-only $(find "$T/x/export0" -name '*.ion') |
+		awk '{ for (i = 1; i < NF; i++) { if ($(i + 1) == "MB,") mb = $i; if ($(i + 1) == "MB/s") r = $i }
+			if (r > 0) { t += mb / r; b += mb } } END { if (t > 0) printf "%.1f", b / t }') && [ -n "$lim" ]; then
+		echo "  Ion reader alone over the export (one core): $lim MB/s; verify-export:" \
+			"${cpu1:-?} MB per CPU-second"
+		row "verify-export limit (Ion reader alone, one core)" \
+			"$lim MB/s; verify-export ${cpu1:-?} MB per CPU-second" \
+			"--jobs 2 at most $(awk -v l="$lim" 'BEGIN { printf "%.0f", 2 * l }') MB/s" \
+			"$(awk -v c="${cpu1:-0}" 'BEGIN { print (2 * c >= 250 ? "250 MB/s in reach on 2 idle cores" : "250 MB/s OUT OF REACH on 2 cores") }')"
+	else
+		row "verify-export limit (Ion reader alone)" "failed" "" "NOT MEASURED"
+		status=1
+	fi
+fi
 [ "$rss_max" != 0 ] && row "verify-export peak RSS" "$rss_max MB" "<= 64 MB" \
 	"$(awk -v r="$rss_max" 'BEGIN { print (r <= 64 ? "MET" : "NOT MET") }')"
 

@@ -68,4 +68,21 @@ check "text and binary need the same SHA-256 messages and blocks" \
 check "at least one message per value and one block per message" \
 	sh -c '[ "$1" -gt 0 ] && [ "$2" -ge "$1" ] && [ "$3" -ge "$2" ]' - "$values" \
 	"${msgs_text:-0}" "${blocks_text:-0}"
+
+# the measured limit (issue 13): "parse alone: best of N: P s (X MB/s);
+# limit: parse+hash at most Y MB/s, R of the SHA-256 ceiling", with the
+# bound below the reader alone and R = S / (P + S) in (0, 1)
+# limit KIND: "X Y R" from that line
+limit() { awk -v k="$1" '$2 == k && /parse alone/ { for (i = 1; i <= NF; i++) {
+	if ($(i + 1) == "MB/s);") x = $i; if ($(i + 1) == "MB/s,") y = $i; if ($(i + 1) == "of") r = $i }
+	sub(/^\(/, "", x); print x, y, r }' "$SCRATCH/out"; }
+for kind in text binary; do
+	# shellcheck disable=SC2046
+	check "the $kind limit line gives a bound under parse alone and a ratio in (0, 1)" \
+		sh -c '[ $# -eq 3 ] && awk -v x="$1" -v y="$2" -v r="$3" "BEGIN { exit !(x > 0 && y > 0 && y < x && r > 0 && r < 1) }"' \
+		- $(limit "$kind")
+done
+"$TOOLS/ion_bench" --runs 1 --parse-only "$SCRATCH/j.ion" >"$SCRATCH/out2"
+check "--parse-only prints no ceiling and no limit line" \
+	sh -c '[ "$(grep -c "parse only" "$1")" = 1 ] && ! grep -q "SHA-256 alone\|parse alone" "$1"' - "$SCRATCH/out2"
 [ "$TAP_FAILED" -eq 0 ]
