@@ -6,6 +6,7 @@
 
 #include <openssl/evp.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
