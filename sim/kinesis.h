@@ -10,8 +10,8 @@
  * 8760 hours), Start/StopStreamEncryption (KMS and a key of KMS's forms;
  * there is no KMS, so no data is encrypted), AddTagsToStream,
  * ListTagsForStream, RemoveTagsFromStream (50 a stream). A change applies
- * at once and the stream stays ACTIVE (AWS shows UPDATING a while). Errors are 400 with {"__type": CODE, "message": "..."}.
- * A stream is CREATING for a delay (500 ms unless set), then ACTIVE;
+ * at once and the stream stays ACTIVE (AWS shows UPDATING a while). Errors are 400 with {"__type":
+ * CODE, "message": "..."}. A stream is CREATING for a delay (500 ms unless set), then ACTIVE;
  * DeleteStream makes it DELETING for a delay, then it is gone. Shard
  * iterators and NextTokens are opaque: base64 of their position and the
  * time they were issued, with an HMAC made from the seed, so an edited
