@@ -33,6 +33,11 @@ q() { aws "$@" >"$SCRATCH/out" 2>"$SCRATCH/err"; }
 has() { grep -q -- "$1" "$2"; }
 cd assets/recipe || exit 1
 
+# the demo ledger the stack adopts already has tags: one the template
+# sets to another value, one it does not name
+aws qldb tag-resource --resource-arn arn:aws:qldb:us-east-1:123456789012:ledger/financial-ledger \
+	--tags Environment=dev,Owner=ops >/dev/null 2>&1
+
 # --- Quick Start: Using CloudFormation (verbatim) ---
 # Deploy the stack
 aws cloudformation create-stack \
@@ -96,9 +101,9 @@ check "the stream is tagged Environment=production" \
 	test "$(tr -s '\t ' ' ' <"$SCRATCH/out")" = "Environment production"
 q qldb list-tags-for-resource \
 	--resource-arn arn:aws:qldb:us-east-1:123456789012:ledger/financial-ledger \
-	--query '[Tags.Environment,Tags.Purpose]' --output text
-check "the adopted ledger has the template's tags (Environment=production, Purpose)" \
-	test "$(tr -s '\t' '|' <"$SCRATCH/out")" = "production|ACID-compliant ledger"
+	--query '[Tags.Environment,Tags.Purpose,Tags.Owner]' --output text
+check "the adopted ledger has the template's tags (Environment dev -> production, Purpose), keeps Owner" \
+	test "$(tr -s '\t' '|' <"$SCRATCH/out")" = "production|ACID-compliant ledger|ops"
 q qldb list-journal-kinesis-streams-for-ledger --ledger-name financial-ledger \
 	--query 'Streams[].[StreamName,Status]' --output text
 check "the stack's journal stream is ACTIVE" grep -q '^financial-ledger-stack-stream.ACTIVE$' "$SCRATCH/out"
