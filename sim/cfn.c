@@ -17,6 +17,7 @@
 #include <cjson/cJSON.h>
 
 #include "sim/cfn_template.h"
+#include "sim/kinesis_store.h"
 #include "sim/ledger.h"
 #include "verify/buf.h"
 
@@ -323,9 +324,11 @@ static const char *header_of(void *ctx, const char *name)
 
 enum svc { SVC_QLDB, SVC_KINESIS, SVC_S3 };
 
-/* One request to a service; res is the caller's to clear. */
-static void svc_call(struct sim_cfn *c, enum svc which, const char *method, const char *path,
-		     const char *target, const char *body, struct sim_response *res)
+/* One request to a service, with a decoded query (n pairs); res is the
+ * caller's to clear. */
+static void svc_call_query(struct sim_cfn *c, enum svc which, const char *method, const char *path,
+			   const struct sim_param *query, size_t n, const char *target,
+			   const char *body, struct sim_response *res)
 {
 	const char *kin[] = { "X-Amz-Target", target, "Content-Type", "application/x-amz-json-1.1",
 			      NULL };
@@ -333,6 +336,8 @@ static void svc_call(struct sim_cfn *c, enum svc which, const char *method, cons
 	static const char *const JSONH[] = { "Content-Type", "application/json", NULL };
 	struct sim_request req = { .method = method,
 				   .path = path,
+				   .query = query,
+				   .n_query = n,
 				   .body = body,
 				   .body_len = body ? strlen(body) : 0,
 				   .region = CFN_REGION,
@@ -348,6 +353,12 @@ static void svc_call(struct sim_cfn *c, enum svc which, const char *method, cons
 		req.header_ctx = (void *)S3H;
 		sim_s3_handle(c->s3, &req, res);
 	}
+}
+
+static void svc_call(struct sim_cfn *c, enum svc which, const char *method, const char *path,
+		     const char *target, const char *body, struct sim_response *res)
+{
+	svc_call_query(c, which, method, path, NULL, 0, target, body, res);
 }
 
 static bool svc_ok(const struct sim_response *res)
@@ -493,6 +504,61 @@ static bool demo_free(struct sim_cfn *c, const char *name)
 	return true;
 }
 
+/* /tags/ARN for a ledger, the ARN's ':' and '/' escaped as the CLI sends
+ * them (the route decodes each path segment). */
+static void ledger_tags_path(const char *name, char *out, size_t cap)
+{
+	snprintf(out, cap, "/tags/arn%%3Aaws%%3Aqldb%%3A%s%%3A%s%%3Aledger%%2F%.64s", CFN_REGION,
+		 SIM_DEMO_ACCOUNT, name);
+}
+
+/* Give an adopted ledger the template's tags (want, {"k": "v"}). QLDB's
+ * TagResource refuses a key the ledger already has, so a key whose value
+ * differs is untagged first; the ledger's other tags are left as they
+ * are (they are not the template's to manage). */
+static int ledger_retag(struct sim_cfn *c, const char *name, const cJSON *want, char *err,
+			size_t cap)
+{
+	char path[256];
+	ledger_tags_path(name, path, sizeof path);
+	struct sim_response res;
+	svc_call(c, SVC_QLDB, "GET", path, NULL, NULL, &res);
+	if (!svc_ok(&res))
+		return svc_fail(&res, "QLDB ListTagsForResource", err, cap);
+	cJSON *j = svc_json(&res);
+	sim_response_clear(&res);
+	const cJSON *have = cJSON_GetObjectItemCaseSensitive(j, "Tags");
+	struct sim_param stale[SIM_TAGS_MAX];
+	size_t n_stale = 0;
+	cJSON *add = cJSON_CreateObject(), *b = cJSON_CreateObject();
+	for (const cJSON *t = want->child; t; t = t->next) {
+		const char *old = prop_str(have, t->string);
+		if (old && !strcmp(old, t->valuestring))
+			continue; /* already so */
+		if (old && n_stale < SIM_TAGS_MAX)
+			stale[n_stale++] = (struct sim_param){ "tagKeys", t->string };
+		cJSON_AddStringToObject(add, t->string, t->valuestring);
+	}
+	int rc = 0;
+	if (n_stale) {
+		svc_call_query(c, SVC_QLDB, "DELETE", path, stale, n_stale, NULL, NULL, &res);
+		rc = svc_ok(&res) ? 0 : svc_fail(&res, "QLDB UntagResource", err, cap);
+		sim_response_clear(&res);
+	}
+	if (rc == 0 && add && add->child) {
+		cJSON_AddItemReferenceToObject(b, "Tags", add);
+		char *body = cJSON_PrintUnformatted(b);
+		svc_call(c, SVC_QLDB, "POST", path, NULL, body ? body : "{}", &res);
+		free(body);
+		rc = svc_ok(&res) ? 0 : svc_fail(&res, "QLDB TagResource", err, cap);
+		sim_response_clear(&res);
+	}
+	cJSON_Delete(b);
+	cJSON_Delete(add);
+	cJSON_Delete(j);
+	return rc;
+}
+
 static int ledger_create(struct rctx *x, char *err, size_t cap)
 {
 	char name[64];
@@ -516,10 +582,12 @@ static int ledger_create(struct rctx *x, char *err, size_t cap)
 	if (cJSON_IsString(kms))
 		cJSON_AddStringToObject(b, "KmsKey", kms->valuestring);
 	cJSON *tags = tag_map(cJSON_GetObjectItemCaseSensitive(x->props, "Tags"));
-	if (tags && tags->child)
-		cJSON_AddItemToObject(b, "Tags", tags);
-	else
-		cJSON_Delete(tags);
+	if (!tags) {
+		cJSON_Delete(b);
+		return snprintf(err, cap, "out of memory"), -1;
+	}
+	if (tags->child)
+		cJSON_AddItemReferenceToObject(b, "Tags", tags);
 	char *body = cJSON_PrintUnformatted(b);
 	cJSON_Delete(b);
 	struct sim_response res;
@@ -533,7 +601,16 @@ static int ledger_create(struct rctx *x, char *err, size_t cap)
 		snprintf(ub, sizeof ub, "{\"DeletionProtection\":%s}", protect ? "true" : "false");
 		svc_call(x->c, SVC_QLDB, "PATCH", path, NULL, ub, &res);
 		x->r->adopted = true;
+		if (svc_ok(&res) && tags->child) { /* and the template's tags */
+			sim_response_clear(&res);
+			if (ledger_retag(x->c, name, tags, err, cap) != 0) {
+				cJSON_Delete(tags);
+				return -1;
+			}
+			res.status = 200;
+		}
 	}
+	cJSON_Delete(tags);
 	if (!svc_ok(&res))
 		return svc_fail(&res, "QLDB CreateLedger", err, cap);
 	sim_response_clear(&res);
@@ -603,6 +680,89 @@ static int recorded_delete(struct sim_cfn *c, struct cfn_res *r, char *err, size
 	return 0;
 }
 
+/* One Kinesis operation on stream name with the members of b (consumed):
+ * 0, or -1 with err naming the operation and Kinesis's message. */
+static int kinesis_call(struct sim_cfn *c, const char *op, const char *name, cJSON *b, char *err,
+			size_t cap)
+{
+	char target[96], what[96];
+	snprintf(target, sizeof target, "Kinesis_20131202.%s", op);
+	snprintf(what, sizeof what, "Kinesis %s", op);
+	if (!b || !cJSON_AddStringToObject(b, "StreamName", name)) {
+		cJSON_Delete(b);
+		return snprintf(err, cap, "%s: out of memory", what), -1;
+	}
+	char *body = cJSON_PrintUnformatted(b);
+	cJSON_Delete(b);
+	struct sim_response res;
+	svc_call(c, SVC_KINESIS, "POST", "/", target, body ? body : "{}", &res);
+	free(body);
+	if (!svc_ok(&res))
+		return svc_fail(&res, what, err, cap);
+	sim_response_clear(&res);
+	return 0;
+}
+
+/* RetentionPeriodHours (a number, or a parameter's text): longer than the
+ * default 24 by Increase-, else by DecreaseStreamRetentionPeriod (which
+ * refuses less than 24 with Kinesis's own message). */
+static int kinesis_retention(struct rctx *x, const char *name, char *err, size_t cap)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(x->props, "RetentionPeriodHours");
+	char text[32] = "", *end = text;
+	if (!v)
+		return 0;
+	long hours = cfn_scalar_text(v, text, sizeof text) == 0 ? strtol(text, &end, 10) : -1;
+	if (end == text || *end || hours < 0 || hours > INT32_MAX)
+		return snprintf(err, cap, "RetentionPeriodHours '%.20s' is not a whole number",
+				text),
+		       -1;
+	if (hours == SIM_KINESIS_RETENTION_MIN)
+		return 0;
+	cJSON *b = cJSON_CreateObject();
+	cJSON_AddNumberToObject(b, "RetentionPeriodHours", (double)hours);
+	return kinesis_call(x->c,
+			    hours > SIM_KINESIS_RETENTION_MIN ? "IncreaseStreamRetentionPeriod"
+							      : "DecreaseStreamRetentionPeriod",
+			    name, b, err, cap);
+}
+
+/* StreamEncryption {EncryptionType, KeyId}: StartStreamEncryption, which
+ * checks both. */
+static int kinesis_encryption(struct rctx *x, const char *name, char *err, size_t cap)
+{
+	const cJSON *e = cJSON_GetObjectItemCaseSensitive(x->props, "StreamEncryption");
+	if (!e)
+		return 0;
+	const char *type = prop_str(e, "EncryptionType"), *key = prop_str(e, "KeyId");
+	if (!cJSON_IsObject(e) || !type || !key)
+		return snprintf(err, cap,
+				"Properties validation failed: StreamEncryption needs "
+				"EncryptionType and KeyId"),
+		       -1;
+	cJSON *b = cJSON_CreateObject();
+	cJSON_AddStringToObject(b, "EncryptionType", type);
+	cJSON_AddStringToObject(b, "KeyId", key);
+	return kinesis_call(x->c, "StartStreamEncryption", name, b, err, cap);
+}
+
+/* Tags [{Key, Value}]: AddTagsToStream, 10 a call (its cap). */
+static int kinesis_tags(struct rctx *x, const char *name, char *err, size_t cap)
+{
+	cJSON *all = tag_map(cJSON_GetObjectItemCaseSensitive(x->props, "Tags"));
+	if (!all)
+		return snprintf(err, cap, "out of memory"), -1;
+	int rc = 0;
+	for (const cJSON *t = all->child; t && rc == 0;) {
+		cJSON *b = cJSON_CreateObject(), *m = cJSON_AddObjectToObject(b, "Tags");
+		for (int n = 0; t && n < 10; n++, t = t->next)
+			cJSON_AddStringToObject(m, t->string, t->valuestring);
+		rc = kinesis_call(x->c, "AddTagsToStream", name, b, err, cap);
+	}
+	cJSON_Delete(all);
+	return rc;
+}
+
 static int kinesis_create(struct rctx *x, char *err, size_t cap)
 {
 	char name[129], body[512];
@@ -633,6 +793,9 @@ static int kinesis_create(struct rctx *x, char *err, size_t cap)
 		sleep_ms(20);
 	if (!sim_kinesis_stream_active(x->c->kinesis, name))
 		return snprintf(err, cap, "Kinesis stream %s did not become ACTIVE", name), -1;
+	if (kinesis_retention(x, name, err, cap) != 0 ||
+	    kinesis_encryption(x, name, err, cap) != 0 || kinesis_tags(x, name, err, cap) != 0)
+		return -1;
 	char arn[300];
 	snprintf(arn, sizeof arn, "arn:aws:kinesis:%s:%s:stream/%s", CFN_REGION, SIM_DEMO_ACCOUNT,
 		 name);

@@ -8,15 +8,19 @@
  * A stack's resources are made through the endpoint's own services'
  * handlers (as sim/recipe.c does), so they are validated as any client's
  * requests and really exist: AWS::QLDB::Ledger (QLDB CreateLedger),
- * AWS::QLDB::Stream (StreamJournalToKinesis), AWS::Kinesis::Stream,
- * AWS::S3::Bucket. AWS::IAM::Role is recorded only (an ARN, no IAM
+ * AWS::QLDB::Stream (StreamJournalToKinesis), AWS::Kinesis::Stream
+ * (CreateStream, then its RetentionPeriodHours, StreamEncryption and Tags
+ * by Increase/DecreaseStreamRetentionPeriod, StartStreamEncryption and
+ * AddTagsToStream), AWS::S3::Bucket. AWS::IAM::Role is recorded only (an ARN, no IAM
  * service: the endpoint does not check roles), as is AWS::CDK::Metadata
  * (a CDK app's usage statistics; nothing on AWS either). Creation runs inside the
  * CreateStack request, so the stack is CREATE_COMPLETE, or (a resource
  * failed) ROLLBACK_COMPLETE with what was made deleted again, when the
  * answer leaves. The endpoint's demo ledger (SIM_DEMO_LEDGER, which the
  * recipe names) is adopted by a stack that declares it rather than
- * refused as existing, so the recipe's quick start runs verbatim.
+ * refused as existing, so the recipe's quick start runs verbatim; it then
+ * takes the template's deletion protection and Tags (a tag it had with
+ * another value is replaced, its other tags are kept).
  * DeleteStack honours DeletionPolicy Retain and the ledger's deletion
  * protection (the resource and the stack end DELETE_FAILED, as on AWS).
  *

@@ -6,8 +6,12 @@
  * Operations (AWS JSON 1.1, X-Amz-Target Kinesis_20131202.<Op>):
  * CreateStream, DeleteStream, DescribeStream, DescribeStreamSummary,
  * ListStreams, ListShards, GetShardIterator, GetRecords, PutRecord,
- * PutRecords. Errors are 400 with {"__type": CODE, "message": "..."}.
- * A stream is CREATING for a delay (500 ms unless set), then ACTIVE;
+ * PutRecords; the settings: Increase/DecreaseStreamRetentionPeriod (24..
+ * 8760 hours), Start/StopStreamEncryption (KMS and a key of KMS's forms;
+ * there is no KMS, so no data is encrypted), AddTagsToStream,
+ * ListTagsForStream, RemoveTagsFromStream (50 a stream). A change applies
+ * at once and the stream stays ACTIVE (AWS shows UPDATING a while). Errors are 400 with {"__type":
+ * CODE, "message": "..."}. A stream is CREATING for a delay (500 ms unless set), then ACTIVE;
  * DeleteStream makes it DELETING for a delay, then it is gone. Shard
  * iterators and NextTokens are opaque: base64 of their position and the
  * time they were issued, with an HMAC made from the seed, so an edited

@@ -36,6 +36,8 @@ static void stream_free(struct sim_kinesis_stream *s)
 	for (size_t i = 0; i < s->n_shards; i++)
 		shard_free(&s->shards[i]);
 	free(s->shards);
+	free(s->key_id);
+	free(s->tags);
 	free(s);
 }
 
@@ -90,6 +92,7 @@ enum sim_kinesis_rc sim_kinesis_store_create(struct sim_kinesis_store *st, const
 	s->nonce = sim_rng_next(&r) % NONCE_MOD;
 	s->created_ms = now;
 	s->on_demand = on_demand;
+	s->retention_hours = SIM_KINESIS_RETENTION_MIN;
 	s->n_shards = n_shards;
 	/* Even split of [0, 2^128): shard i starts at floor(2^128 * i / n);
 	 * computed as i * (2^128 / n) plus the spread remainder so the last
@@ -318,4 +321,65 @@ int sim_kinesis_seq_parse(const struct sim_kinesis_stream *s, size_t shard, cons
 	}
 	*index = v;
 	return 0;
+}
+
+/* --- settings: encryption and tags -------------------------------------------- */
+
+enum sim_kinesis_rc sim_kinesis_stream_encrypt(struct sim_kinesis_stream *s, const char *key_id)
+{
+	char *copy = NULL;
+	if (key_id && !(copy = strdup(key_id)))
+		return SIM_KINESIS_NOMEM;
+	free(s->key_id);
+	s->key_id = copy;
+	return SIM_KINESIS_OK;
+}
+
+/* Where key is in s->tags, or where it would go (*found says which). */
+static size_t tag_slot(const struct sim_kinesis_stream *s, const char *key, bool *found)
+{
+	size_t i = 0;
+	while (i < s->n_tags && strcmp(s->tags[i].key, key) < 0)
+		i++;
+	*found = i < s->n_tags && strcmp(s->tags[i].key, key) == 0;
+	return i;
+}
+
+const struct sim_kinesis_tag *sim_kinesis_stream_tag_find(const struct sim_kinesis_stream *s,
+							  const char *key)
+{
+	bool found;
+	size_t i = tag_slot(s, key, &found);
+	return found ? &s->tags[i] : NULL;
+}
+
+enum sim_kinesis_rc sim_kinesis_stream_tag(struct sim_kinesis_stream *s, const char *key,
+					   const char *value)
+{
+	bool found;
+	size_t i = tag_slot(s, key, &found);
+	if (!found) {
+		if (s->n_tags == SIM_KINESIS_TAGS_MAX)
+			return SIM_KINESIS_LIMIT;
+		/* the array grows one tag at a time: at most 50 of ~390 bytes */
+		struct sim_kinesis_tag *t = realloc(s->tags, (s->n_tags + 1) * sizeof *t);
+		if (!t)
+			return SIM_KINESIS_NOMEM;
+		s->tags = t;
+		memmove(&t[i + 1], &t[i], (s->n_tags - i) * sizeof *t);
+		s->n_tags++;
+		snprintf(t[i].key, sizeof t[i].key, "%s", key);
+	}
+	snprintf(s->tags[i].value, sizeof s->tags[i].value, "%s", value);
+	return SIM_KINESIS_OK;
+}
+
+void sim_kinesis_stream_untag(struct sim_kinesis_stream *s, const char *key)
+{
+	bool found;
+	size_t i = tag_slot(s, key, &found);
+	if (!found)
+		return;
+	memmove(&s->tags[i], &s->tags[i + 1], (s->n_tags - i - 1) * sizeof *s->tags);
+	s->n_tags--;
 }

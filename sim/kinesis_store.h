@@ -34,6 +34,12 @@
 #define SIM_KINESIS_DATA_MAX (1u << 20) /* a record's data + key: 1 MiB */
 #define SIM_KINESIS_SEQ_LEN 56		/* digits of a sequence number */
 #define SIM_KINESIS_ON_DEMAND_SHARDS 4	/* an ON_DEMAND stream starts with 4 */
+#define SIM_KINESIS_RETENTION_MIN 24	/* RetentionPeriodHours: 24 (the default) .. */
+#define SIM_KINESIS_RETENTION_MAX 8760	/* .. 8760 (365 days), as AWS */
+#define SIM_KINESIS_TAGS_MAX 50		/* tags per stream, as AWS */
+#define SIM_KINESIS_TAG_KEY_MAX 128
+#define SIM_KINESIS_TAG_VALUE_MAX 256
+#define SIM_KINESIS_KEY_ID_MAX 2048 /* StartStreamEncryption KeyId (model) */
 
 enum sim_kinesis_status { SIM_KINESIS_CREATING, SIM_KINESIS_ACTIVE, SIM_KINESIS_DELETING };
 
@@ -53,12 +59,21 @@ struct sim_kinesis_shard {
 	size_t bytes;	     /* kept bytes, key + data */
 };
 
+struct sim_kinesis_tag {
+	char key[SIM_KINESIS_TAG_KEY_MAX + 1];
+	char value[SIM_KINESIS_TAG_VALUE_MAX + 1];
+};
+
 struct sim_kinesis_stream {
 	char name[SIM_KINESIS_NAME_MAX + 1];
 	uint64_t serial; /* unique per creation: a recreated name is another stream */
 	uint64_t nonce;	 /* < 10^18, from the seed and serial */
 	int64_t created_ms, deleted_ms; /* deleted_ms 0: not deleted */
 	bool on_demand;
+	int retention_hours;	      /* as described; records are still kept by the caps */
+	char *key_id;		      /* owned; NULL: EncryptionType NONE, else KMS with it */
+	struct sim_kinesis_tag *tags; /* owned, sorted by key, n_tags of them */
+	size_t n_tags;
 	size_t n_shards;
 	struct sim_kinesis_shard *shards;
 };
@@ -98,6 +113,18 @@ enum sim_kinesis_status sim_kinesis_store_status(const struct sim_kinesis_store 
 const char *sim_kinesis_status_name(enum sim_kinesis_status status);
 /* Open shards across all streams. */
 size_t sim_kinesis_store_open_shards(const struct sim_kinesis_store *st);
+
+/* Encrypt s with KMS key key_id (copied), or stop (key_id NULL). */
+enum sim_kinesis_rc sim_kinesis_stream_encrypt(struct sim_kinesis_stream *s, const char *key_id);
+/* The tag of key on s, or NULL. */
+const struct sim_kinesis_tag *sim_kinesis_stream_tag_find(const struct sim_kinesis_stream *s,
+							  const char *key);
+/* Set tag key (1..128 bytes) to value (0..256 bytes), replacing its old
+ * value; SIM_KINESIS_LIMIT when s has SIM_KINESIS_TAGS_MAX others. */
+enum sim_kinesis_rc sim_kinesis_stream_tag(struct sim_kinesis_stream *s, const char *key,
+					   const char *value);
+/* Remove tag key from s (no tag of that key: nothing happens). */
+void sim_kinesis_stream_untag(struct sim_kinesis_stream *s, const char *key);
 
 /* The shard whose range holds hash. */
 size_t sim_kinesis_shard_of(const struct sim_kinesis_stream *s, unsigned __int128 hash);

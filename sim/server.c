@@ -34,6 +34,7 @@
 #include "sim/fail.h"
 #include "sim/faults.h"
 #include "sim/kinesis.h"
+#include "sim/sts.h"
 #include "sim/ledger.h"
 #include "sim/recipe.h"
 #include "sim/s3.h"
@@ -243,12 +244,18 @@ static void serve_cfn(struct sim_server *s, const struct sim_request *req, struc
 	sim_cfn_handle(s->cfn, req, res);
 }
 
+static void serve_sts(struct sim_server *s, const struct sim_request *req, struct sim_response *res)
+{
+	sim_sts_handle(s->key_id, req, res);
+}
+
 static const struct service SERVICES[] = {
 	{ SERVER_SERVICE, serve_qldb, NULL, SIM_BODY_MAX },
 	{ "kinesis", serve_kinesis, sim_kinesis_error, SIM_BODY_MAX },
 	{ "s3", serve_s3, sim_s3_error, SIM_S3_BODY_MAX },
 	{ "monitoring", serve_cloudwatch, sim_cloudwatch_error, SIM_BODY_MAX },
 	{ "cloudformation", serve_cfn, sim_cfn_error, SIM_BODY_MAX },
+	{ "sts", serve_sts, sim_sts_error, SIM_BODY_MAX },
 };
 
 static void service_error(const struct service *svc, struct sim_response *res, enum sim_error e,

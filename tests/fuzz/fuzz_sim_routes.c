@@ -1,15 +1,15 @@
 /*
- * fuzz_sim_routes.c - libFuzzer target for the endpoint's S3 and Kinesis
- * request handling after SigV4 (sim/s3.c with sim/s3_store.c and
- * sim/s3_xml.c; sim/kinesis.c with sim/kinesis_store.c), called directly
+ * fuzz_sim_routes.c - libFuzzer target for the endpoint's S3, Kinesis and
+ * STS request handling after SigV4 (sim/s3.c with sim/s3_store.c and
+ * sim/s3_xml.c; sim/kinesis.c with sim/kinesis_store.c; sim/sts.c), called directly
  * as tests/unit/test_sim_s3.c and test_sim_kinesis.c call them: no socket,
  * a fresh in-memory S3 store and Kinesis registry per input (Kinesis on a
  * fake clock that advances 1 s per request, stream create/delete delays
  * 0), so an input is a deterministic session.
  *
  * Input: requests separated by lines "%%". Each request:
- *   SERVICE METHOD TARGET      service "s3" or "kinesis" (anything else:
- *                              s3); TARGET is the path with ?query, the
+ *   SERVICE METHOD TARGET      service "s3", "kinesis" or "sts" (anything
+ *                              else: s3); TARGET is the path with ?query, the
  *                              query split on '&' and the first '=' and
  *                              passed as is (the server hands it decoded)
  *   Name: value                header lines, up to an empty line
@@ -25,7 +25,8 @@
  * whose Code api/aws_xml_error.c reads back as error_code, and every
  * ListObjects(V2) answer is XML api/xml.c accepts; every Kinesis answer
  * is a JSON object, an error one with __type equal to error_code and a
- * one-line message. (api/ is used here as the client's reader only; sim/
+ * one-line message; every STS error is an <ErrorResponse> whose Code the
+ * client reads back as error_code. (api/ is used here as the client's reader only; sim/
  * itself never includes it.)
  */
 #include <cjson/cJSON.h>
@@ -40,6 +41,7 @@
 #include "api/xml.h"
 #include "sim/http.h"
 #include "sim/kinesis.h"
+#include "sim/sts.h"
 #include "sim/s3.h"
 
 #define FUZZ_REQUESTS_MAX 16
@@ -148,6 +150,22 @@ static void fuzz_check_kinesis(const struct sim_response *res)
 	cJSON_Delete(o);
 }
 
+static void fuzz_check_sts(const struct sim_response *res)
+{
+	if (res->status < 100 || res->status > 599)
+		fuzz_fail("STS: a status out of 100..599", NULL);
+	if ((res->status >= 300) != (res->error_code != NULL))
+		fuzz_fail("STS: error status and error code disagree", res->error_code);
+	if (res->error_code) {
+		char code[128], msg[512];
+		if (aws_xml_error_parse(res->body, res->body_len, code, sizeof code, msg,
+					sizeof msg) != 0 ||
+		    strcmp(code, res->error_code) != 0)
+			fuzz_fail("STS: an error body the client cannot read back",
+				  res->error_code);
+	}
+}
+
 /* One request block [p, p + n): parse, dispatch, check. */
 /* p[0..n) with every "$ITER" and "$UPLOAD" replaced: malloc'd, NUL after
  * its *out_n bytes. */
@@ -247,6 +265,9 @@ static void fuzz_one(struct sim_s3 *s3, struct sim_kinesis *k, const char *p, si
 	if (svc && strcmp(svc, "kinesis") == 0) {
 		sim_kinesis_handle(k, &req, &res);
 		fuzz_check_kinesis(&res);
+	} else if (svc && strcmp(svc, "sts") == 0) {
+		sim_sts_handle("AKIDEXAMPLE", &req, &res);
+		fuzz_check_sts(&res);
 	} else {
 		sim_s3_handle(s3, &req, &res);
 		fuzz_check_s3(&res, &req);

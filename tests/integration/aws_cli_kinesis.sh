@@ -5,6 +5,7 @@
 # that cover the 128-bit space), put-record and put-records, then
 # get-shard-iterator (TRIM_HORIZON, AT_/AFTER_SEQUENCE_NUMBER, LATEST,
 # AT_TIMESTAMP) and get-records give back exactly the bytes put, in order;
+# retention, encryption and tags set and shown by describe-stream(-summary);
 # delete-stream (DELETING, then gone). Errors as the CLI shows them: a
 # missing stream is ResourceNotFoundException (exit 254), a forged
 # iterator InvalidArgumentException, a bad shard count ValidationException,
@@ -228,6 +229,33 @@ check "get-shard-iterator with a foreign sequence number: InvalidArgumentExcepti
 	err_has InvalidArgumentException
 k -- put-record --stream-name missing --partition-key p --data "$(printf x | base64)" --cli-binary-format base64
 check "put-record to a missing stream: ResourceNotFoundException" err_has ResourceNotFoundException
+
+# --- settings: retention, encryption, tags --------------------------------------------
+k -- increase-stream-retention-period --stream-name orders --retention-period-hours 168
+check "increase-stream-retention-period to 168: exit 0" test "$rc" -eq 0
+k -- increase-stream-retention-period --stream-name orders --retention-period-hours 48
+check "increase-stream-retention-period to less than 168: InvalidArgumentException" \
+	sh -c '[ "$1" -eq 254 ] && grep -q "InvalidArgumentException.*can not be shorter" "$2"' - "$rc" "$SCRATCH/err"
+k -- start-stream-encryption --stream-name orders --encryption-type KMS --key-id alias/aws/kinesis
+check "start-stream-encryption KMS alias/aws/kinesis: exit 0" test "$rc" -eq 0
+k -- add-tags-to-stream --stream-name orders --tags Environment=production,Purpose=journal
+check "add-tags-to-stream: exit 0" test "$rc" -eq 0
+k -- list-tags-for-stream --stream-name orders --query 'Tags[].[Key,Value]' --output text
+check "list-tags-for-stream: both tags, sorted by key" \
+	out_is "$(printf 'Environment\tproduction\nPurpose\tjournal')"
+k -- describe-stream-summary --stream-name orders --output text \
+	--query 'StreamDescriptionSummary.[RetentionPeriodHours,EncryptionType,KeyId,StreamStatus]'
+check "describe-stream-summary: 168 hours, KMS with the key, ACTIVE" \
+	out_is "$(printf '168\tKMS\talias/aws/kinesis\tACTIVE')"
+k -- remove-tags-from-stream --stream-name orders --tag-keys Purpose
+k -- list-tags-for-stream --stream-name orders --query 'Tags[].Key' --output text
+check "remove-tags-from-stream: only Environment is left" out_is Environment
+k -- stop-stream-encryption --stream-name orders --encryption-type KMS --key-id alias/aws/kinesis
+k -- decrease-stream-retention-period --stream-name orders --retention-period-hours 24
+k -- describe-stream --stream-name orders --output text \
+	--query 'StreamDescription.[RetentionPeriodHours,EncryptionType]'
+check "stop-stream-encryption and decrease-stream-retention-period: 24 NONE" \
+	out_is "$(printf '24\tNONE')"
 
 k AWS_SECRET_ACCESS_KEY=wrong-secret -- describe-stream --stream-name orders
 check "a wrong secret: refused (exit 254) with a message" \

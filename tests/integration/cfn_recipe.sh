@@ -2,7 +2,8 @@
 # cfn_recipe.sh - the recipe's CloudFormation quick start, verbatim (plus
 # --endpoint-url), with the Debian AWS CLI against `qldbtop serve` without
 # --recipe (the stack makes the resources): create-stack, wait, the
-# outputs, the post-deployment stream-journal-to-kinesis with the
+# outputs, the settings the stack gave the stream (retention, KMS, tags)
+# and the ledger (tags), the post-deployment stream-journal-to-kinesis with the
 # StreamRoleArn output, assets/recipe/validate.sh, deletion protection
 # refusing delete-stack, then delete-stack and wait. Then templates and
 # parameters that must fail: a ValidationError, or CREATE_FAILED then
@@ -31,6 +32,11 @@ aws() { "$AWS" "$@" --endpoint-url "$URL"; }
 q() { aws "$@" >"$SCRATCH/out" 2>"$SCRATCH/err"; }
 has() { grep -q -- "$1" "$2"; }
 cd assets/recipe || exit 1
+
+# the demo ledger the stack adopts already has tags: one the template
+# sets to another value, one it does not name
+aws qldb tag-resource --resource-arn arn:aws:qldb:us-east-1:123456789012:ledger/financial-ledger \
+	--tags Environment=dev,Owner=ops >/dev/null 2>&1
 
 # --- Quick Start: Using CloudFormation (verbatim) ---
 # Deploy the stack
@@ -84,6 +90,20 @@ check "the ledger is ACTIVE and deletion-protected (the template's default)" \
 q kinesis describe-stream --stream-name financial-ledger-journal \
 	--query 'StreamDescription.StreamStatus' --output text
 check "the Kinesis stream is ACTIVE" test "$(cat "$SCRATCH/out")" = ACTIVE
+# the template's settings are applied, not dropped
+q kinesis describe-stream --stream-name financial-ledger-journal --output text \
+	--query 'StreamDescription.[RetentionPeriodHours,EncryptionType,KeyId]'
+check "the stream keeps 168 hours (production) and is KMS with alias/aws/kinesis" \
+	test "$(tr -s '\t ' ' ' <"$SCRATCH/out")" = "168 KMS alias/aws/kinesis"
+q kinesis list-tags-for-stream --stream-name financial-ledger-journal \
+	--query 'Tags[].[Key,Value]' --output text
+check "the stream is tagged Environment=production" \
+	test "$(tr -s '\t ' ' ' <"$SCRATCH/out")" = "Environment production"
+q qldb list-tags-for-resource \
+	--resource-arn arn:aws:qldb:us-east-1:123456789012:ledger/financial-ledger \
+	--query '[Tags.Environment,Tags.Purpose,Tags.Owner]' --output text
+check "the adopted ledger has the template's tags (Environment dev -> production, Purpose), keeps Owner" \
+	test "$(tr -s '\t' '|' <"$SCRATCH/out")" = "production|ACID-compliant ledger|ops"
 q qldb list-journal-kinesis-streams-for-ledger --ledger-name financial-ledger \
 	--query 'Streams[].[StreamName,Status]' --output text
 check "the stack's journal stream is ACTIVE" grep -q '^financial-ledger-stack-stream.ACTIVE$' "$SCRATCH/out"
@@ -256,6 +276,22 @@ aws cloudformation create-stack --stack-name cfn-prop \
 	--template-body '{"Resources":{"K":{"Type":"AWS::Kinesis::Stream","Properties":{"Shards":1}}}}' \
 	>/dev/null 2>&1
 check "an unknown property: CREATE_FAILED naming it" rolled_back cfn-prop K 'unsupported property Shards'
+# a ledger made fresh (not the demo one) gets its Tags too
+aws cloudformation create-stack --stack-name cfn-tags --template-body \
+	'{"Resources":{"L":{"Type":"AWS::QLDB::Ledger","Properties":{"Name":"cfn-tags-ledger","PermissionsMode":"STANDARD","DeletionProtection":false,"Tags":[{"Key":"Team","Value":"ops"}]}}}}' \
+	>/dev/null 2>&1
+check "a stack with a fresh tagged ledger: CREATE_COMPLETE" \
+	aws cloudformation wait stack-create-complete --stack-name cfn-tags
+q qldb list-tags-for-resource --resource-arn arn:aws:qldb:us-east-1:123456789012:ledger/cfn-tags-ledger \
+	--query Tags.Team --output text
+check "... and the ledger has its Tags (Team=ops)" test "$(cat "$SCRATCH/out")" = ops
+aws cloudformation delete-stack --stack-name cfn-tags
+# a stream setting Kinesis refuses: CREATE_FAILED with Kinesis's reason
+aws cloudformation create-stack --stack-name cfn-retention --template-body \
+	'{"Resources":{"K":{"Type":"AWS::Kinesis::Stream","Properties":{"ShardCount":1,"RetentionPeriodHours":9000}}}}' \
+	>/dev/null 2>&1
+check "RetentionPeriodHours 9000: CREATE_FAILED naming the stream and the limit" \
+	rolled_back cfn-retention K 'IncreaseStreamRetentionPeriod.*Maximum allowed retention period'
 # a JSON template, conditions choosing its values
 cat >"$SCRATCH/t.json" <<'JSON'
 {"Parameters": {"Env": {"Type": "String", "Default": "dev"}},

@@ -853,6 +853,166 @@ static void test_validation_codes_follow_the_service(void **state)
 	}
 }
 
+/* --- settings: retention, encryption, tags ----------------------------------- */
+
+static void test_retention_increases_and_decreases_by_aws_rules(void **state)
+{
+	struct fixture *f = *state;
+	make_active(f, "r", 1);
+	assert_int_equal(call(f, "DescribeStream", "{\"StreamName\":\"r\"}"), 200);
+	assert_int_equal(num_at(f->out, "StreamDescription.RetentionPeriodHours"), 24);
+	assert_int_equal(call(f, "IncreaseStreamRetentionPeriod",
+			      "{\"StreamName\":\"r\",\"RetentionPeriodHours\":168}"),
+			 200);
+	assert_int_equal(call(f, "DescribeStreamSummary", "{\"StreamName\":\"r\"}"), 200);
+	assert_int_equal(num_at(f->out, "StreamDescriptionSummary.RetentionPeriodHours"), 168);
+	assert_string_equal(str_at(f->out, "StreamDescriptionSummary.StreamStatus"), "ACTIVE");
+	/* increasing to less than the current is refused, naming the other API */
+	call(f, "IncreaseStreamRetentionPeriod",
+	     "{\"StreamName\":\"r\",\"RetentionPeriodHours\":48}");
+	assert_string_equal(error_of(f), "InvalidArgumentException");
+	assert_non_null(strstr(str_at(f->out, "message"), "can not be shorter"));
+	assert_non_null(strstr(str_at(f->out, "message"), "(168 hours)"));
+	call(f, "DecreaseStreamRetentionPeriod",
+	     "{\"StreamName\":\"r\",\"RetentionPeriodHours\":200}");
+	assert_string_equal(error_of(f), "InvalidArgumentException");
+	assert_non_null(strstr(str_at(f->out, "message"), "can not be longer"));
+	/* the bounds: 24 .. 8760 */
+	call(f, "DecreaseStreamRetentionPeriod",
+	     "{\"StreamName\":\"r\",\"RetentionPeriodHours\":23}");
+	assert_string_equal(error_of(f), "InvalidArgumentException");
+	assert_non_null(strstr(str_at(f->out, "message"), "Minimum allowed retention period"));
+	call(f, "IncreaseStreamRetentionPeriod",
+	     "{\"StreamName\":\"r\",\"RetentionPeriodHours\":8761}");
+	assert_string_equal(error_of(f), "InvalidArgumentException");
+	assert_int_equal(call(f, "IncreaseStreamRetentionPeriod",
+			      "{\"StreamName\":\"r\",\"RetentionPeriodHours\":8760}"),
+			 200);
+	assert_int_equal(call(f, "DecreaseStreamRetentionPeriod",
+			      "{\"StreamName\":\"r\",\"RetentionPeriodHours\":24}"),
+			 200);
+	assert_int_equal(call(f, "DescribeStreamSummary", "{\"StreamName\":\"r\"}"), 200);
+	assert_int_equal(num_at(f->out, "StreamDescriptionSummary.RetentionPeriodHours"), 24);
+	/* required member, missing stream, a stream still CREATING */
+	call(f, "IncreaseStreamRetentionPeriod", "{\"StreamName\":\"r\"}");
+	assert_string_equal(error_of(f), "ValidationException");
+	call(f, "IncreaseStreamRetentionPeriod",
+	     "{\"StreamName\":\"nope\",\"RetentionPeriodHours\":48}");
+	assert_string_equal(error_of(f), "ResourceNotFoundException");
+	assert_int_equal(call(f, "CreateStream", "{\"StreamName\":\"c\",\"ShardCount\":1}"), 200);
+	call(f, "IncreaseStreamRetentionPeriod",
+	     "{\"StreamName\":\"c\",\"RetentionPeriodHours\":48}");
+	assert_string_equal(error_of(f), "ResourceInUseException");
+}
+
+static void test_encryption_starts_and_stops_and_shows_in_describe_and_puts(void **state)
+{
+	struct fixture *f = *state;
+	make_active(f, "e", 1);
+	assert_int_equal(call(f, "StartStreamEncryption",
+			      "{\"StreamName\":\"e\",\"EncryptionType\":\"KMS\","
+			      "\"KeyId\":\"alias/aws/kinesis\"}"),
+			 200);
+	assert_int_equal(call(f, "DescribeStream", "{\"StreamName\":\"e\"}"), 200);
+	assert_string_equal(str_at(f->out, "StreamDescription.EncryptionType"), "KMS");
+	assert_string_equal(str_at(f->out, "StreamDescription.KeyId"), "alias/aws/kinesis");
+	assert_int_equal(call(f, "DescribeStreamSummary", "{\"StreamName\":\"e\"}"), 200);
+	assert_string_equal(str_at(f->out, "StreamDescriptionSummary.EncryptionType"), "KMS");
+	put(f, "e", "k", "hello", NULL, NULL);
+	assert_string_equal(str_at(f->out, "EncryptionType"), "KMS");
+	/* NONE is no type to start; an unknown type is a validation error;
+	 * a key of no KMS form is not found */
+	call(f, "StartStreamEncryption",
+	     "{\"StreamName\":\"e\",\"EncryptionType\":\"NONE\",\"KeyId\":\"alias/x\"}");
+	assert_string_equal(error_of(f), "InvalidArgumentException");
+	call(f, "StartStreamEncryption",
+	     "{\"StreamName\":\"e\",\"EncryptionType\":\"AES\",\"KeyId\":\"alias/x\"}");
+	assert_string_equal(error_of(f), "ValidationException");
+	call(f, "StartStreamEncryption",
+	     "{\"StreamName\":\"e\",\"EncryptionType\":\"KMS\",\"KeyId\":\"not a key\"}");
+	assert_string_equal(error_of(f), "KMSNotFoundException");
+	call(f, "StartStreamEncryption", "{\"StreamName\":\"e\",\"EncryptionType\":\"KMS\"}");
+	assert_string_equal(error_of(f), "ValidationException");
+	assert_int_equal(call(f, "StopStreamEncryption",
+			      "{\"StreamName\":\"e\",\"EncryptionType\":\"KMS\","
+			      "\"KeyId\":\"alias/aws/kinesis\"}"),
+			 200);
+	assert_int_equal(call(f, "DescribeStream", "{\"StreamName\":\"e\"}"), 200);
+	assert_string_equal(str_at(f->out, "StreamDescription.EncryptionType"), "NONE");
+	assert_null(cJSON_GetObjectItem(cJSON_GetObjectItem(f->out, "StreamDescription"), "KeyId"));
+}
+
+static void test_tags_are_added_listed_in_order_paged_and_removed(void **state)
+{
+	struct fixture *f = *state;
+	make_active(f, "t", 1);
+	assert_int_equal(call(f, "ListTagsForStream", "{\"StreamName\":\"t\"}"), 200);
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(f->out, "Tags")), 0);
+	assert_int_equal(call(f, "AddTagsToStream",
+			      "{\"StreamName\":\"t\",\"Tags\":{\"Purpose\":\"journal\","
+			      "\"Environment\":\"dev\"}}"),
+			 200);
+	/* an existing key's value is replaced */
+	assert_int_equal(call(f, "AddTagsToStream",
+			      "{\"StreamName\":\"t\",\"Tags\":{\"Environment\":\"production\"}}"),
+			 200);
+	assert_int_equal(call(f, "ListTagsForStream", "{\"StreamName\":\"t\"}"), 200);
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(f->out, "Tags")), 2);
+	assert_string_equal(str_at(f->out, "Tags.0.Key"), "Environment");
+	assert_string_equal(str_at(f->out, "Tags.0.Value"), "production");
+	assert_string_equal(str_at(f->out, "Tags.1.Key"), "Purpose");
+	assert_false(cJSON_IsTrue(cJSON_GetObjectItem(f->out, "HasMoreTags")));
+	assert_int_equal(call(f, "ListTagsForStream", "{\"StreamName\":\"t\",\"Limit\":1}"), 200);
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(f->out, "Tags")), 1);
+	assert_true(cJSON_IsTrue(cJSON_GetObjectItem(f->out, "HasMoreTags")));
+	assert_int_equal(call(f, "ListTagsForStream",
+			      "{\"StreamName\":\"t\",\"ExclusiveStartTagKey\":\"Environment\"}"),
+			 200);
+	assert_string_equal(str_at(f->out, "Tags.0.Key"), "Purpose");
+	assert_int_equal(call(f, "RemoveTagsFromStream",
+			      "{\"StreamName\":\"t\",\"TagKeys\":[\"Purpose\",\"absent\"]}"),
+			 200);
+	assert_int_equal(call(f, "ListTagsForStream", "{\"StreamName\":\"t\"}"), 200);
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(f->out, "Tags")), 1);
+	assert_string_equal(str_at(f->out, "Tags.0.Key"), "Environment");
+	/* bad input */
+	call(f, "AddTagsToStream", "{\"StreamName\":\"t\",\"Tags\":{}}");
+	assert_string_equal(error_of(f), "ValidationException");
+	call(f, "AddTagsToStream", "{\"StreamName\":\"t\",\"Tags\":{\"a\":1}}");
+	assert_string_equal(error_of(f), "SerializationException");
+	call(f, "AddTagsToStream", "{\"StreamName\":\"t\",\"Tags\":{\"a<b\":\"x\"}}");
+	assert_string_equal(error_of(f), "InvalidArgumentException");
+	call(f, "RemoveTagsFromStream", "{\"StreamName\":\"t\"}");
+	assert_string_equal(error_of(f), "ValidationException");
+	call(f, "ListTagsForStream", "{\"StreamName\":\"nope\"}");
+	assert_string_equal(error_of(f), "ResourceNotFoundException");
+}
+
+static void test_a_stream_holds_at_most_fifty_tags_all_or_none(void **state)
+{
+	struct fixture *f = *state;
+	make_active(f, "m", 1);
+	for (int i = 0; i < 5; i++) {
+		char body[512];
+		int n = snprintf(body, sizeof body, "{\"StreamName\":\"m\",\"Tags\":{");
+		for (int j = 0; j < 10; j++)
+			n += snprintf(body + n, sizeof body - (size_t)n, "%s\"k%02d\":\"v\"",
+				      j ? "," : "", i * 10 + j);
+		snprintf(body + n, sizeof body - (size_t)n, "}}");
+		assert_int_equal(call(f, "AddTagsToStream", "%s", body), 200);
+	}
+	/* a 51st key is refused and nothing of the request is applied */
+	call(f, "AddTagsToStream", "{\"StreamName\":\"m\",\"Tags\":{\"k00\":\"new\",\"z\":\"v\"}}");
+	assert_string_equal(error_of(f), "InvalidArgumentException");
+	assert_non_null(strstr(str_at(f->out, "message"), "more than 50 tags"));
+	assert_int_equal(call(f, "ListTagsForStream", "{\"StreamName\":\"m\"}"), 200);
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(f->out, "Tags")), 50);
+	assert_string_equal(str_at(f->out, "Tags.0.Value"), "v");
+	/* replacing an existing key stays within the cap */
+	assert_int_equal(
+		call(f, "AddTagsToStream", "{\"StreamName\":\"m\",\"Tags\":{\"k00\":\"w\"}}"), 200);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -884,6 +1044,10 @@ int main(void)
 		T(test_errors_have_the_json_1_1_shape),
 		T(test_a_request_without_target_is_unknown_operation),
 		T(test_validation_codes_follow_the_service),
+		T(test_retention_increases_and_decreases_by_aws_rules),
+		T(test_encryption_starts_and_stops_and_shows_in_describe_and_puts),
+		T(test_tags_are_added_listed_in_order_paged_and_removed),
+		T(test_a_stream_holds_at_most_fifty_tags_all_or_none),
 #undef T
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
