@@ -85,6 +85,8 @@ check "ExportBucketName financial-ledger-exports-123456789012" \
 	test "$(output d1 ExportBucketName)" = financial-ledger-exports-123456789012
 check "the stderr shows the plan and the stack's events" \
 	sh -c 'grep -q "QLDB ledger *financial-ledger" "$1" && grep -q "QLDBLedger.*CREATE_COMPLETE" "$1"' _ "$SCRATCH/d1.err"
+check "the plan names the bucket with the account STS gives" \
+	grep -q "S3 bucket *financial-ledger-exports-123456789012 " "$SCRATCH/d1.err"
 q cloudformation describe-stacks --stack-name qldb-acid-database \
 	--query 'Stacks[0].[StackStatus,Parameters[?ParameterKey==`Environment`].ParameterValue|[0]]' --output text
 check "the stack qldb-acid-database is CREATE_COMPLETE with Environment=dev" \

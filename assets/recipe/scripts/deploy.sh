@@ -113,11 +113,14 @@ LEDGER=${LEDGER:-financial-ledger}
 ENVIRONMENT=${ENVIRONMENT:-dev}
 case $ENVIRONMENT in prod | production) RETENTION="7 days" ;; *) RETENTION="24 hours" ;; esac
 
+# the account names the bucket; the plan says so when it cannot be asked
+ACCOUNT=$(aws sts get-caller-identity --query Account --output text 2>/dev/null) ||
+	ACCOUNT='<account id>'
 say "Stack $STACK in $(region_shown)${ENDPOINT_URL:+ at $ENDPOINT_URL} will create:"
 say "  QLDB ledger      $LEDGER (STANDARD permissions, deletion protection on)"
 say "  Kinesis stream   $LEDGER-journal (1 shard, KMS-encrypted, records kept $RETENTION)"
 say "  QLDB stream      $LEDGER-stack-stream (the journal to that Kinesis stream)"
-say "  S3 bucket        $LEDGER-exports-<account id> (versioned, AES256, private;"
+say "  S3 bucket        $LEDGER-exports-$ACCOUNT (versioned, AES256, private;"
 say "                   kept when the stack is deleted: it holds the journal exports)"
 say "  IAM roles        for QLDB to write to the Kinesis stream and to the bucket"
 say "  tagged Environment=$ENVIRONMENT; template $TEMPLATE"
