@@ -279,7 +279,10 @@ else
 		--query Arn --output text || sed 's/^/#   /' "$SCRATCH/aws.out"
 	TARN=$(cat "$SCRATCH/aws.out")
 	aws_q tag-resource --resource-arn "$TARN" --tags 'note=a b/c=d' || sed 's/^/#   /' "$SCRATCH/aws.out"
-	q snapshot --json --endpoint-url "$URL" --ledger tagged-ledger
+	# a new ledger is CREATING for 1 s, when its digest cannot be read (a
+	# fast CLI got here within it): the tags are checked once it is ACTIVE
+	snap_tagged() { q snapshot --json --endpoint-url "$URL" --ledger tagged-ledger; [ "$rc" -eq 0 ]; }
+	wait_for 15 snap_tagged
 	check "snapshot --json --ledger tagged-ledger: its tags, as the AWS CLI set them, sorted by key" python3 - "$rc" "$SCRATCH/o" <<'PY'
 import json, sys
 assert sys.argv[1] == "0", sys.argv[1]
