@@ -231,8 +231,7 @@ static void app_draw_header(struct app *a, WINDOW *w)
 	struct ui *u = &a->ui;
 	char left[160], verdict[VIEW_TEXT_MAX];
 	enum theme_role role;
-	enum view_verdict v =
-		view_verdict(&u->data.kind[STORE_AUDIT], verdict, sizeof verdict, &role);
+	enum view_verdict v = view_verdict(&u->data, verdict, sizeof verdict, &role);
 	const struct qldb_ledger *l = u->data.kind[STORE_LEDGER].data;
 	if (u->data.ledger[0])
 		snprintf(left, sizeof left, " qldbtop  %s%s  %s  integrity %s", u->data.ledger,

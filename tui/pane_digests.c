@@ -111,7 +111,7 @@ static size_t digest_rows(const struct ui *u, const struct view_ctx *c, struct k
 		rows[n++] = (struct kv_row){ "Digest", "none yet", dim, 1 };
 	}
 	enum theme_role role;
-	view_verdict(&u->data.kind[STORE_AUDIT], txt[n], VIEW_TEXT_MAX, &role);
+	view_verdict(&u->data, txt[n], VIEW_TEXT_MAX, &role);
 	rows[n] = (struct kv_row){ "Verification", txt[n],
 				   theme_attr(role) | (role == THEME_BAD ? A_BOLD : 0), 1 };
 	n++;

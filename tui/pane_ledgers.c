@@ -193,7 +193,7 @@ static size_t ledgers_details(const struct ui *u, const struct view_ctx *c, stru
 		n++;
 	}
 	enum theme_role role;
-	view_verdict(&u->data.kind[STORE_AUDIT], txt[n], VIEW_TEXT_MAX, &role);
+	view_verdict(&u->data, txt[n], VIEW_TEXT_MAX, &role);
 	rows[n] = (struct kv_row){ "Verification", txt[n], theme_attr(role), 1 };
 	n++;
 	rows[n] = view_row_updated(le, c, txt[n], 2);

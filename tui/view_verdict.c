@@ -3,6 +3,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "api/auditor.h"
 
@@ -12,14 +13,34 @@ const char *view_verdict_word(enum view_verdict v)
 	return WORDS[v];
 }
 
-enum view_verdict view_verdict(const struct store_entry *audit, char *txt, size_t cap,
+/* FAILED events of the ledger in the UI's audit log. */
+static uint64_t failed_in_log(const struct ui_data *d)
+{
+	uint64_t n = 0;
+	for (size_t i = 0; i < d->events_n; i++)
+		if (d->events[i].result == STORE_AUDIT_FAILED &&
+		    strcmp(d->events[i].ledger, d->ledger) == 0)
+			n++;
+	return n;
+}
+
+enum view_verdict view_verdict(const struct ui_data *d, char *txt, size_t cap,
 			       enum theme_role *role)
 {
-	const struct audit_summary *a = audit ? audit->data : NULL;
+	const struct store_entry *audit = &d->kind[STORE_AUDIT];
+	const struct audit_summary *a = audit->data;
 	*role = THEME_UNVERIFIED;
+	uint64_t logged = d->ledger[0] ? failed_in_log(d) : 0;
+	if ((!a || !a->counts[AUDIT_FAILED]) && logged) {
+		/* the round that found it has not ended yet (see the header) */
+		snprintf(txt, cap, "FAILED: %" PRIu64 " check%s (see the audit log, 4)", logged,
+			 logged == 1 ? "" : "s");
+		*role = THEME_BAD;
+		return VERDICT_FAILED;
+	}
 	if (!a) {
 		snprintf(txt, cap, "UNVERIFIED (%s)",
-			 audit && audit->error[0] ? audit->error : "not audited yet");
+			 audit->error[0] ? audit->error : "not audited yet");
 		return VERDICT_UNVERIFIED;
 	}
 	if (a->counts[AUDIT_FAILED]) {

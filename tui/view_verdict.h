@@ -12,13 +12,18 @@
 
 #include "api/store.h"
 #include "tui/theme.h"
+#include "tui/ui.h"
 
 enum view_verdict { VERDICT_UNVERIFIED, VERDICT_VERIFIED, VERDICT_FAILED };
 
-/* The verdict of a STORE_AUDIT entry (NULL or empty: UNVERIFIED), its
+/* The verdict on the selected ledger (d->ledger): its STORE_AUDIT entry
+ * (NULL or empty: UNVERIFIED) and the audit log in d->events, its
  * sentence in txt ("VERIFIED 12 checks at tip 40 (0 unverified)"), and
- * its role in *role. */
-enum view_verdict view_verdict(const struct store_entry *audit, char *txt, size_t cap,
+ * its role in *role. A FAILED event of the ledger in the log makes it
+ * FAILED even while the entry still holds the round before: the auditor
+ * emits its events during a round and the summary only at its end, so
+ * for a moment the banner would say FAILED above a VERIFIED line. */
+enum view_verdict view_verdict(const struct ui_data *d, char *txt, size_t cap,
 			       enum theme_role *role);
 /* "VERIFIED", "FAILED", "UNVERIFIED". */
 const char *view_verdict_word(enum view_verdict v);

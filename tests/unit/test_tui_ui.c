@@ -6,6 +6,7 @@
  * messages), ledger selection following the list, the read-only check,
  * the integrity banner (raised by a FAILED audit event, kept until
  * acknowledged, raised again by the next failure, never by VERIFIED), the
+ * verdict (a FAILED event in the log beats a summary still VERIFIED), the
  * state stack, and the list rows (filter, numeric sort, selection kept in
  * range). Expected values are written out here, not derived from the code.
  */
@@ -26,6 +27,8 @@
 #include "tui/ui.h"
 #include "tui/ui_state.h"
 #include "tui/view_common.h"
+#include "tui/view_verdict.h"
+#include "api/auditor.h"
 
 /* --- keymap -------------------------------------------------------------- */
 
@@ -272,6 +275,51 @@ static void test_banner_until_acknowledged(void **state)
 	assert_int_equal(f->ui.banner.failures, 1);
 }
 
+/* The auditor emits its events during a round and its summary at the end:
+ * between the two, the log has the FAILED event and the summary is the
+ * last round's VERIFIED. The verdict must already be FAILED (the soak once
+ * caught a VERIFIED line under the INTEGRITY FAILED banner). */
+static void test_verdict_failed_event_beats_lagging_summary(void **state)
+{
+	(void)state;
+	static struct ui_data d;
+	memset(&d, 0, sizeof d);
+	snprintf(d.ledger, sizeof d.ledger, "alpha");
+	struct audit_summary sum = { .has_tip = true, .tip_seq = 40 };
+	sum.counts[AUDIT_VERIFIED] = 12;
+	d.kind[STORE_AUDIT].data = &sum;
+	char txt[VIEW_TEXT_MAX];
+	enum theme_role role;
+	assert_int_equal(view_verdict(&d, txt, sizeof txt, &role), VERDICT_VERIFIED);
+	assert_string_equal(txt, "VERIFIED 12 checks at tip 40 (0 unverified)");
+	assert_int_equal(role, THEME_GOOD);
+	/* another ledger's failure does not touch alpha's verdict */
+	d.events[d.events_n++] =
+		(struct store_audit_event){ .ledger = "beta", .result = STORE_AUDIT_FAILED };
+	d.events[d.events_n++] =
+		(struct store_audit_event){ .ledger = "alpha", .result = STORE_AUDIT_VERIFIED };
+	assert_int_equal(view_verdict(&d, txt, sizeof txt, &role), VERDICT_VERIFIED);
+	/* alpha's FAILED event, the summary not yet updated */
+	d.events[d.events_n++] =
+		(struct store_audit_event){ .ledger = "alpha", .result = STORE_AUDIT_FAILED };
+	assert_int_equal(view_verdict(&d, txt, sizeof txt, &role), VERDICT_FAILED);
+	assert_string_equal(txt, "FAILED: 1 check (see the audit log, 4)");
+	assert_int_equal(role, THEME_BAD);
+	/* also before any summary came */
+	d.kind[STORE_AUDIT].data = NULL;
+	assert_int_equal(view_verdict(&d, txt, sizeof txt, &role), VERDICT_FAILED);
+	/* the summary's own count, once it has it, is the one said */
+	sum.counts[AUDIT_FAILED] = 3;
+	d.kind[STORE_AUDIT].data = &sum;
+	assert_int_equal(view_verdict(&d, txt, sizeof txt, &role), VERDICT_FAILED);
+	assert_string_equal(txt, "FAILED: 3 checks (see the audit log, 4)");
+	/* no ledger selected, no summary: UNVERIFIED, with the reason */
+	d.ledger[0] = '\0';
+	d.kind[STORE_AUDIT].data = NULL;
+	assert_int_equal(view_verdict(&d, txt, sizeof txt, &role), VERDICT_UNVERIFIED);
+	assert_string_equal(txt, "UNVERIFIED (not audited yet)");
+}
+
 static void test_state_stack_and_focus(void **state)
 {
 	struct fixture *f = *state;
@@ -436,6 +484,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_command_line, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_readonly_refuses_mutations, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_banner_until_acknowledged, setup, teardown),
+		cmocka_unit_test(test_verdict_failed_event_beats_lagging_summary),
 		cmocka_unit_test_setup_teardown(test_state_stack_and_focus, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rows_filter_sort_and_selection, setup,
 						teardown),
