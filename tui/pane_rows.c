@@ -101,19 +101,47 @@ static int order_cmp(const void *a, const void *b)
 	return c ? c : (i > j) - (i < j); /* stable: the service's order breaks ties */
 }
 
+/* The selection follows shown row i's item (its first cell). */
+static void follow_row(const struct pane_rows *r, struct view_sel *s, size_t i)
+{
+	if (i >= r->n || r->ncols == 0)
+		return;
+	const struct view_cell *c = pane_rows_cell(r, i, 0);
+	snprintf(s->follow, sizeof s->follow, "%s", c->text);
+	s->follow_num = c->has_num ? c->num : 0;
+	s->following = true;
+}
+
+/* Move the selection to the row of the item it follows; when that is not
+ * shown, keep the place (clamped) and follow what is there now. */
+static void follow_find(const struct pane_rows *r, struct view_sel *s)
+{
+	for (size_t i = 0; s->following && i < r->n && r->ncols; i++) {
+		const struct view_cell *c = pane_rows_cell(r, i, 0);
+		if ((c->has_num ? c->num : 0) == s->follow_num && strcmp(c->text, s->follow) == 0) {
+			s->st.selected = i;
+			return;
+		}
+	}
+	if (r->n && s->st.selected >= r->n)
+		s->st.selected = r->n - 1;
+	follow_row(r, s, s->st.selected);
+}
+
 void pane_rows_sort(struct pane_rows *r, struct view_sel *s)
 {
 	if (s->sort < 0 || (size_t)s->sort >= r->ncols)
 		s->sort = 0;
 	for (size_t i = 0; i < r->n; i++)
 		r->order[i] = i;
-	if (r->n < 2)
-		return;
-	sort_rows = r;
-	sort_col = (size_t)s->sort;
-	sort_desc = s->sort_desc;
-	qsort(r->order, r->n, sizeof r->order[0], order_cmp);
-	sort_rows = NULL;
+	if (r->n >= 2) {
+		sort_rows = r;
+		sort_col = (size_t)s->sort;
+		sort_desc = s->sort_desc;
+		qsort(r->order, r->n, sizeof r->order[0], order_cmp);
+		sort_rows = NULL;
+	}
+	follow_find(r, s);
 }
 
 size_t pane_rows_item(const struct pane_rows *r, size_t i)
@@ -145,8 +173,10 @@ bool pane_rows_action(struct pane_rows *r, struct view_sel *s, enum keymap_actio
 		a = ACTION_DOWN; /* the rows shown are the matches */
 	else if (a == ACTION_FILTER_PREV)
 		a = ACTION_UP;
-	if (view_sel_move(s, (int)a, r->n, height))
+	if (view_sel_move(s, (int)a, r->n, height)) {
+		follow_row(r, s, s->st.selected);
 		return true;
+	}
 	if (a == ACTION_SORT_NEXT || a == ACTION_SORT_PREV) {
 		int n = (int)r->ncols;
 		if (n == 0)

@@ -56,7 +56,11 @@ void pane_rows_add(struct pane_rows *r, const struct ui *u, size_t item,
 		   const struct view_cell *cells);
 /* Sort by s->sort (clamped to the columns): fills the order of the shown
  * rows (stable: equal rows keep the service's order); cells stay put, so
- * sorting 1,000 rows moves 1,000 indexes, not 1,000 rows of text. */
+ * sorting 1,000 rows moves 1,000 indexes, not 1,000 rows of text. The
+ * selection then moves to the row of the item it followed (same first
+ * cell), wherever the sort or the service put it; when that item is not
+ * shown (gone, filtered out) it keeps its place and follows the row now
+ * there. */
 void pane_rows_sort(struct pane_rows *r, struct view_sel *s);
 /* The source item and the cells of shown row i (after pane_rows_sort). */
 size_t pane_rows_item(const struct pane_rows *r, size_t i);
@@ -66,7 +70,8 @@ void pane_rows_free(struct pane_rows *r);
 size_t pane_rows_selected(const struct pane_rows *r, const struct view_sel *s);
 
 /* Movement, n/N and sort actions on a list of r's rows shown in
- * `height` rows: true when a was one of them. */
+ * `height` rows: true when a was one of them. A move makes the selection
+ * follow the item of the row it lands on. */
 bool pane_rows_action(struct pane_rows *r, struct view_sel *s, enum keymap_action a, int height);
 
 /* A cell: text by format, in a role. */

@@ -32,11 +32,18 @@ struct view_cell {
 	bool has_num;
 };
 
-/* The selection of a list: which row, which is on top, the sort. */
+/* The selection of a list: which row, which is on top, the sort, and
+ * what the selected row shows in its first column (the name or ID of its
+ * item), so that it follows its item when the rows reorder, as htop's
+ * follows its process: an action (e, x, Enter) must not land on the row
+ * that moved into the selected place since the last frame. */
 struct view_sel {
 	struct table_state st; /* selected row and first row shown */
 	int sort;	       /* column index sorted by */
 	bool sort_desc;	       /* descending */
+	bool following;	       /* follow/follow_num are set */
+	char follow[VIEW_CELL_MAX];
+	double follow_num; /* the first cell's num when it has one (the audit log's sequence) */
 };
 
 /* Keep the selection within n rows and visible in `height` rows. */

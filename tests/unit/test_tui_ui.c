@@ -403,6 +403,88 @@ static void test_rows_filter_sort_and_selection(void **state)
 	pane_rows_free(&r);
 }
 
+/* Build rows of (name, number) pairs, items in the given order. */
+static void rows_of(struct pane_rows *r, struct ui *u, const char *const *names,
+		    const char *const *nums, size_t n)
+{
+	pane_rows_begin(r, 2);
+	for (size_t i = 0; i < n; i++) {
+		struct view_cell c[2];
+		pane_cell(&c[0], THEME_NORMAL, "%s", names[i]);
+		pane_cell(&c[1], THEME_NORMAL, "%s", nums[i]);
+		pane_rows_add(r, u, i, c);
+	}
+}
+
+/* The selection follows its item when the rows reorder (a new lag sorts
+ * a stream elsewhere, the service lists jobs in another order), so that
+ * the next action lands on the row the operator chose. */
+static void test_rows_selection_follows_its_item(void **state)
+{
+	struct fixture *f = *state;
+	struct pane_rows r = { 0 };
+	struct view_sel s = { .sort = 1 }; /* by the number */
+	ui_set_filter(&f->ui, "");
+	const char *names[] = { "alpha", "beta", "gamma" };
+	const char *nums1[] = { "1", "2", "3" };
+	rows_of(&r, &f->ui, names, nums1, 3);
+	pane_rows_sort(&r, &s);
+	assert_true(pane_rows_action(&r, &s, ACTION_DOWN, 5)); /* on beta */
+	assert_string_equal(pane_rows_cell(&r, s.st.selected, 0)->text, "beta");
+	/* beta's number grows: it sorts last; the selection goes with it */
+	const char *nums2[] = { "1", "9", "3" };
+	rows_of(&r, &f->ui, names, nums2, 3);
+	pane_rows_sort(&r, &s);
+	assert_int_equal(s.st.selected, 2);
+	assert_int_equal(pane_rows_selected(&r, &s), 1);
+	/* the service lists the items in another order: still beta */
+	const char *names3[] = { "gamma", "beta", "alpha" };
+	const char *nums3[] = { "0", "5", "7" };
+	rows_of(&r, &f->ui, names3, nums3, 3);
+	pane_rows_sort(&r, &s);
+	assert_int_equal(s.st.selected, 1);
+	assert_string_equal(pane_rows_cell(&r, s.st.selected, 0)->text, "beta");
+	/* a new sort column: beta stays selected */
+	s.sort = 0;
+	pane_rows_sort(&r, &s);
+	assert_string_equal(pane_rows_cell(&r, s.st.selected, 0)->text, "beta");
+	assert_int_equal(s.st.selected, 1);
+	/* beta gone: the place is kept (clamped) and its new row followed */
+	const char *names4[] = { "alpha", "gamma" };
+	rows_of(&r, &f->ui, names4, nums3, 2);
+	pane_rows_sort(&r, &s);
+	assert_int_equal(s.st.selected, 1);
+	assert_string_equal(pane_rows_cell(&r, s.st.selected, 0)->text, "gamma");
+	rows_of(&r, &f->ui, names, nums1, 3); /* gamma is followed now, not beta */
+	pane_rows_sort(&r, &s);
+	assert_string_equal(pane_rows_cell(&r, s.st.selected, 0)->text, "gamma");
+	/* the same text with another number (the audit log's times) is another item */
+	struct view_sel e = { 0 };
+	pane_rows_begin(&r, 1);
+	for (int i = 0; i < 3; i++) {
+		struct view_cell c;
+		pane_cell(&c, THEME_NORMAL, "12:00:00");
+		c.num = -(double)i;
+		c.has_num = true;
+		pane_rows_add(&r, &f->ui, (size_t)i, &c);
+	}
+	pane_rows_sort(&r, &e); /* by num: seq 2, 1, 0 */
+	assert_true(pane_rows_action(&r, &e, ACTION_DOWN, 5));
+	assert_int_equal(pane_rows_selected(&r, &e), 1);
+	pane_rows_begin(&r, 1); /* a newer event on top */
+	for (int i = 0; i < 4; i++) {
+		struct view_cell c;
+		pane_cell(&c, THEME_NORMAL, "12:00:00");
+		c.num = -(double)i;
+		c.has_num = true;
+		pane_rows_add(&r, &f->ui, (size_t)i, &c);
+	}
+	pane_rows_sort(&r, &e);
+	assert_int_equal(e.st.selected, 2);
+	assert_int_equal(pane_rows_selected(&r, &e), 1);
+	pane_rows_free(&r);
+}
+
 /* The freshness words: age, stale after twice the kind's interval,
  * the error with the retry count and the countdown to the next try. */
 static void test_freshness_words(void **state)
@@ -487,6 +569,8 @@ int main(void)
 		cmocka_unit_test(test_verdict_failed_event_beats_lagging_summary),
 		cmocka_unit_test_setup_teardown(test_state_stack_and_focus, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rows_filter_sort_and_selection, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_rows_selection_follows_its_item, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_rows_cache_key, setup, teardown),
 	};
