@@ -19,6 +19,7 @@
 #include "sim/cfn_template.h"
 #include "sim/kinesis_store.h"
 #include "sim/ledger.h"
+#include "sim/query_xml.h"
 #include "verify/buf.h"
 
 #define CFN_XMLNS "http://cloudformation.amazonaws.com/doc/2010-05-15/"
@@ -108,103 +109,21 @@ void sim_cfn_free(struct sim_cfn *c)
 
 /* ---- XML ---- */
 
-static void xml_text(struct buf *b, const char *s)
-{
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '<':
-			buf_append_str(b, "&lt;");
-			break;
-		case '>':
-			buf_append_str(b, "&gt;");
-			break;
-		case '&':
-			buf_append_str(b, "&amp;");
-			break;
-		case '"':
-			buf_append_str(b, "&quot;");
-			break;
-		case '\'':
-			buf_append_str(b, "&apos;");
-			break;
-		default:
-			if ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t')
-				buf_append_byte(b, '?');
-			else
-				buf_append_byte(b, (uint8_t)*s);
-		}
-	}
-}
+static const struct query_xml_service CFN = { CFN_XMLNS, "cf5a7c0d", "ValidationError" };
 
 static void xml_el(struct buf *b, const char *tag, const char *text)
 {
-	if (!text)
-		return;
-	buf_printf(b, "<%s>", tag);
-	xml_text(b, text);
-	buf_printf(b, "</%s>", tag);
+	query_xml_elem(b, tag, text); /* out of memory: query_xml_respond answers 500 */
 }
-
-static void rid(char out[40])
-{
-	static unsigned long n;
-	unsigned long k = __atomic_add_fetch(&n, 1, __ATOMIC_RELAXED);
-	snprintf(out, 40, "cf%06lx-%04x-4000-8000-%012llx", k & 0xffffff,
-		 (unsigned)(now_ms() & 0xffff), (unsigned long long)now_ms());
-}
-
-static void respond_xml(struct sim_response *res, unsigned status, struct buf *b)
-{
-	res->status = status;
-	res->content_type = "text/xml";
-	res->body = (char *)b->data;
-	res->body_len = b->len;
-	b->data = NULL;
-	b->len = b->cap = 0;
-}
-
-/* The CloudFormation error code for each endpoint error before dispatch. */
-static const struct {
-	enum sim_error e;
-	const char *code;
-	unsigned status;
-} PRE_ERRORS[] = {
-	{ SIM_ERR_INVALID_SIGNATURE, "SignatureDoesNotMatch", 403 },
-	{ SIM_ERR_UNRECOGNIZED_CLIENT, "InvalidClientTokenId", 403 },
-	{ SIM_ERR_INCOMPLETE_SIGNATURE, "IncompleteSignature", 403 },
-	{ SIM_ERR_TOO_LARGE, "RequestEntityTooLarge", 413 },
-	{ SIM_ERR_THROTTLING, "Throttling", 400 },
-	{ SIM_ERR_SERVICE_UNAVAILABLE, "ServiceUnavailable", 503 },
-	{ SIM_ERR_INVALID_PARAMETER, "ValidationError", 400 },
-};
 
 static void error_xml(struct sim_response *res, unsigned status, const char *code, const char *msg)
 {
-	struct buf b = { 0 };
-	char id[40], m[SIM_MESSAGE_MAX + 200];
-	rid(id);
-	snprintf(m, sizeof m, "%s", msg);
-	sim_message_clean(m);
-	buf_printf(&b, "<ErrorResponse xmlns=\"" CFN_XMLNS "\"><Error><Type>%s</Type><Code>",
-		   status >= 500 ? "Receiver" : "Sender");
-	xml_text(&b, code);
-	buf_append_str(&b, "</Code><Message>");
-	xml_text(&b, m);
-	buf_printf(&b, "</Message></Error><RequestId>%s</RequestId></ErrorResponse>", id);
-	respond_xml(res, status, &b);
-	res->error_code = code;
-	sim_response_header(res, "x-amzn-query-error", "%s;%s", code,
-			    status >= 500 ? "Receiver" : "Sender");
+	query_xml_error(res, &CFN, status, code, msg, NULL);
 }
 
 void sim_cfn_error(struct sim_response *res, enum sim_error e, const char *msg)
 {
-	for (size_t i = 0; i < sizeof PRE_ERRORS / sizeof PRE_ERRORS[0]; i++)
-		if (PRE_ERRORS[i].e == e) {
-			error_xml(res, PRE_ERRORS[i].status, PRE_ERRORS[i].code, msg);
-			return;
-		}
-	error_xml(res, 500, "InternalFailure", msg);
+	query_xml_pre_error(res, &CFN, e, msg);
 }
 
 static void validation(struct sim_response *res, const char *fmt, ...)
@@ -226,13 +145,13 @@ static void ok_open(struct buf *b, const char *action)
 
 static void ok_close(struct buf *b, const char *action, struct sim_response *res)
 {
-	char id[40];
-	rid(id);
+	char id[QUERY_XML_ID_MAX];
+	query_xml_request_id(CFN.id_prefix, id);
 	buf_printf(b,
 		   "</%sResult><ResponseMetadata><RequestId>%s</RequestId></ResponseMetadata></"
 		   "%sResponse>",
 		   action, id, action);
-	respond_xml(res, 200, b);
+	query_xml_respond(res, 200, b);
 }
 
 /* ---- the form ---- */
@@ -1612,13 +1531,13 @@ static void delete_stack(struct sim_cfn *c, const struct form *f, struct sim_res
 	}
 	struct buf b = { 0 };
 	buf_append_str(&b, "<DeleteStackResponse xmlns=\"" CFN_XMLNS "\">");
-	char id[40];
-	rid(id);
+	char id[QUERY_XML_ID_MAX];
+	query_xml_request_id(CFN.id_prefix, id);
 	buf_printf(&b,
 		   "<ResponseMetadata><RequestId>%s</RequestId></ResponseMetadata>"
 		   "</DeleteStackResponse>",
 		   id);
-	respond_xml(res, 200, &b);
+	query_xml_respond(res, 200, &b);
 }
 
 static const struct {

@@ -23,6 +23,7 @@
 
 #include "sim/cloudwatch_request.h"
 #include "sim/cloudwatch_series.h"
+#include "sim/query_xml.h"
 #include "verify/buf.h"
 
 #define CW_XMLNS "http://monitoring.amazonaws.com/doc/2010-08-01/"
@@ -78,41 +79,6 @@ static void cw_request_id(struct sim_cloudwatch *cw, char out[CW_REQUEST_ID_MAX]
 }
 
 /* --- output helpers ------------------------------------------------------- */
-
-/* s as XML character data: markup characters escaped; control bytes,
- * which XML 1.0 cannot carry, as '?'. */
-static int xml_text(struct buf *b, const char *s)
-{
-	int rc = 0;
-	for (; *s && !rc; s++) {
-		unsigned char c = (unsigned char)*s;
-		switch (c) {
-		case '&':
-			rc = buf_append_str(b, "&amp;");
-			break;
-		case '<':
-			rc = buf_append_str(b, "&lt;");
-			break;
-		case '>':
-			rc = buf_append_str(b, "&gt;");
-			break;
-		case '"':
-			rc = buf_append_str(b, "&quot;");
-			break;
-		case '\'':
-			rc = buf_append_str(b, "&apos;");
-			break;
-		default:
-			rc = buf_append_byte(b, c < 0x20 && c != '\t' && c != '\n' ? '?' : c);
-		}
-	}
-	return rc;
-}
-
-static int xml_element(struct buf *b, const char *tag, const char *text)
-{
-	return buf_printf(b, "<%s>", tag) || xml_text(b, text) || buf_printf(b, "</%s>", tag);
-}
 
 /* A double as CloudWatch prints it: shortest round-trip digits, integers
  * with ".0". */
@@ -176,16 +142,13 @@ static void cw_error(struct sim_cloudwatch *cw, struct sim_response *res,
 		cJSON_Delete(o);
 		rc = text ? buf_append_str(&b, text) : -1;
 		free(text);
-	} else {
+	} else { /* the query protocol's ErrorResponse, with this service's request id */
+		static const struct query_xml_service CW = { CW_XMLNS, "",
+							     "InvalidParameterValue" };
 		char rid[CW_REQUEST_ID_MAX];
 		cw_request_id(cw, rid);
-		rc = buf_printf(&b,
-				"<ErrorResponse xmlns=\"" CW_XMLNS "\"><Error><Type>%s</Type>"
-				"<Code>%s</Code><Message>",
-				info->sender ? "Sender" : "Receiver", info->code) ||
-		     xml_text(&b, msg) ||
-		     buf_printf(&b, "</Message></Error><RequestId>%s</RequestId></ErrorResponse>",
-				rid);
+		query_xml_error(res, &CW, info->status, info->code, msg, rid);
+		return;
 	}
 	if (rc) {
 		buf_free(&b);
@@ -306,8 +269,8 @@ static int render_xml(struct sim_cloudwatch *cw, const struct sim_cw_request *r,
 				   "<GetMetricDataResult><MetricDataResults>");
 	for (size_t i = 0; i < n && !rc; i++) {
 		const struct cw_result *x = &res[i];
-		rc = buf_append_str(b, "<member>") || xml_element(b, "Id", x->q->id) ||
-		     xml_element(b, "Label", result_label(x)) ||
+		rc = buf_append_str(b, "<member>") || query_xml_elem(b, "Id", x->q->id) ||
+		     query_xml_elem(b, "Label", result_label(x)) ||
 		     buf_append_str(b, x->n ? "<Timestamps>" : "<Timestamps/>");
 		char t[SIM_CW_TIME_MAX], v[40];
 		for (size_t k = 0; k < x->n && !rc; k++) {
@@ -460,7 +423,7 @@ static void list_metrics(struct sim_cloudwatch *cw, enum sim_cw_protocol proto,
 						"</MetricName><Dimensions><member><Name>%s</Name>",
 						SIM_CW_NAMESPACE, sim_cw_metric_name(m),
 						SIM_CW_DIMENSION) ||
-				     xml_element(&b, "Value", l->name) ||
+				     query_xml_elem(&b, "Value", l->name) ||
 				     buf_append_str(&b, "</member></Dimensions></member>");
 			}
 		}

@@ -5,80 +5,29 @@
 #include "sim/sts.h"
 
 #include <openssl/evp.h>
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "sim/ledger.h"
-#include "sim/s3_xml.h"
+#include "sim/query_xml.h"
 #include "verify/buf.h"
 
 #define STS_XMLNS "https://sts.amazonaws.com/doc/2011-06-15/"
 #define STS_VERSION "2011-06-15"
 #define STS_FIELD_MAX 128 /* Action and Version values read (longer: no action we know) */
 
-/* A request id, unique within the process, shaped as AWS's (a UUID). */
-static void request_id(char out[40])
-{
-	static atomic_ulong n;
-	unsigned long k = atomic_fetch_add(&n, 1) + 1;
-	snprintf(out, 40, "5715a1a7-%04lx-4000-8000-%012llx", k & 0xffff,
-		 (unsigned long long)time(NULL));
-}
-
-static void respond_xml(struct sim_response *res, unsigned status, struct buf *b)
-{
-	res->status = status;
-	res->content_type = "text/xml";
-	res->body = (char *)b->data;
-	res->body_len = b->len;
-	b->data = NULL;
-	b->len = b->cap = 0;
-}
+static const struct query_xml_service STS = { STS_XMLNS, "5715a1a7", "InvalidParameterValue" };
 
 static void error_xml(struct sim_response *res, unsigned status, const char *code, const char *msg)
 {
-	const char *type = status >= 500 ? "Receiver" : "Sender";
-	char id[40], m[SIM_MESSAGE_MAX];
-	snprintf(m, sizeof m, "%s", msg);
-	sim_message_clean(m);
-	request_id(id);
-	struct buf b = { 0 };
-	buf_printf(&b, "<ErrorResponse xmlns=\"" STS_XMLNS "\"><Error><Type>%s</Type>", type);
-	s3_xml_elem(&b, "Code", code);
-	s3_xml_elem(&b, "Message", m);
-	buf_printf(&b, "</Error><RequestId>%s</RequestId></ErrorResponse>", id);
-	respond_xml(res, status, &b);
-	res->error_code = code;
-	sim_response_header(res, "x-amzn-query-error", "%s;%s", code, type);
+	query_xml_error(res, &STS, status, code, msg, NULL);
 }
-
-/* STS's code for each endpoint error before dispatch. */
-static const struct {
-	enum sim_error e;
-	const char *code;
-	unsigned status;
-} PRE_ERRORS[] = {
-	{ SIM_ERR_INVALID_SIGNATURE, "SignatureDoesNotMatch", 403 },
-	{ SIM_ERR_UNRECOGNIZED_CLIENT, "InvalidClientTokenId", 403 },
-	{ SIM_ERR_INCOMPLETE_SIGNATURE, "IncompleteSignature", 403 },
-	{ SIM_ERR_TOO_LARGE, "RequestEntityTooLarge", 413 },
-	{ SIM_ERR_THROTTLING, "Throttling", 400 },
-	{ SIM_ERR_SERVICE_UNAVAILABLE, "ServiceUnavailable", 503 },
-	{ SIM_ERR_INVALID_PARAMETER, "InvalidParameterValue", 400 },
-};
 
 void sim_sts_error(struct sim_response *res, enum sim_error e, const char *msg)
 {
-	for (size_t i = 0; i < sizeof PRE_ERRORS / sizeof PRE_ERRORS[0]; i++)
-		if (PRE_ERRORS[i].e == e) {
-			error_xml(res, PRE_ERRORS[i].status, PRE_ERRORS[i].code, msg);
-			return;
-		}
-	error_xml(res, 500, "InternalFailure", msg);
+	query_xml_pre_error(res, &STS, e, msg);
 }
 
 /* The value of key in the form body text[0..n) (percent-decoded, '+' a
@@ -131,24 +80,20 @@ static void user_id(const char *key_id, char out[22])
 
 static void get_caller_identity(const char *key_id, struct sim_response *res)
 {
-	char uid[22], id[40];
+	char uid[22], id[QUERY_XML_ID_MAX];
 	user_id(key_id, uid);
-	request_id(id);
+	query_xml_request_id(STS.id_prefix, id);
 	struct buf b = { 0 };
 	buf_append_str(&b, "<GetCallerIdentityResponse xmlns=\"" STS_XMLNS
 			   "\"><GetCallerIdentityResult>"
 			   "<Arn>arn:aws:iam::" SIM_DEMO_ACCOUNT ":user/" SIM_STS_USER "</Arn>");
-	s3_xml_elem(&b, "UserId", uid);
+	query_xml_elem(&b, "UserId", uid);
 	buf_printf(&b,
 		   "<Account>" SIM_DEMO_ACCOUNT "</Account></GetCallerIdentityResult>"
 		   "<ResponseMetadata><RequestId>%s</RequestId></ResponseMetadata>"
 		   "</GetCallerIdentityResponse>",
 		   id);
-	if (!b.data) {
-		error_xml(res, 500, "InternalFailure", "out of memory");
-		return;
-	}
-	respond_xml(res, 200, &b);
+	query_xml_respond(res, 200, &b);
 }
 
 void sim_sts_handle(const char *key_id, const struct sim_request *req, struct sim_response *res)
