@@ -25,6 +25,9 @@ enum api_status {
 	API_ERR_LIMIT = -5,	/* a named limit was exceeded */
 	API_ERR_NOMEM = -6,
 	API_ERR_STOPPED = -7, /* the caller asked us to stop */
+	/* not called: the resource's state rules the call out (GetDigest of a
+	 * ledger that is CREATING); not a failure, and not news */
+	API_ERR_NOT_READY = -8,
 };
 
 #define API_ERROR_CODE_MAX 64 /* AWS error codes are short identifiers */

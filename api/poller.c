@@ -57,6 +57,35 @@ bool poller_error_transient(const struct api_error *e)
 	       strcmp(e->code, "LimitExceededException") == 0;
 }
 
+bool poller_not_ready(struct store *st, const struct resource_desc *d, const char *ledger,
+		      struct api_error *err)
+{
+	if (!d->needs_active || d->scope != RESOURCE_SCOPE_LEDGER || !st)
+		return false;
+	char state[QLDB_ENUM_MAX] = "";
+	struct store_entry e;
+	store_read(st, ledger, STORE_LEDGER, &e);
+	const struct qldb_ledger *l = e.data;
+	if (l)
+		snprintf(state, sizeof state, "%s", l->state);
+	store_entry_release(&e);
+	if (!state[0]) {
+		store_read(st, "", STORE_LEDGER_LIST, &e);
+		const struct resource_ledger_list *list = e.data;
+		for (size_t i = 0; list && i < list->n && !state[0]; i++)
+			if (strcmp(list->items[i].name, ledger) == 0)
+				snprintf(state, sizeof state, "%s", list->items[i].state);
+		store_entry_release(&e);
+	}
+	if (!state[0] || strcmp(state, "ACTIVE") == 0)
+		return false;
+	api_error_set(err, API_ERR_NOT_READY,
+		      "%s: not called: ledger '%s' is %s (GetDigest answers only for an ACTIVE "
+		      "ledger)",
+		      d->operation, ledger, state);
+	return true;
+}
+
 void poller_budget_init(struct poller_budget *b, double rate, double burst, double now)
 {
 	b->rate = rate;
@@ -326,7 +355,10 @@ static void *poller_worker_main(void *arg)
 		void *value = NULL;
 		struct api_error err;
 		api_error_clear(&err);
-		int rc = task.desc->fetch(w->http, task.key, &value, &err);
+		int rc = poller_not_ready(p->cfg.store, task.desc, task.key, &err)
+				 ? API_ERR_NOT_READY
+				 : task.desc->fetch(w->http, task.key, &value, &err);
+		bool answered = rc == 0 || rc == API_ERR_NOT_READY; /* the usual pace */
 		const char **names = NULL;
 		if (rc == 0 && task.desc->scope == RESOURCE_SCOPE_ACCOUNT &&
 		    task.desc->kind == STORE_LEDGER_LIST)
@@ -342,7 +374,7 @@ static void *poller_worker_main(void *arg)
 			free(names);
 			pthread_cond_broadcast(&p->cond); /* new tasks are due */
 		}
-		double next = poller_sched_done(&p->sched, idx, rc == 0, now, poller_rand01(p));
+		double next = poller_sched_done(&p->sched, idx, answered, now, poller_rand01(p));
 		pthread_cond_signal(&p->cond); /* an idle worker re-reads the schedule */
 		pthread_mutex_unlock(&p->lock);
 
@@ -354,7 +386,7 @@ static void *poller_worker_main(void *arg)
 		/* retrying cannot mend a wrong key or a missing ledger: such an
 		 * error is failed at once (it is still polled, on backoff) */
 		store_schedule(p->cfg.store, task.key, task.desc->kind, now + next,
-			       rc == 0 || poller_error_transient(&err) ? POLLER_RETRY_MAX : 0);
+			       answered || poller_error_transient(&err) ? POLLER_RETRY_MAX : 0);
 		poller_publish(p->cfg.store, task.desc, task.key, value, rc, &err);
 		pthread_mutex_lock(&p->lock);
 	}
@@ -517,10 +549,13 @@ static void sleep_s(double s)
 }
 
 /* Fetch with the budget and quick retries of transient failures. */
-static int once_fetch(struct http_client *c, struct poller_budget *b, const struct resource_desc *d,
-		      const char *key, void **value, struct api_error *err)
+static int once_fetch(struct http_client *c, struct store *st, struct poller_budget *b,
+		      const struct resource_desc *d, const char *key, void **value,
+		      struct api_error *err)
 {
 	int rc = 0;
+	if (poller_not_ready(st, d, key, err))
+		return API_ERR_NOT_READY;
 	for (unsigned attempt = 1; attempt <= POLLER_ONCE_ATTEMPTS; attempt++) {
 		double later;
 		while ((later = poller_budget_take(b, store_now_mono())) > 0)
@@ -562,7 +597,7 @@ int poller_poll_once(const struct poller_config *cfg, struct api_error *err)
 			void *value = NULL;
 			struct api_error e;
 			api_error_clear(&e);
-			int rc = once_fetch(c, &budget, desc, "", &value, &e);
+			int rc = once_fetch(c, cfg->store, &budget, desc, "", &value, &e);
 			if (rc == 0 && desc->kind == STORE_LEDGER_LIST) {
 				/* a counted reference keeps the names valid after publish */
 				list_value = value;
@@ -585,7 +620,7 @@ int poller_poll_once(const struct poller_config *cfg, struct api_error *err)
 			void *value = NULL;
 			struct api_error e;
 			api_error_clear(&e);
-			int rc = once_fetch(c, &budget, desc, names[k], &value, &e);
+			int rc = once_fetch(c, cfg->store, &budget, desc, names[k], &value, &e);
 			poller_publish(cfg->store, desc, names[k], value, rc, &e);
 		}
 	if (names != one)

@@ -48,6 +48,10 @@ struct resource_desc {
 	enum resource_scope scope;
 	unsigned base_interval_s; /* at the default --interval */
 	enum store_kind kind;	  /* the slot it fills */
+	/* GetDigest or what builds on it: QLDB answers only for an ACTIVE
+	 * ledger, so the pollers do not call it while the ledger is known to be
+	 * in another state (poller_not_ready) */
+	bool needs_active;
 	/* One poll. ledger is "" for RESOURCE_SCOPE_ACCOUNT. Returns 0 with *value
 	 * set, or a negative api_status with err one line (no secrets). */
 	int (*fetch)(struct http_client *c, const char *ledger, void **value,

@@ -193,6 +193,7 @@ const struct resource_desc RESOURCE_AUDIT = {
 	.scope = RESOURCE_SCOPE_LEDGER,
 	.base_interval_s = 10,
 	.kind = STORE_AUDIT,
+	.needs_active = true,
 	.fetch = audit_fetch,
 	.free_value = free,
 };

@@ -123,6 +123,7 @@ const struct resource_desc RESOURCE_KINESIS = {
 	.scope = RESOURCE_SCOPE_LEDGER,
 	.base_interval_s = 30,
 	.kind = STORE_KINESIS,
+	.needs_active = true,
 	.fetch = kinesis_fetch,
 	.free_value = free,
 	.to_json = kinesis_json,

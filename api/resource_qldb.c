@@ -203,6 +203,7 @@ const struct resource_desc RESOURCE_DIGEST = {
 	.scope = RESOURCE_SCOPE_LEDGER,
 	.base_interval_s = 10,
 	.kind = STORE_DIGEST,
+	.needs_active = true,
 	.fetch = fetch_digest,
 	.free_value = free,
 };

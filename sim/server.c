@@ -610,6 +610,7 @@ static int open_world(struct sim_server *s, const struct sim_config *cfg, int64_
 				       .data_dir = cfg ? cfg->data_dir : NULL,
 				       .now_ms = now_ms,
 				       .export_ms = cfg ? cfg->export_ms : 0,
+				       .create_ms = cfg ? cfg->create_ms : 0,
 				       .demo_blocks = cfg && cfg->demo_blocks_set
 							      ? cfg->demo_blocks
 							      : SIM_DEMO_BLOCKS };

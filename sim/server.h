@@ -44,6 +44,9 @@ struct sim_config {
 	/* How long a journal export is IN_PROGRESS, in ms: 0 picks
 	 * SIM_DEFAULT_EXPORT_MS; a negative value completes it at once. */
 	int64_t export_ms;
+	/* How long a new ledger is CREATING, in ms: 0 picks
+	 * SIM_DEFAULT_CREATE_DELAY_MS; a negative value makes it ACTIVE at once. */
+	int64_t create_ms;
 };
 
 struct sim_server;

@@ -351,7 +351,8 @@ struct sim_world *sim_world_open(const struct sim_world_config *cfg, char *err, 
 					 .journal_gone = world_journal_gone,
 					 .changed = world_changed,
 					 .ctx = w,
-					 .export_ms = w->cfg.export_ms };
+					 .export_ms = w->cfg.export_ms,
+					 .create_delay_ms = w->cfg.create_ms };
 	int rc = sim_ledgers_init(&w->ledgers, &lc, err, cap);
 	if (!rc)
 		rc = w->cfg.data_dir ? open_durable(w, err, cap) : add_demo(w, err, cap);

@@ -43,6 +43,7 @@ struct sim_world_config {
 	int64_t now_ms;	      /* the wall clock at start */
 	size_t demo_blocks;   /* workload blocks a new demo journal starts with */
 	int64_t export_ms;    /* sim_ledgers_config.export_ms */
+	int64_t create_ms;    /* sim_ledgers_config.create_delay_ms */
 };
 
 struct sim_world;

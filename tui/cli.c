@@ -152,6 +152,12 @@ static const struct cli_option SERVE_OPTIONS[SERVE_OPT_N] = {
 					       "completed at once)",
 				       .min = 0,
 				       .max = 86400 },
+	[SERVE_OPT_CREATE_SECONDS] = { .name = "--create-seconds",
+				       .metavar = "N",
+				       .help = "a new ledger stays CREATING for N seconds before\n"
+					       "ACTIVE, 0..3600 (default 1; 0: ACTIVE at once)",
+				       .min = 0,
+				       .max = 3600 },
 };
 
 static const struct cli_option VEXPORT_OPTIONS[VEXPORT_OPT_N] = {
@@ -304,7 +310,9 @@ const struct cli_command CLI_COMMANDS[] = {
 			"     \"tip\", \"strand_id\", \"sequence_no\", \"fetched_at\"} or null,\n"
 			"     \"streams\": [...], \"exports\": [...], \"kinesis\": [...],\n"
 			"     \"metrics\": [...], \"tags\": [{\"key\", \"value\"}],\n"
-			"     \"errors\": [{\"kind\", \"operation\", \"message\"}]}],\n"
+			"     \"errors\": [{\"kind\", \"operation\", \"message\"}],\n"
+			"     \"not_polled\": [the same, for calls the ledger's state rules\n"
+			"       out: GetDigest and what builds on it while it is not ACTIVE]}],\n"
 			"   \"ledgers_truncated\", \"errors\": [account-level errors],\n"
 			"   \"audit\": [{\"time\", \"ledger\", \"kind\", \"result\",\n"
 			"     \"block_address\", \"expected\", \"computed\", \"message\"}],\n"
@@ -313,7 +321,8 @@ const struct cli_command CLI_COMMANDS[] = {
 			"version does not poll are listed in \"unavailable\" and their arrays\n"
 			"stay empty. --log FILE records each call; QLDBTOP_LOG_LEVEL=error,\n"
 			"warn, info (default) or debug sets how much. Secrets are redacted.",
-		.exit_status = "0  every call answered\n"
+		.exit_status = "0  every call made answered (calls under \"not_polled\" are\n"
+			       "   not made, and are not failures)\n"
 			       "2  usage error, no credentials, or a call failed (the output\n"
 			       "   still lists what was fetched and the errors; one line on\n"
 			       "   stderr)\n",
@@ -329,14 +338,15 @@ const struct cli_command CLI_COMMANDS[] = {
 		.description =
 			"Polls once (as snapshot) and prints, as Nagios/Icinga plugins do,\n"
 			"one line \"QLDB STATE - summary|perfdata\" then one line per finding.\n"
-			"CRITICAL: a ledger not ACTIVE or not found, its KMS key inaccessible\n"
-			"(integrity failures, IMPAIRED or FAILED streams: when those are\n"
-			"polled). WARNING: the newest digest held is older than\n"
-			"--max-digest-age, or could not be fetched (cancelled exports: when\n"
-			"polled). UNKNOWN: no credentials, the endpoint unreachable or\n"
-			"refusing the keys, no ledger found. The digest's age is the time\n"
-			"since GetDigest answered, so a digest just fetched is fresh unless S\n"
-			"is 0. What this version does not poll is listed as not checked.",
+			"CRITICAL: a ledger DELETING, DELETED or not found, its KMS key\n"
+			"inaccessible (integrity failures, IMPAIRED or FAILED streams: when\n"
+			"those are polled). WARNING: a ledger still CREATING; the newest\n"
+			"digest held is older than --max-digest-age, or could not be fetched\n"
+			"(cancelled exports: when polled). UNKNOWN: no credentials, the\n"
+			"endpoint unreachable or refusing the keys, no ledger found. The\n"
+			"digest's age is the time since GetDigest answered, so a digest just\n"
+			"fetched is fresh unless S is 0. What this version does not poll is\n"
+			"listed as not checked.",
 		.exit_status = "0  OK\n"
 			       "1  WARNING\n"
 			       "2  CRITICAL; also a usage error (bad flag: one line on stderr)\n"

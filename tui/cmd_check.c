@@ -74,7 +74,11 @@ static enum check_state rule_state(const struct check_ctx *c, const char *ledger
 	if (!l)
 		return check_no_data(e, msg, cap);
 	snprintf(msg, cap, "%s", l->state[0] ? l->state : "(no state)");
-	return strcmp(l->state, "ACTIVE") == 0 ? CHECK_OK : CHECK_CRITICAL;
+	/* CREATING passes by itself (QLDB makes a ledger in about a minute):
+	 * a warning; DELETING and anything else will not come back */
+	return strcmp(l->state, "ACTIVE") == 0	   ? CHECK_OK
+	       : strcmp(l->state, "CREATING") == 0 ? CHECK_WARNING
+						   : CHECK_CRITICAL;
 }
 
 static enum check_state rule_kms(const struct check_ctx *c, const char *ledger,

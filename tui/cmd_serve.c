@@ -481,6 +481,11 @@ int cmd_serve(const struct cli_parsed *p)
 		export_ms = cli_num(p, SERVE_OPT_EXPORT_SECONDS) > 0
 				    ? (int64_t)cli_num(p, SERVE_OPT_EXPORT_SECONDS) * 1000
 				    : -1;
+	int64_t create_ms = 0; /* the same rule */
+	if (cli_given(p, SERVE_OPT_CREATE_SECONDS))
+		create_ms = cli_num(p, SERVE_OPT_CREATE_SECONDS) > 0
+				    ? (int64_t)cli_num(p, SERVE_OPT_CREATE_SECONDS) * 1000
+				    : -1;
 	struct sim_config cfg = { .host = host,
 				  .port = (uint16_t)port,
 				  .access_key_id = k->key_id,
@@ -495,7 +500,8 @@ int cmd_serve(const struct cli_parsed *p)
 				  .demo_blocks_set = cli_given(p, SERVE_OPT_BLOCKS),
 				  .scenario = scenario,
 				  .recipe = cli_given(p, SERVE_OPT_RECIPE),
-				  .export_ms = export_ms };
+				  .export_ms = export_ms,
+				  .create_ms = create_ms };
 	char err[SERVE_ERR_MAX];
 	struct sim_server *s = sim_server_start(&cfg, err, sizeof err);
 	/* the server holds its own copy now */

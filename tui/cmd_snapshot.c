@@ -149,10 +149,18 @@ static void snap_names_read(struct store *st, const char *ledger, struct snap_na
 	}
 }
 
+/* A call the resource's state ruled out (GetDigest of a ledger that is
+ * CREATING): listed apart, never counted as a failed call. */
+static bool snap_not_ready(const struct store_entry *e)
+{
+	return e->error_status == API_ERR_NOT_READY;
+}
+
 /* Errors of the descriptors for key (scope given), as JSON objects and a
- * count; err_first gets the first message. */
+ * count; err_first gets the first message. not_ready: the calls not made
+ * instead (snap_not_ready). */
 static size_t snap_errors(struct store *st, const char *key, enum resource_scope scope, cJSON *arr,
-			  char *err_first, size_t cap)
+			  bool not_ready, char *err_first, size_t cap)
 {
 	size_t n = 0;
 	for (size_t d = 0; d < RESOURCE_TABLE_N; d++) {
@@ -161,7 +169,7 @@ static size_t snap_errors(struct store *st, const char *key, enum resource_scope
 			continue;
 		struct store_entry e;
 		store_read(st, key, desc->kind, &e);
-		if (e.error[0]) {
+		if (e.error[0] && snap_not_ready(&e) == not_ready) {
 			if (arr) {
 				cJSON *o = cJSON_CreateObject();
 				cJSON_AddItemToArray(arr, o);
@@ -252,7 +260,9 @@ static cJSON *snap_ledger_json(struct store *st, const char *name, const char *l
 		store_entry_release(&e);
 	}
 	*n_err += snap_errors(st, name, RESOURCE_SCOPE_LEDGER, cJSON_AddArrayToObject(o, "errors"),
-			      first, cap);
+			      false, first, cap);
+	snap_errors(st, name, RESOURCE_SCOPE_LEDGER, cJSON_AddArrayToObject(o, "not_polled"), true,
+		    NULL, 0);
 	store_entry_release(&le);
 	store_entry_release(&de);
 	return o;
@@ -319,7 +329,8 @@ static size_t snap_print_json(const struct headless *h, const struct snap_names 
 	size_t n_err = 0;
 	cJSON *errors = cJSON_CreateArray();
 	if (!h->ledger)
-		n_err += snap_errors(h->store, "", RESOURCE_SCOPE_ACCOUNT, errors, first, cap);
+		n_err += snap_errors(h->store, "", RESOURCE_SCOPE_ACCOUNT, errors, false, first,
+				     cap);
 	cJSON *ledgers = cJSON_AddArrayToObject(root, "ledgers");
 	for (size_t i = 0; i < names->n; i++)
 		cJSON_AddItemToArray(ledgers,
@@ -397,7 +408,9 @@ static size_t snap_print_text(const struct headless *h, const struct snap_names 
 				if (RESOURCE_TABLE[k]->scope != RESOURCE_SCOPE_LEDGER)
 					continue;
 				store_read(h->store, name, RESOURCE_TABLE[k]->kind, &e);
-				if (e.error[0]) {
+				if (e.error[0] && snap_not_ready(&e)) {
+					printf("  not polled    %s\n", e.error);
+				} else if (e.error[0]) {
 					printf("  error         %s\n", e.error);
 					if (!n_err++ && !first[0])
 						snprintf(first, cap, "%s", e.error);

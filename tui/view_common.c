@@ -39,6 +39,17 @@ void view_freshness(const struct store_entry *e, const struct view_ctx *c, char 
 		*role = THEME_DIM;
 		return;
 	}
+	if (e->error_status == API_ERR_NOT_READY && e->error[0]) {
+		/* not called, by the resource's state: a wait, not a failure */
+		if (e->ref) {
+			view_format_age(c->now_mono - e->fetched_mono, age, sizeof age);
+			snprintf(buf, cap, "last fetched %s ago; %s", age, e->error);
+		} else {
+			snprintf(buf, cap, "%s", e->error);
+		}
+		*role = THEME_WARN;
+		return;
+	}
 	if (!e->ref) {
 		char in[16] = "";
 		if (e->next_attempt_mono > c->now_mono)

@@ -14,7 +14,11 @@
 #   with the auditor's proof calls (GetBlock, GetRevision) throttled, check
 #   is UNKNOWN for integrity (exit 3), also on a second run whose vault
 #   digest is unchanged (continuity alone proves no block), and snapshot
-#   shows no block check VERIFIED.
+#   shows no block check VERIFIED;
+#   a ledger still CREATING (serve --create-seconds 120, made by curl's
+#   signed CreateLedger): snapshot does not call GetDigest, Kinesis lag or
+#   the audit for it, lists them as "not polled" (not "errors") and exits
+#   0; check says WARNING for its state (exit 1), never CRITICAL or OK.
 . tests/lib/tap.sh
 
 KEY=AKIDQLDBTOPDEMO00001
@@ -330,4 +334,33 @@ import json, sys
 audit = json.load(open(sys.argv[1]))["audit"]
 assert audit and not any(a["result"] == "VERIFIED" for a in audit), audit
 PY
+
+# a ledger still CREATING: the calls its state rules out are not made
+start creating --create-seconds 120 || not_ok "serve starts (--create-seconds 120)"
+curl -s --max-time 5 --aws-sigv4 "aws:amz:us-east-1:qldb" --user "$KEY:$SECRET" \
+	-H 'Content-Type: application/json' -d '{"Name":"slow-ledger","PermissionsMode":"STANDARD"}' \
+	"$URL/ledgers" >"$SCRATCH/create.json"
+check "curl's CreateLedger: slow-ledger is CREATING" grep -q '"State":"CREATING"' "$SCRATCH/create.json" ||
+	sed 's/^/#   /' "$SCRATCH/create.json"
+q snapshot --endpoint-url "$URL" --ledger slow-ledger
+check "snapshot of a CREATING ledger: exit 0, its state, 3 calls not polled, no error line" \
+	sh -c '[ "$1" -eq 0 ] && grep -q "^  state         CREATING" "$2" &&
+		[ "$(grep -c "^  not polled    .*not called: ledger .slow-ledger. is CREATING" "$2")" -eq 3 ] &&
+		! grep -q "^  error" "$2" && [ ! -s "$3" ]' - "$rc" "$SCRATCH/o" "$SCRATCH/e" || show
+q snapshot --json --endpoint-url "$URL"
+check "snapshot --json: slow-ledger's not_polled are digest, kinesis and audit; no errors; financial-ledger polled in full" python3 - "$rc" "$SCRATCH/o" <<'PY'
+import json, sys
+assert sys.argv[1] == "0", sys.argv[1]
+led = {l["name"]: l for l in json.load(open(sys.argv[2]))["ledgers"]}
+s = led["slow-ledger"]
+assert s["state"] == "CREATING" and s["digest"] is None and s["errors"] == [], s
+assert sorted(n["kind"] for n in s["not_polled"]) == ["audit", "digest", "kinesis"], s["not_polled"]
+assert all(n["operation"] and "CREATING" in n["message"] for n in s["not_polled"])
+f = led["financial-ledger"]
+assert f["state"] == "ACTIVE" and f["digest"] and f["not_polled"] == [] and f["errors"] == [], f
+PY
+q check --endpoint-url "$URL" --ledger slow-ledger
+check "check of a CREATING ledger: WARNING for its state (exit 1)" \
+	sh -c '[ "$1" -eq 1 ] && head -n1 "$2" | grep -q "^QLDB WARNING - " &&
+		grep -q "^WARNING slow-ledger state: CREATING" "$2" && ! grep -q "^CRITICAL" "$2"' - "$rc" "$SCRATCH/o" || show
 exit $TAP_FAILED

@@ -8,7 +8,10 @@
  * a slow machine can only make it pass late, never fail), refresh
  * resumes, and the workers together keep to the request budget; and the
  * pool against no credentials: every failure is published with its
- * retry status and next attempt. Expected numbers come from DESIGN.md's defaults (ledger 30 s,
+ * retry status and next attempt; a kind that needs an ACTIVE ledger is
+ * not called for a ledger the store knows in another state (DescribeLedger's
+ * word first, else ListLedgers'), and is called when the state is ACTIVE
+ * or unknown. Expected numbers come from DESIGN.md's defaults (ledger 30 s,
  * digest 10 s) and the rules in poller.h, not from the code.
  */
 #include <setjmp.h>
@@ -503,6 +506,54 @@ static void test_the_workers_together_keep_to_the_request_budget(void **state)
 	store_free(st);
 }
 
+static void test_a_kind_needing_active_is_not_called_for_a_ledger_in_another_state(void **state)
+{
+	(void)state;
+	static const struct resource_desc NEEDS = { .name = "digest",
+						    .operation = "GetDigest",
+						    .scope = RESOURCE_SCOPE_LEDGER,
+						    .kind = STORE_DIGEST,
+						    .needs_active = true };
+	struct store *st = store_new();
+	assert_non_null(st);
+	struct api_error err;
+	api_error_clear(&err);
+	/* nothing known: call it (QLDB will say) */
+	assert_false(poller_not_ready(st, &NEEDS, "alpha", &err));
+	/* ListLedgers says CREATING */
+	struct resource_ledger_list *l = calloc(1, sizeof *l);
+	assert_non_null(l);
+	l->n = 2;
+	snprintf(l->items[0].name, sizeof l->items[0].name, "alpha");
+	snprintf(l->items[0].state, sizeof l->items[0].state, "CREATING");
+	snprintf(l->items[1].name, sizeof l->items[1].name, "beta");
+	snprintf(l->items[1].state, sizeof l->items[1].state, "ACTIVE");
+	assert_int_equal(store_publish(st, "", STORE_LEDGER_LIST, l, free), 0);
+	assert_true(poller_not_ready(st, &NEEDS, "alpha", &err));
+	assert_int_equal(err.status, API_ERR_NOT_READY);
+	assert_string_equal(err.msg, "GetDigest: not called: ledger 'alpha' is CREATING "
+				     "(GetDigest answers only for an ACTIVE ledger)");
+	assert_false(poller_not_ready(st, &NEEDS, "beta", &err));
+	assert_false(poller_not_ready(st, &NEEDS, "gamma", &err)); /* not listed */
+	/* a kind that does not need it is always called */
+	assert_false(poller_not_ready(st, &D_DIGEST, "alpha", &err));
+	/* DescribeLedger's newer word wins over the list's: ACTIVE now */
+	struct qldb_ledger *d = calloc(1, sizeof *d);
+	assert_non_null(d);
+	snprintf(d->name, sizeof d->name, "alpha");
+	snprintf(d->state, sizeof d->state, "ACTIVE");
+	assert_int_equal(store_publish(st, "alpha", STORE_LEDGER, d, free), 0);
+	assert_false(poller_not_ready(st, &NEEDS, "alpha", &err));
+	/* and DELETING from DescribeLedger over the list's ACTIVE */
+	d = calloc(1, sizeof *d);
+	assert_non_null(d);
+	snprintf(d->state, sizeof d->state, "DELETING");
+	assert_int_equal(store_publish(st, "beta", STORE_LEDGER, d, free), 0);
+	assert_true(poller_not_ready(st, &NEEDS, "beta", &err));
+	assert_non_null(strstr(err.msg, "is DELETING"));
+	store_free(st);
+}
+
 int main(void)
 {
 	if (http_global_init())
@@ -528,6 +579,8 @@ int main(void)
 		cmocka_unit_test(test_no_fetch_starts_while_paused_and_refresh_resumes),
 		cmocka_unit_test(test_the_workers_together_keep_to_the_request_budget),
 		cmocka_unit_test(test_pause_is_reported_and_refresh_ends_it_and_polls_again),
+		cmocka_unit_test(
+			test_a_kind_needing_active_is_not_called_for_a_ledger_in_another_state),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	http_global_cleanup();

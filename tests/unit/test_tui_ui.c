@@ -523,6 +523,17 @@ static void test_freshness_words(void **state)
 	view_freshness(&e, &c, buf, sizeof buf, &role);
 	assert_string_equal(buf, "fetched 10s ago");
 	assert_int_equal(role, THEME_NORMAL);
+	/* a call the ledger's state ruled out: a wait, said as such, not red */
+	e.error_status = API_ERR_NOT_READY;
+	snprintf(e.error, sizeof e.error, "GetDigest: not called: ledger 'a' is DELETING");
+	view_freshness(&e, &c, buf, sizeof buf, &role);
+	assert_string_equal(buf, "last fetched 10s ago; GetDigest: not called: ledger 'a' is "
+				 "DELETING");
+	assert_int_equal(role, THEME_WARN);
+	e.ref = NULL;
+	view_freshness(&e, &c, buf, sizeof buf, &role);
+	assert_string_equal(buf, "GetDigest: not called: ledger 'a' is DELETING");
+	assert_int_equal(role, THEME_WARN);
 }
 
 /* Rows are rebuilt when anything they come from changes, and only then. */
