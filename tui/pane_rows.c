@@ -54,6 +54,10 @@ static bool pane_rows_grow(struct pane_rows *r)
 	if (!o)
 		return false;
 	r->order = o;
+	char(*ids)[PANE_ROWS_ID_MAX] = realloc(r->ids, cap * sizeof *ids);
+	if (!ids)
+		return false;
+	r->ids = ids;
 	r->cap = cap;
 	return true;
 }
@@ -68,7 +72,14 @@ void pane_rows_add(struct pane_rows *r, const struct ui *u, size_t item,
 		return;
 	memcpy(&r->cells[r->n * r->ncols], cells, r->ncols * sizeof *cells);
 	r->order[r->n] = r->n; /* shown as added until sorted */
+	r->ids[r->n][0] = '\0';
 	r->item[r->n++] = item;
+}
+
+void pane_rows_set_id(struct pane_rows *r, size_t item, const char *id)
+{
+	if (r->n && r->item[r->n - 1] == item)
+		snprintf(r->ids[r->n - 1], PANE_ROWS_ID_MAX, "%s", id);
 }
 
 /* A cell's sort key when it has one (ages, sizes), else numbers as
@@ -101,24 +112,36 @@ static int order_cmp(const void *a, const void *b)
 	return c ? c : (i > j) - (i < j); /* stable: the service's order breaks ties */
 }
 
-/* The selection follows shown row i's item (its first cell). */
+/* Shown row i's identity: its own id, else its first cell (text, num). */
+static const char *row_identity(const struct pane_rows *r, size_t i, double *num)
+{
+	const char *id = r->ids[r->order[i]];
+	const struct view_cell *c = pane_rows_cell(r, i, 0);
+	*num = id[0] || !c->has_num ? 0 : c->num;
+	return id[0] ? id : c->text;
+}
+
+/* The selection follows shown row i's item. */
 static void follow_row(const struct pane_rows *r, struct view_sel *s, size_t i)
 {
 	if (i >= r->n || r->ncols == 0)
 		return;
-	const struct view_cell *c = pane_rows_cell(r, i, 0);
-	snprintf(s->follow, sizeof s->follow, "%s", c->text);
-	s->follow_num = c->has_num ? c->num : 0;
+	snprintf(s->follow, sizeof s->follow, "%s", row_identity(r, i, &s->follow_num));
 	s->following = true;
 }
 
 /* Move the selection to the row of the item it follows; when that is not
- * shown, keep the place (clamped) and follow what is there now. */
+ * shown, keep the place (clamped) and follow what is there now. A
+ * selection never moved by the operator follows nothing: it keeps its
+ * place, so the newest-first audit log keeps showing its newest event. */
 static void follow_find(const struct pane_rows *r, struct view_sel *s)
 {
-	for (size_t i = 0; s->following && i < r->n && r->ncols; i++) {
-		const struct view_cell *c = pane_rows_cell(r, i, 0);
-		if ((c->has_num ? c->num : 0) == s->follow_num && strcmp(c->text, s->follow) == 0) {
+	if (!s->following)
+		return;
+	for (size_t i = 0; i < r->n && r->ncols; i++) {
+		double num;
+		const char *id = row_identity(r, i, &num);
+		if (num == s->follow_num && strcmp(id, s->follow) == 0) {
 			s->st.selected = i;
 			return;
 		}
@@ -159,6 +182,7 @@ void pane_rows_free(struct pane_rows *r)
 	free(r->cells);
 	free(r->item);
 	free(r->order);
+	free(r->ids);
 	memset(r, 0, sizeof *r);
 }
 

@@ -20,6 +20,7 @@
 #include "widgets/kvtable.h"
 
 #define PANE_ROWS_COLS 12
+#define PANE_ROWS_ID_MAX 72 /* a row's own identity (a stream id is 22) */
 
 /* What a pane's rows were built from: the same key again means the rows
  * stand (a redraw for the clock costs no rebuild of 1,000 rows). */
@@ -36,9 +37,10 @@ struct pane_rows_key {
 struct pane_rows {
 	struct pane_rows_key key;
 	size_t ncols;
-	struct view_cell *cells; /* n x ncols, in the order added */
-	size_t *item;		 /* the source index of each added row */
-	size_t *order;		 /* shown row -> added row (set by pane_rows_sort) */
+	struct view_cell *cells;       /* n x ncols, in the order added */
+	size_t *item;		       /* the source index of each added row */
+	char (*ids)[PANE_ROWS_ID_MAX]; /* each added row's identity, "" for its first cell */
+	size_t *order;		       /* shown row -> added row (set by pane_rows_sort) */
 	size_t n, cap;
 };
 
@@ -54,13 +56,20 @@ void pane_rows_begin(struct pane_rows *r, size_t ncols);
  * matches none of its cells. Out of memory drops the row too. */
 void pane_rows_add(struct pane_rows *r, const struct ui *u, size_t item,
 		   const struct view_cell *cells);
+/* Give the row just added for item an identity of its own, for rows whose
+ * first cell is not unique (two journal streams may share a name): the
+ * selection follows it instead of the first cell. Nothing when that row
+ * was dropped by the filter. */
+void pane_rows_set_id(struct pane_rows *r, size_t item, const char *id);
 /* Sort by s->sort (clamped to the columns): fills the order of the shown
  * rows (stable: equal rows keep the service's order); cells stay put, so
- * sorting 1,000 rows moves 1,000 indexes, not 1,000 rows of text. The
- * selection then moves to the row of the item it followed (same first
+ * sorting 1,000 rows moves 1,000 indexes, not 1,000 rows of text. Once
+ * the operator has moved the selection, it then moves to the row of the
+ * item it follows (same identity: pane_rows_set_id's, else the first
  * cell), wherever the sort or the service put it; when that item is not
  * shown (gone, filtered out) it keeps its place and follows the row now
- * there. */
+ * there. Until the first move it keeps its place (the top row of a
+ * newest-first log stays the newest). */
 void pane_rows_sort(struct pane_rows *r, struct view_sel *s);
 /* The source item and the cells of shown row i (after pane_rows_sort). */
 size_t pane_rows_item(const struct pane_rows *r, size_t i);

@@ -93,6 +93,7 @@ static void streams_build(struct streams_state *st, const struct ui *u)
 		lag_text(h, c[COL_LAG].text, VIEW_CELL_MAX);
 		c[COL_LAG].role = h && h->lag > 0 ? THEME_WARN : THEME_NORMAL;
 		pane_rows_add(&st->rows, u, i, c);
+		pane_rows_set_id(&st->rows, i, s->stream_id); /* names may repeat */
 	}
 	pane_rows_sort(&st->rows, &st->sel);
 }

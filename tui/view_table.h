@@ -41,7 +41,7 @@ struct view_sel {
 	struct table_state st; /* selected row and first row shown */
 	int sort;	       /* column index sorted by */
 	bool sort_desc;	       /* descending */
-	bool following;	       /* follow/follow_num are set */
+	bool following;	       /* follow/follow_num are set (by a move) */
 	char follow[VIEW_CELL_MAX];
 	double follow_num; /* the first cell's num when it has one (the audit log's sequence) */
 };

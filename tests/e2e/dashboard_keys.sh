@@ -36,6 +36,10 @@ if ! command -v tmux >/dev/null 2>&1; then
 	not_ok "tmux is installed (needed for the dashboard checks)"
 	exit 1
 fi
+# a session that outlives the others: killing the last session makes the
+# tmux server exit, and a new-session racing that exit fails ("server
+# exited unexpectedly", seen under load in CI)
+$T new-session -d -s keeper "exec sleep 900"
 # S3 answers slowly, so an export's verification is slow enough to watch
 printf 'at 0s latency s3 700ms\n' >"$SCRATCH/slow-s3.scn"
 $T new-session -d -s $S -x 80 -y 24 \

@@ -13,6 +13,10 @@ if ! command -v tmux >/dev/null 2>&1; then
 	not_ok "tmux is installed (needed for the dashboard checks)"
 	exit 1
 fi
+# a session that outlives the others: killing the last session makes the
+# tmux server exit, and a new-session racing that exit fails ("server
+# exited unexpectedly", seen under load in CI)
+$T new-session -d -s keeper "exec sleep 900"
 S=t
 screen() { $T capture-pane -p -t $S 2>/dev/null; }
 escapes() { $T capture-pane -e -p -t $S 2>/dev/null; } # with the SGR escapes

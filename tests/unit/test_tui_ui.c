@@ -460,6 +460,21 @@ static void test_rows_selection_follows_its_item(void **state)
 	assert_string_equal(pane_rows_cell(&r, s.st.selected, 0)->text, "gamma");
 	/* the same text with another number (the audit log's times) is another item */
 	struct view_sel e = { 0 };
+	/* never moved: the selection keeps its place, the top row of a
+	 * newest-first log (a newer event on top is the one selected) */
+	for (int n = 3; n <= 4; n++) {
+		pane_rows_begin(&r, 1);
+		for (int i = 0; i < n; i++) {
+			struct view_cell c;
+			pane_cell(&c, THEME_NORMAL, "12:00:00");
+			c.num = -(double)i;
+			c.has_num = true;
+			pane_rows_add(&r, &f->ui, (size_t)i, &c);
+		}
+		pane_rows_sort(&r, &e);
+		assert_int_equal(e.st.selected, 0);
+		assert_int_equal(pane_rows_selected(&r, &e), (size_t)n - 1);
+	}
 	pane_rows_begin(&r, 1);
 	for (int i = 0; i < 3; i++) {
 		struct view_cell c;
@@ -482,6 +497,28 @@ static void test_rows_selection_follows_its_item(void **state)
 	pane_rows_sort(&r, &e);
 	assert_int_equal(e.st.selected, 2);
 	assert_int_equal(pane_rows_selected(&r, &e), 1);
+	/* two streams of one name: their own ids tell them apart */
+	struct view_sel d = { .sort = 1 };
+	const char *dup[] = { "feed", "feed" }, *ids[] = { "id-A", "id-B" };
+	const char *lag1[] = { "1", "2" }, *lag2[] = { "9", "2" };
+	for (int round = 0; round < 2; round++) {
+		pane_rows_begin(&r, 2);
+		for (size_t i = 0; i < 2; i++) {
+			struct view_cell c[2];
+			pane_cell(&c[0], THEME_NORMAL, "%s", dup[i]);
+			pane_cell(&c[1], THEME_NORMAL, "%s", round ? lag2[i] : lag1[i]);
+			pane_rows_add(&r, &f->ui, i, c);
+			pane_rows_set_id(&r, i, ids[i]);
+		}
+		pane_rows_sort(&r, &d);
+		if (round == 0) { /* id-A first (lag 1); the operator selects it */
+			assert_true(pane_rows_action(&r, &d, ACTION_TOP, 5));
+			assert_int_equal(pane_rows_selected(&r, &d), 0);
+		}
+	}
+	/* id-A's lag grew past id-B's: it sorts second, still selected */
+	assert_int_equal(d.st.selected, 1);
+	assert_int_equal(pane_rows_selected(&r, &d), 0);
 	pane_rows_free(&r);
 }
 
