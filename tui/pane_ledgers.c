@@ -201,6 +201,16 @@ static size_t ledgers_details(const struct ui *u, const struct view_ctx *c, stru
 	return n;
 }
 
+/* The rows as drawn, the selected row on the app's ledger (] and [ and
+ * :ledger choose it outside this pane). */
+static void ledgers_build_selected(struct ledgers_state *st, const struct ui *u)
+{
+	ledgers_build(st, u);
+	for (size_t i = 0; i < st->rows.n; i++)
+		if (pane_rows_item(&st->rows, i) == u->data.ledger_index)
+			pane_rows_select(&st->rows, &st->sel, i);
+}
+
 static void ledgers_draw(WINDOW *w, void *state, struct ui *u)
 {
 	struct ledgers_state *st = state;
@@ -216,11 +226,7 @@ static void ledgers_draw(WINDOW *w, void *state, struct ui *u)
 	struct box_style bs = view_box_style(&c);
 	box_draw(w, title, &bs);
 
-	ledgers_build(st, u);
-	/* the table row of the selected ledger follows the app's selection */
-	for (size_t i = 0; i < st->rows.n; i++)
-		if (pane_rows_item(&st->rows, i) == u->data.ledger_index)
-			st->sel.st.selected = i;
+	ledgers_build_selected(st, u);
 	int y = 1;
 	st->table_h = 0;
 	if (count > 1 || u->filter[0]) {
@@ -280,7 +286,7 @@ static void ledgers_drill(struct ui *u)
 static unsigned ledgers_action(void *state, enum keymap_action a, struct ui *u)
 {
 	struct ledgers_state *st = state;
-	ledgers_build(st, u); /* the rows as drawn: keys may come before the next frame */
+	ledgers_build_selected(st, u); /* the rows as drawn: keys may come before the next frame */
 	if (a == ACTION_ENTER) {
 		if (u->data.ledger[0])
 			ledgers_drill(u);

@@ -186,6 +186,14 @@ void pane_rows_free(struct pane_rows *r)
 	memset(r, 0, sizeof *r);
 }
 
+void pane_rows_select(const struct pane_rows *r, struct view_sel *s, size_t i)
+{
+	if (i >= r->n)
+		return;
+	s->st.selected = i;
+	follow_row(r, s, i);
+}
+
 size_t pane_rows_selected(const struct pane_rows *r, const struct view_sel *s)
 {
 	return s->st.selected < r->n ? pane_rows_item(r, s->st.selected) : (size_t)-1;

@@ -75,6 +75,9 @@ void pane_rows_sort(struct pane_rows *r, struct view_sel *s);
 size_t pane_rows_item(const struct pane_rows *r, size_t i);
 const struct view_cell *pane_rows_cell(const struct pane_rows *r, size_t i, size_t col);
 void pane_rows_free(struct pane_rows *r);
+/* Select shown row i and follow its item, as a move does (a pane whose
+ * selection follows something else, the ledger chosen with ] and [). */
+void pane_rows_select(const struct pane_rows *r, struct view_sel *s, size_t i);
 /* The item of the selected row, or (size_t)-1 when there is none. */
 size_t pane_rows_selected(const struct pane_rows *r, const struct view_sel *s);
 

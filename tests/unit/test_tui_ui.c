@@ -519,6 +519,12 @@ static void test_rows_selection_follows_its_item(void **state)
 	/* id-A's lag grew past id-B's: it sorts second, still selected */
 	assert_int_equal(d.st.selected, 1);
 	assert_int_equal(pane_rows_selected(&r, &d), 0);
+	/* chosen from outside the pane (the ledger ] picked): followed too */
+	pane_rows_select(&r, &d, 0); /* id-B */
+	d.sort_desc = true;	     /* a new order: id-A (9) first */
+	pane_rows_sort(&r, &d);
+	assert_int_equal(d.st.selected, 1);
+	assert_int_equal(pane_rows_selected(&r, &d), 1);
 	pane_rows_free(&r);
 }
 
