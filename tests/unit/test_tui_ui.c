@@ -416,6 +416,19 @@ static void rows_of(struct pane_rows *r, struct ui *u, const char *const *names,
 	}
 }
 
+/* n audit-log rows of one time text, event i sorting by -i (newest first). */
+static void log_rows(struct pane_rows *r, struct ui *u, int n)
+{
+	pane_rows_begin(r, 1);
+	for (int i = 0; i < n; i++) {
+		struct view_cell c;
+		pane_cell(&c, THEME_NORMAL, "12:00:00");
+		c.num = -(double)i;
+		c.has_num = true;
+		pane_rows_add(r, u, (size_t)i, &c);
+	}
+}
+
 /* The selection follows its item when the rows reorder (a new lag sorts
  * a stream elsewhere, the service lists jobs in another order), so that
  * the next action lands on the row the operator chose. */
@@ -463,37 +476,16 @@ static void test_rows_selection_follows_its_item(void **state)
 	/* never moved: the selection keeps its place, the top row of a
 	 * newest-first log (a newer event on top is the one selected) */
 	for (int n = 3; n <= 4; n++) {
-		pane_rows_begin(&r, 1);
-		for (int i = 0; i < n; i++) {
-			struct view_cell c;
-			pane_cell(&c, THEME_NORMAL, "12:00:00");
-			c.num = -(double)i;
-			c.has_num = true;
-			pane_rows_add(&r, &f->ui, (size_t)i, &c);
-		}
+		log_rows(&r, &f->ui, n);
 		pane_rows_sort(&r, &e);
 		assert_int_equal(e.st.selected, 0);
 		assert_int_equal(pane_rows_selected(&r, &e), (size_t)n - 1);
 	}
-	pane_rows_begin(&r, 1);
-	for (int i = 0; i < 3; i++) {
-		struct view_cell c;
-		pane_cell(&c, THEME_NORMAL, "12:00:00");
-		c.num = -(double)i;
-		c.has_num = true;
-		pane_rows_add(&r, &f->ui, (size_t)i, &c);
-	}
+	log_rows(&r, &f->ui, 3);
 	pane_rows_sort(&r, &e); /* by num: seq 2, 1, 0 */
 	assert_true(pane_rows_action(&r, &e, ACTION_DOWN, 5));
 	assert_int_equal(pane_rows_selected(&r, &e), 1);
-	pane_rows_begin(&r, 1); /* a newer event on top */
-	for (int i = 0; i < 4; i++) {
-		struct view_cell c;
-		pane_cell(&c, THEME_NORMAL, "12:00:00");
-		c.num = -(double)i;
-		c.has_num = true;
-		pane_rows_add(&r, &f->ui, (size_t)i, &c);
-	}
+	log_rows(&r, &f->ui, 4); /* a newer event on top */
 	pane_rows_sort(&r, &e);
 	assert_int_equal(e.st.selected, 2);
 	assert_int_equal(pane_rows_selected(&r, &e), 1);
