@@ -15,18 +15,9 @@ if [ -z "$AWS" ]; then
 	exit 1
 fi
 
-OUT=$SCRATCH/serve.out
 # exports stay IN_PROGRESS for 60 s: the limit checks below must not race a
 # slow machine
-"$QLDBTOP_BIN" serve --listen 127.0.0.1:0 --export-seconds 60 >"$OUT" 2>"$SCRATCH/serve.err" &
-PID=$!
-trap 'kill "$PID" 2>/dev/null; rm -rf "$SCRATCH"' EXIT
-
-endpoint_printed() { grep -q '^endpoint: http://' "$OUT"; }
-check "serve prints its endpoint within 10 s" wait_for 10 endpoint_printed
-URL=$(sed -n 's/^endpoint: //p' "$OUT")
-KEY=$(sed -n 's/^access key id: //p' "$OUT")
-SECRET=$(sed -n 's/^secret access key: //p' "$OUT")
+start_serve --export-seconds 60
 ACCOUNT=123456789012
 ROLE=arn:aws:iam::$ACCOUNT:role/qldb-ops
 KINESIS=arn:aws:kinesis:us-east-1:$ACCOUNT:stream/journal

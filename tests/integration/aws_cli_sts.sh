@@ -13,16 +13,7 @@ if [ -z "$AWS" ]; then
 	exit 1
 fi
 
-OUT=$SCRATCH/serve.out
-"$QLDBTOP_BIN" serve --listen 127.0.0.1:0 --rate 0 >"$OUT" 2>"$SCRATCH/serve.err" &
-PID=$!
-trap 'kill "$PID" 2>/dev/null; rm -rf "$SCRATCH"' EXIT
-
-endpoint_printed() { grep -q '^endpoint: http://' "$OUT"; }
-check "serve prints its endpoint within 10 s" wait_for 10 endpoint_printed
-URL=$(sed -n 's/^endpoint: //p' "$OUT")
-KEY=$(sed -n 's/^access key id: //p' "$OUT")
-SECRET=$(sed -n 's/^secret access key: //p' "$OUT")
+start_serve --rate 0
 
 # sts [VAR=VALUE...] -- ARGS...: `aws sts ARGS` with the demo keys; stdout
 # in $SCRATCH/out, stderr in $SCRATCH/err, exit status in $rc

@@ -15,15 +15,8 @@ if [ -z "$AWS" ]; then
 	not_ok "the Debian AWS CLI 2.x is installed (make deps)"
 	exit 1
 fi
-OUT=$SCRATCH/serve.out
-"$QLDBTOP_BIN" serve --listen 127.0.0.1:0 --rate 0 >"$OUT" 2>"$SCRATCH/serve.err" &
-PID=$!
-trap 'kill "$PID" 2>/dev/null; rm -rf "$SCRATCH"' EXIT
-endpoint_printed() { grep -q '^endpoint: http://' "$OUT"; }
-check "serve prints its endpoint within 10 s" wait_for 10 endpoint_printed
-URL=$(sed -n 's/^endpoint: //p' "$OUT")
-export AWS_ACCESS_KEY_ID="$(sed -n 's/^access key id: //p' "$OUT")"
-export AWS_SECRET_ACCESS_KEY="$(sed -n 's/^secret access key: //p' "$OUT")"
+start_serve --rate 0
+export AWS_ACCESS_KEY_ID="$KEY" AWS_SECRET_ACCESS_KEY="$SECRET"
 export AWS_DEFAULT_REGION=us-east-1 AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
 export AWS_PAGER=
 # aws ARGS...: the recipe's commands, at the endpoint

@@ -14,15 +14,7 @@ if [ -z "$AWS" ] || [ ! -x "$TOOLS/stream_read" ]; then
 	not_ok "the Debian AWS CLI and tools/stream_read are there (make deps tools)"
 	exit 1
 fi
-OUT=$SCRATCH/serve.out
-"$QLDBTOP_BIN" serve --listen 127.0.0.1:0 --rate 10 >"$OUT" 2>"$SCRATCH/serve.err" &
-PID=$!
-trap 'kill "$PID" 2>/dev/null; rm -rf "$SCRATCH"' EXIT
-endpoint_printed() { grep -q '^endpoint: http://' "$OUT"; }
-check "serve prints its endpoint within 10 s" wait_for 10 endpoint_printed
-URL=$(sed -n 's/^endpoint: //p' "$OUT")
-KEY=$(sed -n 's/^access key id: //p' "$OUT")
-SECRET=$(sed -n 's/^secret access key: //p' "$OUT")
+start_serve --rate 10
 aws_() {
 	env AWS_ACCESS_KEY_ID="$KEY" AWS_SECRET_ACCESS_KEY="$SECRET" AWS_DEFAULT_REGION=us-east-1 \
 		AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_PAGER= \

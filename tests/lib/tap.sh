@@ -11,6 +11,10 @@
 #   scratch                        a temp dir removed at exit ($SCRATCH)
 #   expect_usage_of CMD NAME ARGS...  `qldbtop CMD ARGS` exits 2 with exactly
 #                                  one line on stderr and nothing on stdout
+#   start_serve ARGS...            `qldbtop serve --listen 127.0.0.1:0 ARGS` in
+#                                  the background, killed at exit; checks it
+#                                  prints its endpoint within 10 s; sets OUT
+#                                  (its stdout), PID, URL, KEY and SECRET
 TAP_FAILED=0
 ok() { echo "ok - $*"; }
 not_ok() { echo "not ok - $*"; TAP_FAILED=$((TAP_FAILED + 1)); }
@@ -46,4 +50,15 @@ expect_usage_of() {
 	else
 		not_ok "$name (exit $rc)"; sed 's/^/#   /' "$SCRATCH/e" "$SCRATCH/o"
 	fi
+}
+start_serve() {
+	OUT=$SCRATCH/serve.out
+	"$QLDBTOP_BIN" serve --listen 127.0.0.1:0 "$@" >"$OUT" 2>"$SCRATCH/serve.err" &
+	PID=$!
+	trap 'kill "$PID" 2>/dev/null; rm -rf "$SCRATCH"' EXIT
+	check "serve${1:+ $*} prints its endpoint within 10 s" \
+		wait_for 10 grep -q '^endpoint: http://' "$OUT"
+	URL=$(sed -n 's/^endpoint: //p' "$OUT")
+	KEY=$(sed -n 's/^access key id: //p' "$OUT")
+	SECRET=$(sed -n 's/^secret access key: //p' "$OUT")
 }
