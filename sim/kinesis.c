@@ -4,7 +4,9 @@
  * operations to handlers; each handler reads its members (type errors are
  * SerializationException, model constraints ValidationException, the
  * service's own rules InvalidArgumentException, as the real service
- * splits them), takes the mutex for the store, and answers.
+ * splits them), takes the mutex for the store, and answers. The settings
+ * operations (retention, encryption, tags) are in kinesis_settings.c; what
+ * both files share is kinesis_call.h.
  */
 #include "sim/kinesis.h"
 
@@ -22,6 +24,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "sim/kinesis_call.h"
 #include "sim/kinesis_store.h"
 #include "sim/ledger.h"
 #include "sim/rng.h"
@@ -29,7 +32,6 @@
 
 #define CONTENT_TYPE "application/x-amz-json-1.1"
 #define TARGET_PREFIX "Kinesis_20131202."
-#define ACCOUNT SIM_DEMO_ACCOUNT
 #define MAC_BYTES 16	     /* 128 bits of HMAC-SHA256 */
 #define SEALED_PLAIN_MAX 320 /* iterator text: name (128) + numbers + MAC */
 #define SEALED_MAX 512	     /* ShardIterator: at most 512 characters (model) */
@@ -39,29 +41,7 @@
 #define GET_RECORDS_DEFAULT 10000
 #define PUT_RECORDS_MAX 500 /* entries per PutRecords (model) */
 
-struct sim_kinesis {
-	pthread_mutex_t mu;
-	struct sim_kinesis_store st;
-	uint8_t key[32]; /* seals iterators and tokens */
-	int64_t (*now_ms)(void *ctx);
-	void *ctx;
-};
-
 /* --- errors ----------------------------------------------------------------- */
-
-enum kerr {
-	KE_NOT_FOUND,
-	KE_IN_USE,
-	KE_INVALID_ARGUMENT,
-	KE_VALIDATION,
-	KE_SERIALIZATION,
-	KE_UNKNOWN_OPERATION,
-	KE_LIMIT,
-	KE_EXPIRED_ITERATOR,
-	KE_EXPIRED_TOKEN,
-	KE_KMS_NOT_FOUND,
-	KE_INTERNAL,
-};
 
 static const struct {
 	const char *code;
@@ -106,9 +86,7 @@ static void error_body(struct sim_response *res, unsigned status, const char *co
 	res->content_type = CONTENT_TYPE;
 }
 
-static void kerr(struct sim_response *res, enum kerr e, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void kerr(struct sim_response *res, enum kerr e, const char *fmt, ...)
+void kinesis_err(struct sim_response *res, enum kinesis_error e, const char *fmt, ...)
 {
 	char msg[SIM_MESSAGE_MAX];
 	va_list ap;
@@ -123,12 +101,12 @@ void sim_kinesis_error(struct sim_response *res, enum sim_error e, const char *m
 	error_body(res, sim_error_status(e), sim_error_code(e), msg);
 }
 
-static void respond(struct sim_response *res, cJSON *o)
+void kinesis_respond(struct sim_response *res, cJSON *o)
 {
 	if (sim_response_json(res, o) == 0)
 		res->content_type = CONTENT_TYPE;
 	else
-		kerr(res, KE_INTERNAL, "out of memory");
+		kinesis_err(res, KE_INTERNAL, "out of memory");
 }
 
 /* --- life ------------------------------------------------------------------- */
@@ -177,7 +155,7 @@ void sim_kinesis_set_delays(struct sim_kinesis *k, int64_t create_ms, int64_t de
 }
 
 /* Lock and sweep; returns now. */
-static int64_t lock(struct sim_kinesis *k)
+int64_t kinesis_lock(struct sim_kinesis *k)
 {
 	pthread_mutex_lock(&k->mu);
 	int64_t now = k->now_ms(k->ctx);
@@ -185,7 +163,7 @@ static int64_t lock(struct sim_kinesis *k)
 	return now;
 }
 
-static void unlock(struct sim_kinesis *k)
+void kinesis_unlock(struct sim_kinesis *k)
 {
 	pthread_mutex_unlock(&k->mu);
 }
@@ -270,13 +248,6 @@ static int iterator_read(const struct sim_kinesis *k, const char *sealed, struct
 
 /* --- reading members ---------------------------------------------------------- */
 
-struct call {
-	struct sim_kinesis *k;
-	const cJSON *in;
-	const char *region;
-	struct sim_response *res;
-};
-
 /* "StreamName" -> "streamName", as AWS's validation messages name members. */
 static const char *camel(const char *member, char out[64])
 {
@@ -288,24 +259,25 @@ static const char *camel(const char *member, char out[64])
 	return out;
 }
 
-static void not_null(struct call *c, const char *member)
+void kinesis_not_null(struct kinesis_call *c, const char *member)
 {
 	char m[64];
-	kerr(c->res, KE_VALIDATION,
-	     "1 validation error detected: Value null at '%s' failed to satisfy constraint: "
-	     "Member must not be null",
-	     camel(member, m));
+	kinesis_err(c->res, KE_VALIDATION,
+		    "1 validation error detected: Value null at '%s' failed to satisfy constraint: "
+		    "Member must not be null",
+		    camel(member, m));
 }
 
 /* A string member: 1 and *out when present, 0 when absent, -1 after an
  * error (not a string). */
-static int get_string(struct call *c, const cJSON *obj, const char *member, const char **out)
+static int get_string(struct kinesis_call *c, const cJSON *obj, const char *member,
+		      const char **out)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, member);
 	if (!v || cJSON_IsNull(v))
 		return 0;
 	if (!cJSON_IsString(v)) {
-		kerr(c->res, KE_SERIALIZATION, "%s: expected a string", member);
+		kinesis_err(c->res, KE_SERIALIZATION, "%s: expected a string", member);
 		return -1;
 	}
 	*out = v->valuestring;
@@ -314,15 +286,15 @@ static int get_string(struct call *c, const cJSON *obj, const char *member, cons
 
 /* A string member with the model's length bounds (and, when pattern_chars
  * is given, every character among them); required or not. */
-static int get_text(struct call *c, const cJSON *obj, const char *member, bool required, size_t min,
-		    size_t max, const char *pattern_chars, const char **out)
+int kinesis_get_text(struct kinesis_call *c, const cJSON *obj, const char *member, bool required,
+		     size_t min, size_t max, const char *pattern_chars, const char **out)
 {
 	/* a dotted member ("Records.1.Data") is looked up by its last part
 	 * and named in full in messages */
 	const char *dot = strrchr(member, '.');
 	int rc = get_string(c, obj, dot ? dot + 1 : member, out);
 	if (rc == 0 && required) {
-		not_null(c, member);
+		kinesis_not_null(c, member);
 		return -1;
 	}
 	if (rc <= 0)
@@ -330,46 +302,46 @@ static int get_text(struct call *c, const cJSON *obj, const char *member, bool r
 	char m[64];
 	size_t n = strlen(*out);
 	if (n < min || n > max) {
-		kerr(c->res, KE_VALIDATION,
-		     "1 validation error detected: Value '%.140s' at '%s' failed to satisfy "
-		     "constraint: Member must have length %s %zu",
-		     *out, camel(member, m),
-		     n < min ? "greater than or equal to" : "less than or equal to",
-		     n < min ? min : max);
+		kinesis_err(c->res, KE_VALIDATION,
+			    "1 validation error detected: Value '%.140s' at '%s' failed to satisfy "
+			    "constraint: Member must have length %s %zu",
+			    *out, camel(member, m),
+			    n < min ? "greater than or equal to" : "less than or equal to",
+			    n < min ? min : max);
 		return -1;
 	}
 	if (pattern_chars && strspn(*out, pattern_chars) != n) {
-		kerr(c->res, KE_VALIDATION,
-		     "1 validation error detected: Value '%.140s' at '%s' failed to satisfy "
-		     "constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+",
-		     *out, camel(member, m));
+		kinesis_err(c->res, KE_VALIDATION,
+			    "1 validation error detected: Value '%.140s' at '%s' failed to satisfy "
+			    "constraint: Member must satisfy regular expression pattern: "
+			    "[a-zA-Z0-9_.-]+",
+			    *out, camel(member, m));
 		return -1;
 	}
 	return 1;
 }
 
-#define NAME_CHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-"
-
 /* An integer member in [min, max]: 1 and *out, 0 when absent, -1 after an
  * error. */
-static int get_int(struct call *c, const char *member, int64_t min, int64_t max, int64_t *out)
+int kinesis_get_int(struct kinesis_call *c, const char *member, int64_t min, int64_t max,
+		    int64_t *out)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(c->in, member);
 	if (!v || cJSON_IsNull(v))
 		return 0;
 	double d = cJSON_IsNumber(v) ? v->valuedouble : NAN;
 	if (!(d == floor(d)) || fabs(d) > 9e15) {
-		kerr(c->res, KE_SERIALIZATION, "%s: expected an integer", member);
+		kinesis_err(c->res, KE_SERIALIZATION, "%s: expected an integer", member);
 		return -1;
 	}
 	char m[64];
 	if (d < (double)min || d > (double)max) {
-		kerr(c->res, KE_VALIDATION,
-		     "1 validation error detected: Value '%.0f' at '%s' failed to satisfy "
-		     "constraint: Member must have value %s %" PRId64,
-		     d, camel(member, m),
-		     d < (double)min ? "greater than or equal to" : "less than or equal to",
-		     d < (double)min ? min : max);
+		kinesis_err(c->res, KE_VALIDATION,
+			    "1 validation error detected: Value '%.0f' at '%s' failed to satisfy "
+			    "constraint: Member must have value %s %" PRId64,
+			    d, camel(member, m),
+			    d < (double)min ? "greater than or equal to" : "less than or equal to",
+			    d < (double)min ? min : max);
 		return -1;
 	}
 	*out = (int64_t)d;
@@ -378,13 +350,14 @@ static int get_int(struct call *c, const char *member, int64_t min, int64_t max,
 
 /* A timestamp member (epoch seconds, as the JSON protocol sends them) in
  * ms: 1, 0 when absent, -1 after an error. */
-static int get_time(struct call *c, const char *member, int64_t *ms)
+static int get_time(struct kinesis_call *c, const char *member, int64_t *ms)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(c->in, member);
 	if (!v || cJSON_IsNull(v))
 		return 0;
 	if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || fabs(v->valuedouble) > 1e13) {
-		kerr(c->res, KE_SERIALIZATION, "%s: expected a timestamp (epoch seconds)", member);
+		kinesis_err(c->res, KE_SERIALIZATION, "%s: expected a timestamp (epoch seconds)",
+			    member);
 		return -1;
 	}
 	*ms = (int64_t)llround(v->valuedouble * 1000.0);
@@ -394,44 +367,47 @@ static int get_time(struct call *c, const char *member, int64_t *ms)
 /* The stream name a request gives in StreamName or StreamARN (the two
  * must agree): 0 and *name (borrowed from the request), or -1 after an
  * error. */
-static int stream_ident(struct call *c, const char **name)
+int kinesis_stream_ident(struct kinesis_call *c, const char **name)
 {
 	const char *sn = NULL, *arn = NULL;
-	int a = get_text(c, c->in, "StreamName", false, 1, SIM_KINESIS_NAME_MAX, NAME_CHARS, &sn);
-	int b = a < 0 ? -1 : get_text(c, c->in, "StreamARN", false, 1, 2048, NULL, &arn);
+	int a = kinesis_get_text(c, c->in, "StreamName", false, 1, SIM_KINESIS_NAME_MAX,
+				 KINESIS_NAME_CHARS, &sn);
+	int b = a < 0 ? -1 : kinesis_get_text(c, c->in, "StreamARN", false, 1, 2048, NULL, &arn);
 	if (a < 0 || b < 0)
 		return -1;
 	const char *tail = arn ? strstr(arn, ":stream/") : NULL;
 	if (arn && (strncmp(arn, "arn:aws", 7) != 0 || !strstr(arn, ":kinesis:") || !tail ||
 		    tail[8] == '\0' || strlen(tail + 8) > SIM_KINESIS_NAME_MAX ||
-		    strspn(tail + 8, NAME_CHARS) != strlen(tail + 8))) {
-		kerr(c->res, KE_VALIDATION,
-		     "1 validation error detected: Value '%.140s' at 'streamARN' failed to satisfy "
-		     "constraint: Member must satisfy regular expression pattern: "
-		     "arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+",
-		     arn);
+		    strspn(tail + 8, KINESIS_NAME_CHARS) != strlen(tail + 8))) {
+		kinesis_err(c->res, KE_VALIDATION,
+			    "1 validation error detected: Value '%.140s' at 'streamARN' failed to "
+			    "satisfy "
+			    "constraint: Member must satisfy regular expression pattern: "
+			    "arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+",
+			    arn);
 		return -1;
 	}
 	if (!sn && !arn) {
-		kerr(c->res, KE_INVALID_ARGUMENT,
-		     "Either StreamName or StreamARN must be provided.");
+		kinesis_err(c->res, KE_INVALID_ARGUMENT,
+			    "Either StreamName or StreamARN must be provided.");
 		return -1;
 	}
 	if (sn && arn && strcmp(sn, tail + 8) != 0) {
-		kerr(c->res, KE_INVALID_ARGUMENT,
-		     "StreamARN %.140s and StreamName %s name different streams.", arn, sn);
+		kinesis_err(c->res, KE_INVALID_ARGUMENT,
+			    "StreamARN %.140s and StreamName %s name different streams.", arn, sn);
 		return -1;
 	}
 	*name = sn ? sn : tail + 8;
 	return 0;
 }
 
-static void not_found(struct call *c, const char *name)
+static void not_found(struct kinesis_call *c, const char *name)
 {
-	kerr(c->res, KE_NOT_FOUND, "Stream %s under account " ACCOUNT " not found.", name);
+	kinesis_err(c->res, KE_NOT_FOUND, "Stream %s under account " KINESIS_ACCOUNT " not found.",
+		    name);
 }
 
-static struct sim_kinesis_stream *find_stream(struct call *c, const char *name)
+struct sim_kinesis_stream *kinesis_find_stream(struct kinesis_call *c, const char *name)
 {
 	struct sim_kinesis_stream *s = sim_kinesis_store_find(&c->k->st, name);
 	if (!s)
@@ -440,7 +416,7 @@ static struct sim_kinesis_stream *find_stream(struct call *c, const char *name)
 }
 
 /* The stream, which must be ACTIVE (reads and writes). */
-static struct sim_kinesis_stream *find_active(struct call *c, const char *name, int64_t now)
+static struct sim_kinesis_stream *find_active(struct kinesis_call *c, const char *name, int64_t now)
 {
 	struct sim_kinesis_stream *s = sim_kinesis_store_find(&c->k->st, name);
 	if (!s || sim_kinesis_store_status(&c->k->st, s, now) != SIM_KINESIS_ACTIVE) {
@@ -466,9 +442,10 @@ static long shard_index(const struct sim_kinesis_stream *s, const char *id)
 	return (size_t)i < s->n_shards ? i : -1;
 }
 
-static void arn_of(const struct call *c, const struct sim_kinesis_stream *s, char *out, size_t cap)
+static void arn_of(const struct kinesis_call *c, const struct sim_kinesis_stream *s, char *out,
+		   size_t cap)
 {
-	snprintf(out, cap, "arn:aws:kinesis:%s:" ACCOUNT ":stream/%s",
+	snprintf(out, cap, "arn:aws:kinesis:%s:" KINESIS_ACCOUNT ":stream/%s",
 		 c->region ? c->region : "us-east-1", s->name);
 }
 
@@ -504,7 +481,7 @@ static const char *encryption_of(const struct sim_kinesis_stream *s)
 }
 
 /* The members DescribeStream and DescribeStreamSummary share. */
-static void describe_common(struct call *c, cJSON *o, const struct sim_kinesis_stream *s,
+static void describe_common(struct kinesis_call *c, cJSON *o, const struct sim_kinesis_stream *s,
 			    int64_t now)
 {
 	char arn[256];
@@ -528,109 +505,115 @@ static void describe_common(struct call *c, cJSON *o, const struct sim_kinesis_s
 
 /* --- operations ------------------------------------------------------------ */
 
-static void op_create_stream(struct call *c)
+static void op_create_stream(struct kinesis_call *c)
 {
 	const char *name = NULL, *mode = "PROVISIONED";
 	int64_t shards = 0;
-	if (get_text(c, c->in, "StreamName", true, 1, SIM_KINESIS_NAME_MAX, NAME_CHARS, &name) < 0)
+	if (kinesis_get_text(c, c->in, "StreamName", true, 1, SIM_KINESIS_NAME_MAX,
+			     KINESIS_NAME_CHARS, &name) < 0)
 		return;
-	int has_count = get_int(c, "ShardCount", 1, INT32_MAX, &shards);
+	int has_count = kinesis_get_int(c, "ShardCount", 1, INT32_MAX, &shards);
 	if (has_count < 0)
 		return;
 	const cJSON *md = cJSON_GetObjectItemCaseSensitive(c->in, "StreamModeDetails");
 	if (md && !cJSON_IsNull(md)) {
 		if (!cJSON_IsObject(md)) {
-			kerr(c->res, KE_SERIALIZATION, "StreamModeDetails: expected an object");
+			kinesis_err(c->res, KE_SERIALIZATION,
+				    "StreamModeDetails: expected an object");
 			return;
 		}
 		if (get_string(c, md, "StreamMode", &mode) <= 0) {
 			if (!c->res->error_code)
-				not_null(c, "StreamModeDetails.streamMode");
+				kinesis_not_null(c, "StreamModeDetails.streamMode");
 			return;
 		}
 		if (strcmp(mode, "PROVISIONED") != 0 && strcmp(mode, "ON_DEMAND") != 0) {
-			kerr(c->res, KE_VALIDATION,
-			     "1 validation error detected: Value '%.40s' at "
-			     "'streamModeDetails.streamMode' failed to satisfy constraint: Member "
-			     "must satisfy enum value set: [PROVISIONED, ON_DEMAND]",
-			     mode);
+			kinesis_err(c->res, KE_VALIDATION,
+				    "1 validation error detected: Value '%.40s' at "
+				    "'streamModeDetails.streamMode' failed to satisfy constraint: "
+				    "Member "
+				    "must satisfy enum value set: [PROVISIONED, ON_DEMAND]",
+				    mode);
 			return;
 		}
 	}
 	bool on_demand = strcmp(mode, "ON_DEMAND") == 0;
 	if (!has_count && !on_demand) {
-		kerr(c->res, KE_INVALID_ARGUMENT,
-		     "ShardCount is required for a PROVISIONED stream.");
+		kinesis_err(c->res, KE_INVALID_ARGUMENT,
+			    "ShardCount is required for a PROVISIONED stream.");
 		return;
 	}
 	if (!has_count)
 		shards = SIM_KINESIS_ON_DEMAND_SHARDS;
 	struct sim_kinesis *k = c->k;
-	int64_t now = lock(k);
+	int64_t now = kinesis_lock(k);
 	size_t open = sim_kinesis_store_open_shards(&k->st);
 	enum sim_kinesis_rc rc =
 		shards > SIM_KINESIS_SHARDS_MAX
 			? SIM_KINESIS_LIMIT
 			: sim_kinesis_store_create(&k->st, name, (size_t)shards, on_demand, now);
 	size_t n_streams = k->st.n;
-	unlock(k);
+	kinesis_unlock(k);
 	switch (rc) {
 	case SIM_KINESIS_OK:
-		respond(c->res, cJSON_CreateObject());
+		kinesis_respond(c->res, cJSON_CreateObject());
 		return;
 	case SIM_KINESIS_EXISTS:
-		kerr(c->res, KE_IN_USE, "Stream %s under account " ACCOUNT " already exists.",
-		     name);
+		kinesis_err(c->res, KE_IN_USE,
+			    "Stream %s under account " KINESIS_ACCOUNT " already exists.", name);
 		return;
 	case SIM_KINESIS_LIMIT:
 		if (n_streams == SIM_KINESIS_STREAMS_MAX)
-			kerr(c->res, KE_LIMIT,
-			     "This request would exceed the limit of %d streams for "
-			     "account " ACCOUNT " on this endpoint.",
-			     SIM_KINESIS_STREAMS_MAX);
+			kinesis_err(c->res, KE_LIMIT,
+				    "This request would exceed the limit of %d streams for "
+				    "account " KINESIS_ACCOUNT " on this endpoint.",
+				    SIM_KINESIS_STREAMS_MAX);
 		else
-			kerr(c->res, KE_LIMIT,
-			     "This request would exceed the shard limit for the account " ACCOUNT
-			     " in %s. Current limit of shards is %d (%zu open). Requested %" PRId64
-			     ".",
-			     c->region ? c->region : "us-east-1", SIM_KINESIS_SHARDS_MAX, open,
-			     shards);
+			kinesis_err(c->res, KE_LIMIT,
+				    "This request would exceed the shard limit for the "
+				    "account " KINESIS_ACCOUNT " in %s. Current limit of shards is "
+				    "%d (%zu open). Requested %" PRId64 ".",
+				    c->region ? c->region : "us-east-1", SIM_KINESIS_SHARDS_MAX,
+				    open, shards);
 		return;
 	default:
-		kerr(c->res, KE_INTERNAL, "out of memory");
+		kinesis_err(c->res, KE_INTERNAL, "out of memory");
 	}
 }
 
-static void op_delete_stream(struct call *c)
+static void op_delete_stream(struct kinesis_call *c)
 {
 	const char *name;
-	if (stream_ident(c, &name) < 0)
+	if (kinesis_stream_ident(c, &name) < 0)
 		return;
-	int64_t now = lock(c->k);
-	struct sim_kinesis_stream *s = find_stream(c, name);
+	int64_t now = kinesis_lock(c->k);
+	struct sim_kinesis_stream *s = kinesis_find_stream(c, name);
 	if (s) {
 		enum sim_kinesis_status st = sim_kinesis_store_status(&c->k->st, s, now);
 		if (st != SIM_KINESIS_ACTIVE)
-			kerr(c->res, KE_IN_USE,
-			     "Stream %s under account " ACCOUNT " not ACTIVE, instead in state %s",
-			     name, sim_kinesis_status_name(st));
+			kinesis_err(c->res, KE_IN_USE,
+				    "Stream %s under account " KINESIS_ACCOUNT
+				    " not ACTIVE, instead in state %s",
+				    name, sim_kinesis_status_name(st));
 		else
 			sim_kinesis_store_delete(&c->k->st, s, now);
 	}
-	unlock(c->k);
+	kinesis_unlock(c->k);
 	if (!c->res->error_code)
-		respond(c->res, cJSON_CreateObject());
+		kinesis_respond(c->res, cJSON_CreateObject());
 }
 
-static void op_describe_stream(struct call *c)
+static void op_describe_stream(struct kinesis_call *c)
 {
 	const char *name, *start = NULL;
 	int64_t limit = DESCRIBE_SHARDS_DEFAULT;
-	if (stream_ident(c, &name) < 0 || get_int(c, "Limit", 1, 10000, &limit) < 0 ||
-	    get_text(c, c->in, "ExclusiveStartShardId", false, 1, 128, NAME_CHARS, &start) < 0)
+	if (kinesis_stream_ident(c, &name) < 0 ||
+	    kinesis_get_int(c, "Limit", 1, 10000, &limit) < 0 ||
+	    kinesis_get_text(c, c->in, "ExclusiveStartShardId", false, 1, 128, KINESIS_NAME_CHARS,
+			     &start) < 0)
 		return;
-	int64_t now = lock(c->k);
-	struct sim_kinesis_stream *s = find_stream(c, name);
+	int64_t now = kinesis_lock(c->k);
+	struct sim_kinesis_stream *s = kinesis_find_stream(c, name);
 	cJSON *out = NULL;
 	if (s) {
 		out = cJSON_CreateObject();
@@ -645,18 +628,18 @@ static void op_describe_stream(struct call *c)
 			cJSON_AddItemToArray(shards, shard_json(s, i));
 		cJSON_AddBoolToObject(d, "HasMoreShards", i < s->n_shards);
 	}
-	unlock(c->k);
+	kinesis_unlock(c->k);
 	if (out)
-		respond(c->res, out);
+		kinesis_respond(c->res, out);
 }
 
-static void op_describe_stream_summary(struct call *c)
+static void op_describe_stream_summary(struct kinesis_call *c)
 {
 	const char *name;
-	if (stream_ident(c, &name) < 0)
+	if (kinesis_stream_ident(c, &name) < 0)
 		return;
-	int64_t now = lock(c->k);
-	struct sim_kinesis_stream *s = find_stream(c, name);
+	int64_t now = kinesis_lock(c->k);
+	struct sim_kinesis_stream *s = kinesis_find_stream(c, name);
 	cJSON *out = NULL;
 	if (s) {
 		out = cJSON_CreateObject();
@@ -665,37 +648,37 @@ static void op_describe_stream_summary(struct call *c)
 		cJSON_AddNumberToObject(d, "OpenShardCount", (double)s->n_shards);
 		cJSON_AddNumberToObject(d, "ConsumerCount", 0);
 	}
-	unlock(c->k);
+	kinesis_unlock(c->k);
 	if (out)
-		respond(c->res, out);
+		kinesis_respond(c->res, out);
 }
 
-static void op_list_streams(struct call *c)
+static void op_list_streams(struct kinesis_call *c)
 {
 	const char *start = NULL, *token = NULL;
 	int64_t limit = LIST_STREAMS_DEFAULT;
 	char after[SEALED_PLAIN_MAX + 1] = "";
-	if (get_int(c, "Limit", 1, 10000, &limit) < 0 ||
-	    get_text(c, c->in, "ExclusiveStartStreamName", false, 1, SIM_KINESIS_NAME_MAX,
-		     NAME_CHARS, &start) < 0 ||
-	    get_text(c, c->in, "NextToken", false, 1, 1048576, NULL, &token) < 0)
+	if (kinesis_get_int(c, "Limit", 1, 10000, &limit) < 0 ||
+	    kinesis_get_text(c, c->in, "ExclusiveStartStreamName", false, 1, SIM_KINESIS_NAME_MAX,
+			     KINESIS_NAME_CHARS, &start) < 0 ||
+	    kinesis_get_text(c, c->in, "NextToken", false, 1, 1048576, NULL, &token) < 0)
 		return;
 	if (start && token) {
-		kerr(c->res, KE_INVALID_ARGUMENT,
-		     "NextToken and ExclusiveStartStreamName cannot be provided together.");
+		kinesis_err(c->res, KE_INVALID_ARGUMENT,
+			    "NextToken and ExclusiveStartStreamName cannot be provided together.");
 		return;
 	}
 	if (token) {
 		char plain[SEALED_PLAIN_MAX + 1];
 		if (unseal(c->k, token, plain) != 0 || strncmp(plain, "l1|", 3) != 0) {
-			kerr(c->res, KE_INVALID_ARGUMENT, "Invalid NextToken.");
+			kinesis_err(c->res, KE_INVALID_ARGUMENT, "Invalid NextToken.");
 			return;
 		}
 		snprintf(after, sizeof after, "%s", plain + 3);
 	} else if (start) {
 		snprintf(after, sizeof after, "%s", start);
 	}
-	int64_t now = lock(c->k);
+	int64_t now = kinesis_lock(c->k);
 	cJSON *out = cJSON_CreateObject();
 	cJSON *names = cJSON_AddArrayToObject(out, "StreamNames");
 	cJSON *sums = cJSON_CreateArray();
@@ -729,53 +712,55 @@ static void op_list_streams(struct call *c)
 			cJSON_AddStringToObject(out, "NextToken", sealed);
 	}
 	cJSON_AddItemToObject(out, "StreamSummaries", sums);
-	unlock(c->k);
-	respond(c->res, out);
+	kinesis_unlock(c->k);
+	kinesis_respond(c->res, out);
 }
 
 static const char *const SHARD_FILTERS[] = { "AFTER_SHARD_ID",	  "AT_TRIM_HORIZON",
 					     "FROM_TRIM_HORIZON", "AT_LATEST",
 					     "AT_TIMESTAMP",	  "FROM_TIMESTAMP" };
 
-static void op_list_shards(struct call *c)
+static void op_list_shards(struct kinesis_call *c)
 {
 	const char *name = NULL, *token = NULL, *start = NULL;
 	int64_t limit = LIST_SHARDS_DEFAULT;
-	if (get_text(c, c->in, "NextToken", false, 1, 1048576, NULL, &token) < 0 ||
-	    get_int(c, "MaxResults", 1, 10000, &limit) < 0 ||
-	    get_text(c, c->in, "ExclusiveStartShardId", false, 1, 128, NAME_CHARS, &start) < 0)
+	if (kinesis_get_text(c, c->in, "NextToken", false, 1, 1048576, NULL, &token) < 0 ||
+	    kinesis_get_int(c, "MaxResults", 1, 10000, &limit) < 0 ||
+	    kinesis_get_text(c, c->in, "ExclusiveStartShardId", false, 1, 128, KINESIS_NAME_CHARS,
+			     &start) < 0)
 		return;
 	const cJSON *filter = cJSON_GetObjectItemCaseSensitive(c->in, "ShardFilter");
 	if (filter && !cJSON_IsNull(filter)) {
 		const char *type = NULL;
 		if (!cJSON_IsObject(filter)) {
-			kerr(c->res, KE_SERIALIZATION, "ShardFilter: expected an object");
+			kinesis_err(c->res, KE_SERIALIZATION, "ShardFilter: expected an object");
 			return;
 		}
 		if (get_string(c, filter, "Type", &type) <= 0) {
 			if (!c->res->error_code)
-				not_null(c, "ShardFilter.type");
+				kinesis_not_null(c, "ShardFilter.type");
 			return;
 		}
 		size_t t = 0;
 		while (t < 6 && strcmp(type, SHARD_FILTERS[t]) != 0)
 			t++;
 		if (t == 6) {
-			kerr(c->res, KE_VALIDATION,
-			     "1 validation error detected: Value '%.40s' at 'shardFilter.type' "
-			     "failed to satisfy constraint: Member must satisfy enum value set: "
-			     "[AFTER_SHARD_ID, AT_TRIM_HORIZON, FROM_TRIM_HORIZON, AT_LATEST, "
-			     "AT_TIMESTAMP, FROM_TIMESTAMP]",
-			     type);
+			kinesis_err(
+				c->res, KE_VALIDATION,
+				"1 validation error detected: Value '%.40s' at 'shardFilter.type' "
+				"failed to satisfy constraint: Member must satisfy enum value set: "
+				"[AFTER_SHARD_ID, AT_TRIM_HORIZON, FROM_TRIM_HORIZON, AT_LATEST, "
+				"AT_TIMESTAMP, FROM_TIMESTAMP]",
+				type);
 			return;
 		}
 		/* Every shard is open and as old as its stream: only
 		 * AFTER_SHARD_ID changes what is listed. */
-		if (t == 0 &&
-		    get_text(c, filter, "ShardId", false, 1, 128, NAME_CHARS, &start) <= 0) {
+		if (t == 0 && kinesis_get_text(c, filter, "ShardId", false, 1, 128,
+					       KINESIS_NAME_CHARS, &start) <= 0) {
 			if (!c->res->error_code)
-				kerr(c->res, KE_INVALID_ARGUMENT,
-				     "ShardFilter AFTER_SHARD_ID needs a ShardId.");
+				kinesis_err(c->res, KE_INVALID_ARGUMENT,
+					    "ShardFilter AFTER_SHARD_ID needs a ShardId.");
 			return;
 		}
 	}
@@ -790,46 +775,48 @@ static void op_list_shards(struct call *c)
 		    sscanf(plain, "s1|%" SCNu64 "|%ld|%" SCNd64 "|%n", &serial, &after, &issued,
 			   &off) != 3 ||
 		    off == 0 || strlen(plain + off) > SIM_KINESIS_NAME_MAX) {
-			kerr(c->res, KE_INVALID_ARGUMENT, "Invalid NextToken.");
+			kinesis_err(c->res, KE_INVALID_ARGUMENT, "Invalid NextToken.");
 			return;
 		}
 		snprintf(token_name, sizeof token_name, "%s", plain + off);
 		if (start) {
-			kerr(c->res, KE_INVALID_ARGUMENT,
-			     "NextToken and ExclusiveStartShardId cannot be provided together.");
+			kinesis_err(
+				c->res, KE_INVALID_ARGUMENT,
+				"NextToken and ExclusiveStartShardId cannot be provided together.");
 			return;
 		}
 		/* botocore's paginator sends the first page's StreamName with
 		 * every NextToken; AWS documents the pair as refused, but the
 		 * CLI must page, so a name that agrees with the token passes. */
 		const char *sn = NULL;
-		if (get_text(c, c->in, "StreamName", false, 1, SIM_KINESIS_NAME_MAX, NAME_CHARS,
-			     &sn) < 0)
+		if (kinesis_get_text(c, c->in, "StreamName", false, 1, SIM_KINESIS_NAME_MAX,
+				     KINESIS_NAME_CHARS, &sn) < 0)
 			return;
 		if (sn && strcmp(sn, token_name) != 0) {
-			kerr(c->res, KE_INVALID_ARGUMENT,
-			     "NextToken was issued for another stream than %s.", sn);
+			kinesis_err(c->res, KE_INVALID_ARGUMENT,
+				    "NextToken was issued for another stream than %s.", sn);
 			return;
 		}
 		name = token_name;
-	} else if (stream_ident(c, &name) < 0) {
+	} else if (kinesis_stream_ident(c, &name) < 0) {
 		return;
 	}
-	int64_t now = lock(c->k);
+	int64_t now = kinesis_lock(c->k);
 	if (token && now - issued > SIM_KINESIS_TOKEN_TTL_MS) {
-		unlock(c->k);
-		kerr(c->res, KE_EXPIRED_TOKEN,
-		     "The timestamp of the NextToken (%" PRId64 " ms) is older than %d ms.", issued,
-		     SIM_KINESIS_TOKEN_TTL_MS);
+		kinesis_unlock(c->k);
+		kinesis_err(c->res, KE_EXPIRED_TOKEN,
+			    "The timestamp of the NextToken (%" PRId64 " ms) is older than %d ms.",
+			    issued, SIM_KINESIS_TOKEN_TTL_MS);
 		return;
 	}
-	struct sim_kinesis_stream *s = find_stream(c, name);
+	struct sim_kinesis_stream *s = kinesis_find_stream(c, name);
 	cJSON *out = NULL;
 	if (s && token && s->serial != serial) {
 		not_found(c, name); /* the stream the token was for is gone */
 	} else if (s && sim_kinesis_store_status(&c->k->st, s, now) == SIM_KINESIS_CREATING) {
-		kerr(c->res, KE_IN_USE, "Stream %s under account " ACCOUNT " is in CREATING state.",
-		     name);
+		kinesis_err(c->res, KE_IN_USE,
+			    "Stream %s under account " KINESIS_ACCOUNT " is in CREATING state.",
+			    name);
 	} else if (s) {
 		if (start)
 			after = shard_index(s, start);
@@ -846,23 +833,24 @@ static void op_list_shards(struct call *c)
 				cJSON_AddStringToObject(out, "NextToken", sealed);
 		}
 	}
-	unlock(c->k);
+	kinesis_unlock(c->k);
 	if (out)
-		respond(c->res, out);
+		kinesis_respond(c->res, out);
 }
 
 static const char *const ITERATOR_TYPES[] = { "AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER",
 					      "TRIM_HORIZON", "LATEST", "AT_TIMESTAMP" };
 enum { IT_AT, IT_AFTER, IT_TRIM, IT_LATEST, IT_TIME };
 
-static void op_get_shard_iterator(struct call *c)
+static void op_get_shard_iterator(struct kinesis_call *c)
 {
 	const char *name, *shard = NULL, *type = NULL, *seq = NULL;
 	int64_t at_ms = 0;
-	if (stream_ident(c, &name) < 0 ||
-	    get_text(c, c->in, "ShardId", true, 1, 128, NAME_CHARS, &shard) < 0 ||
-	    get_text(c, c->in, "ShardIteratorType", true, 1, 64, NULL, &type) < 0 ||
-	    get_text(c, c->in, "StartingSequenceNumber", false, 1, 129, "0123456789", &seq) < 0)
+	if (kinesis_stream_ident(c, &name) < 0 ||
+	    kinesis_get_text(c, c->in, "ShardId", true, 1, 128, KINESIS_NAME_CHARS, &shard) < 0 ||
+	    kinesis_get_text(c, c->in, "ShardIteratorType", true, 1, 64, NULL, &type) < 0 ||
+	    kinesis_get_text(c, c->in, "StartingSequenceNumber", false, 1, 129, "0123456789",
+			     &seq) < 0)
 		return;
 	int has_time = get_time(c, "Timestamp", &at_ms);
 	if (has_time < 0)
@@ -871,39 +859,44 @@ static void op_get_shard_iterator(struct call *c)
 	while (t < 5 && strcmp(type, ITERATOR_TYPES[t]) != 0)
 		t++;
 	if (t == 5) {
-		kerr(c->res, KE_VALIDATION,
-		     "1 validation error detected: Value '%.40s' at 'shardIteratorType' failed to "
-		     "satisfy constraint: Member must satisfy enum value set: "
-		     "[AFTER_SEQUENCE_NUMBER, "
-		     "LATEST, AT_TIMESTAMP, AT_SEQUENCE_NUMBER, TRIM_HORIZON]",
-		     type);
+		kinesis_err(c->res, KE_VALIDATION,
+			    "1 validation error detected: Value '%.40s' at 'shardIteratorType' "
+			    "failed to "
+			    "satisfy constraint: Member must satisfy enum value set: "
+			    "[AFTER_SEQUENCE_NUMBER, "
+			    "LATEST, AT_TIMESTAMP, AT_SEQUENCE_NUMBER, TRIM_HORIZON]",
+			    type);
 		return;
 	}
 	if ((t == IT_AT || t == IT_AFTER) && !seq) {
-		kerr(c->res, KE_INVALID_ARGUMENT,
-		     "Must specify StartingSequenceNumber for %s shard iterator type.", type);
+		kinesis_err(c->res, KE_INVALID_ARGUMENT,
+			    "Must specify StartingSequenceNumber for %s shard iterator type.",
+			    type);
 		return;
 	}
 	if (t == IT_TIME && !has_time) {
-		kerr(c->res, KE_INVALID_ARGUMENT,
-		     "Must specify timestampInMillis parameter for iterator of type AT_TIMESTAMP.");
+		kinesis_err(c->res, KE_INVALID_ARGUMENT,
+			    "Must specify timestampInMillis parameter for iterator of type "
+			    "AT_TIMESTAMP.");
 		return;
 	}
 	if ((t != IT_AT && t != IT_AFTER && seq) || (t != IT_TIME && has_time)) {
-		kerr(c->res, KE_INVALID_ARGUMENT,
-		     "Request made with %s for shard iterator type %s, which does not take it.",
-		     seq ? "StartingSequenceNumber" : "Timestamp", type);
+		kinesis_err(
+			c->res, KE_INVALID_ARGUMENT,
+			"Request made with %s for shard iterator type %s, which does not take it.",
+			seq ? "StartingSequenceNumber" : "Timestamp", type);
 		return;
 	}
-	int64_t now = lock(c->k);
+	int64_t now = kinesis_lock(c->k);
 	struct sim_kinesis_stream *s = find_active(c, name, now);
 	long i = s ? shard_index(s, shard) : -1;
 	char sealed[SEALED_MAX + 1];
 	uint64_t pos = 0;
 	if (s && i < 0) {
-		kerr(c->res, KE_NOT_FOUND,
-		     "Shard %.128s in stream %s under account " ACCOUNT " does not exist", shard,
-		     name);
+		kinesis_err(c->res, KE_NOT_FOUND,
+			    "Shard %.128s in stream %s under account " KINESIS_ACCOUNT
+			    " does not exist",
+			    shard, name);
 	} else if (s) {
 		const struct sim_kinesis_shard *sh = &s->shards[i];
 		switch (t) {
@@ -913,11 +906,12 @@ static void op_get_shard_iterator(struct call *c)
 			    pos >= sh->next) {
 				char id[32];
 				shard_id((size_t)i, id);
-				kerr(c->res, KE_INVALID_ARGUMENT,
-				     "Invalid StartingSequenceNumber. It is not a sequence number "
-				     "of "
-				     "%s in stream %s under account " ACCOUNT ".",
-				     id, name);
+				kinesis_err(c->res, KE_INVALID_ARGUMENT,
+					    "Invalid StartingSequenceNumber. It is not a sequence "
+					    "number "
+					    "of "
+					    "%s in stream %s under account " KINESIS_ACCOUNT ".",
+					    id, name);
 				break;
 			}
 			pos += t == IT_AFTER;
@@ -930,24 +924,25 @@ static void op_get_shard_iterator(struct call *c)
 			break;
 		default:
 			if (at_ms > now) {
-				kerr(c->res, KE_INVALID_ARGUMENT,
-				     "The timestampInMillis parameter cannot be greater than the "
-				     "currentTimestampInMillis. timestampInMillis: %" PRId64
-				     ", currentTimestampInMillis: %" PRId64,
-				     at_ms, now);
+				kinesis_err(c->res, KE_INVALID_ARGUMENT,
+					    "The timestampInMillis parameter cannot be greater "
+					    "than the "
+					    "currentTimestampInMillis. timestampInMillis: %" PRId64
+					    ", currentTimestampInMillis: %" PRId64,
+					    at_ms, now);
 				break;
 			}
 			pos = sim_kinesis_shard_seek_time(sh, at_ms);
 		}
 		if (!c->res->error_code && iterator_make(c->k, s, (size_t)i, pos, now, sealed) != 0)
-			kerr(c->res, KE_INTERNAL, "shard iterator too long");
+			kinesis_err(c->res, KE_INTERNAL, "shard iterator too long");
 	}
-	unlock(c->k);
+	kinesis_unlock(c->k);
 	if (c->res->error_code)
 		return;
 	cJSON *out = cJSON_CreateObject();
 	cJSON_AddStringToObject(out, "ShardIterator", sealed);
-	respond(c->res, out);
+	kinesis_respond(c->res, out);
 }
 
 static cJSON *record_json(const struct sim_kinesis_stream *s, size_t shard, uint64_t index,
@@ -973,34 +968,36 @@ static cJSON *record_json(const struct sim_kinesis_stream *s, size_t shard, uint
 	return o;
 }
 
-static void op_get_records(struct call *c)
+static void op_get_records(struct kinesis_call *c)
 {
 	const char *sealed = NULL;
 	int64_t limit = GET_RECORDS_DEFAULT;
 	struct iterator it;
-	if (get_text(c, c->in, "ShardIterator", true, 1, SEALED_MAX, NULL, &sealed) < 0 ||
-	    get_int(c, "Limit", 1, 10000, &limit) < 0)
+	if (kinesis_get_text(c, c->in, "ShardIterator", true, 1, SEALED_MAX, NULL, &sealed) < 0 ||
+	    kinesis_get_int(c, "Limit", 1, 10000, &limit) < 0)
 		return;
 	if (iterator_read(c->k, sealed, &it) != 0) {
-		kerr(c->res, KE_INVALID_ARGUMENT, "Invalid ShardIterator.");
+		kinesis_err(c->res, KE_INVALID_ARGUMENT, "Invalid ShardIterator.");
 		return;
 	}
-	int64_t now = lock(c->k);
+	int64_t now = kinesis_lock(c->k);
 	struct sim_kinesis_stream *s = sim_kinesis_store_find(&c->k->st, it.name);
 	char id[32];
 	shard_id(it.shard, id);
 	cJSON *out = NULL;
 	if (now - it.issued > SIM_KINESIS_ITERATOR_TTL_MS) {
-		kerr(c->res, KE_EXPIRED_ITERATOR,
-		     "Iterator expired. The iterator was created at time %" PRId64
-		     " ms while right now it is %" PRId64
-		     " ms which is further in the future than the tolerated delay of %d "
-		     "milliseconds.",
-		     it.issued, now, SIM_KINESIS_ITERATOR_TTL_MS);
+		kinesis_err(c->res, KE_EXPIRED_ITERATOR,
+			    "Iterator expired. The iterator was created at time %" PRId64
+			    " ms while right now it is %" PRId64
+			    " ms which is further in the future than the tolerated delay of %d "
+			    "milliseconds.",
+			    it.issued, now, SIM_KINESIS_ITERATOR_TTL_MS);
 	} else if (!s || s->serial != it.serial || it.shard >= s->n_shards ||
 		   sim_kinesis_store_status(&c->k->st, s, now) != SIM_KINESIS_ACTIVE) {
-		kerr(c->res, KE_NOT_FOUND,
-		     "Shard %s in stream %s under account " ACCOUNT " does not exist", id, it.name);
+		kinesis_err(c->res, KE_NOT_FOUND,
+			    "Shard %s in stream %s under account " KINESIS_ACCOUNT
+			    " does not exist",
+			    id, it.name);
 	} else {
 		const struct sim_kinesis_shard *sh = &s->shards[it.shard];
 		uint64_t pos = it.pos < sh->first ? sh->first : it.pos; /* trimmed: skip on */
@@ -1024,9 +1021,9 @@ static void op_get_records(struct call *c)
 		int64_t millis = behind && now > behind->arrival_ms ? now - behind->arrival_ms : 0;
 		cJSON_AddNumberToObject(out, "MillisBehindLatest", (double)millis);
 	}
-	unlock(c->k);
+	kinesis_unlock(c->k);
 	if (out)
-		respond(c->res, out);
+		kinesis_respond(c->res, out);
 }
 
 /* One record to put, read from a PutRecord request or a PutRecords entry. */
@@ -1038,42 +1035,44 @@ struct put {
 	unsigned __int128 hash;
 };
 
-static int put_read(struct call *c, const cJSON *obj, struct put *p, const char *where)
+static int put_read(struct kinesis_call *c, const cJSON *obj, struct put *p, const char *where)
 {
 	const char *data = NULL, *ehk = NULL;
 	char m[96];
 	snprintf(m, sizeof m, "%sPartitionKey", where);
-	if (get_text(c, obj, m, true, 1, SIM_KINESIS_KEY_MAX, NULL, &p->key) < 0)
+	if (kinesis_get_text(c, obj, m, true, 1, SIM_KINESIS_KEY_MAX, NULL, &p->key) < 0)
 		return -1;
 	snprintf(m, sizeof m, "%sData", where);
 	int rc = get_string(c, obj, "Data", &data);
 	if (rc == 0)
-		not_null(c, m);
+		kinesis_not_null(c, m);
 	if (rc <= 0)
 		return -1;
 	size_t n = strlen(data);
 	if (n / 4 * 3 > SIM_KINESIS_DATA_MAX + 3) {
-		kerr(c->res, KE_VALIDATION,
-		     "1 validation error detected: Value at '%s' failed to satisfy constraint: "
-		     "Member must have length less than or equal to %u",
-		     camel(m, (char[64]){ 0 }), SIM_KINESIS_DATA_MAX);
+		kinesis_err(
+			c->res, KE_VALIDATION,
+			"1 validation error detected: Value at '%s' failed to satisfy constraint: "
+			"Member must have length less than or equal to %u",
+			camel(m, (char[64]){ 0 }), SIM_KINESIS_DATA_MAX);
 		return -1;
 	}
 	p->data = malloc(n / 4 * 3 + 3);
 	if (!p->data) {
-		kerr(c->res, KE_INTERNAL, "out of memory");
+		kinesis_err(c->res, KE_INTERNAL, "out of memory");
 		return -1;
 	}
 	p->len = base64_decode(data, n, p->data, n / 4 * 3 + 3);
 	if (p->len < 0) {
-		kerr(c->res, KE_SERIALIZATION, "%s: not valid base64", m);
+		kinesis_err(c->res, KE_SERIALIZATION, "%s: not valid base64", m);
 		return -1;
 	}
 	if ((size_t)p->len + strlen(p->key) > SIM_KINESIS_DATA_MAX) {
-		kerr(c->res, KE_VALIDATION,
-		     "1 validation error detected: Value at '%s' failed to satisfy constraint: "
-		     "Member must have length less than or equal to %u (data and partition key)",
-		     camel(m, (char[64]){ 0 }), SIM_KINESIS_DATA_MAX);
+		kinesis_err(
+			c->res, KE_VALIDATION,
+			"1 validation error detected: Value at '%s' failed to satisfy constraint: "
+			"Member must have length less than or equal to %u (data and partition key)",
+			camel(m, (char[64]){ 0 }), SIM_KINESIS_DATA_MAX);
 		return -1;
 	}
 	snprintf(m, sizeof m, "%sExplicitHashKey", where);
@@ -1081,10 +1080,11 @@ static int put_read(struct call *c, const cJSON *obj, struct put *p, const char 
 	if (rc < 0)
 		return -1;
 	if (rc > 0 && sim_kinesis_u128_parse(ehk, &p->hash) != 0) {
-		kerr(c->res, KE_INVALID_ARGUMENT,
-		     "Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. "
-		     "Specified value was %.60s",
-		     ehk);
+		kinesis_err(c->res, KE_INVALID_ARGUMENT,
+			    "Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, "
+			    "2^128-1]. "
+			    "Specified value was %.60s",
+			    ehk);
 		return -1;
 	}
 	p->explicit_hash = rc > 0;
@@ -1108,21 +1108,21 @@ static enum sim_kinesis_rc put_one(struct sim_kinesis_stream *s, const struct pu
 	return rc;
 }
 
-static void op_put_record(struct call *c)
+static void op_put_record(struct kinesis_call *c)
 {
 	const char *name;
 	struct put p = { 0 };
-	if (stream_ident(c, &name) < 0 || put_read(c, c->in, &p, "") < 0) {
+	if (kinesis_stream_ident(c, &name) < 0 || put_read(c, c->in, &p, "") < 0) {
 		free(p.data);
 		return;
 	}
-	int64_t now = lock(c->k);
+	int64_t now = kinesis_lock(c->k);
 	struct sim_kinesis_stream *s = find_active(c, name, now);
 	char id[32], seq[SIM_KINESIS_SEQ_LEN + 1];
 	const char *encryption = s ? encryption_of(s) : "NONE"; /* a literal */
 	if (s && put_one(s, &p, now, id, seq) != SIM_KINESIS_OK)
-		kerr(c->res, KE_INTERNAL, "out of memory");
-	unlock(c->k);
+		kinesis_err(c->res, KE_INTERNAL, "out of memory");
+	kinesis_unlock(c->k);
 	free(p.data);
 	if (c->res->error_code)
 		return;
@@ -1130,36 +1130,36 @@ static void op_put_record(struct call *c)
 	cJSON_AddStringToObject(out, "ShardId", id);
 	cJSON_AddStringToObject(out, "SequenceNumber", seq);
 	cJSON_AddStringToObject(out, "EncryptionType", encryption);
-	respond(c->res, out);
+	kinesis_respond(c->res, out);
 }
 
-static void op_put_records(struct call *c)
+static void op_put_records(struct kinesis_call *c)
 {
 	const char *name;
-	if (stream_ident(c, &name) < 0)
+	if (kinesis_stream_ident(c, &name) < 0)
 		return;
 	const cJSON *list = cJSON_GetObjectItemCaseSensitive(c->in, "Records");
 	if (!list || cJSON_IsNull(list)) {
-		not_null(c, "Records");
+		kinesis_not_null(c, "Records");
 		return;
 	}
 	if (!cJSON_IsArray(list)) {
-		kerr(c->res, KE_SERIALIZATION, "Records: expected a list");
+		kinesis_err(c->res, KE_SERIALIZATION, "Records: expected a list");
 		return;
 	}
 	int n = cJSON_GetArraySize(list);
 	if (n < 1 || n > PUT_RECORDS_MAX) {
-		kerr(c->res, KE_VALIDATION,
-		     "1 validation error detected: Value at 'records' failed to satisfy "
-		     "constraint: "
-		     "Member must have length %s %d",
-		     n < 1 ? "greater than or equal to" : "less than or equal to",
-		     n < 1 ? 1 : PUT_RECORDS_MAX);
+		kinesis_err(c->res, KE_VALIDATION,
+			    "1 validation error detected: Value at 'records' failed to satisfy "
+			    "constraint: "
+			    "Member must have length %s %d",
+			    n < 1 ? "greater than or equal to" : "less than or equal to",
+			    n < 1 ? 1 : PUT_RECORDS_MAX);
 		return;
 	}
 	struct put *ps = calloc((size_t)n, sizeof *ps);
 	if (!ps) {
-		kerr(c->res, KE_INTERNAL, "out of memory");
+		kinesis_err(c->res, KE_INTERNAL, "out of memory");
 		return;
 	}
 	int i = 0;
@@ -1169,7 +1169,8 @@ static void op_put_records(struct call *c)
 		char where[32];
 		snprintf(where, sizeof where, "Records.%d.", i + 1);
 		if (!cJSON_IsObject(e)) {
-			kerr(c->res, KE_SERIALIZATION, "Records.%d: expected an object", i + 1);
+			kinesis_err(c->res, KE_SERIALIZATION, "Records.%d: expected an object",
+				    i + 1);
 			break;
 		}
 		if (put_read(c, e, &ps[i++], where) < 0)
@@ -1177,7 +1178,7 @@ static void op_put_records(struct call *c)
 	}
 	cJSON *out = NULL;
 	if (!c->res->error_code) {
-		int64_t now = lock(c->k);
+		int64_t now = kinesis_lock(c->k);
 		struct sim_kinesis_stream *s = find_active(c, name, now);
 		if (s) {
 			out = cJSON_CreateObject();
@@ -1202,303 +1203,20 @@ static void op_put_records(struct call *c)
 			}
 			cJSON_AddStringToObject(out, "EncryptionType", encryption_of(s));
 		}
-		unlock(c->k);
+		kinesis_unlock(c->k);
 	}
 	for (int j = 0; j < n; j++)
 		free(ps[j].data);
 	free(ps);
 	if (out)
-		respond(c->res, out);
-}
-
-/* --- settings: retention, encryption, tags ------------------------------------ */
-
-/* The stream, which must be ACTIVE to change its settings (AWS makes it
- * UPDATING for a while; this endpoint applies a change at once and so
- * stays ACTIVE). */
-static struct sim_kinesis_stream *find_updatable(struct call *c, const char *name, int64_t now)
-{
-	struct sim_kinesis_stream *s = find_stream(c, name);
-	enum sim_kinesis_status st = s ? sim_kinesis_store_status(&c->k->st, s, now) : 0;
-	if (s && st != SIM_KINESIS_ACTIVE) {
-		kerr(c->res, KE_IN_USE,
-		     "Stream %s under account " ACCOUNT " not ACTIVE, instead in state %s", name,
-		     sim_kinesis_status_name(st));
-		return NULL;
-	}
-	return s;
-}
-
-/* Increase (longer) or Decrease (shorter) StreamRetentionPeriod. */
-static void retention_change(struct call *c, bool longer)
-{
-	const char *name;
-	int64_t hours = 0;
-	if (stream_ident(c, &name) < 0)
-		return;
-	int has = get_int(c, "RetentionPeriodHours", 1, INT32_MAX, &hours);
-	if (has <= 0) {
-		if (has == 0)
-			not_null(c, "RetentionPeriodHours");
-		return;
-	}
-	if (hours < SIM_KINESIS_RETENTION_MIN) {
-		kerr(c->res, KE_INVALID_ARGUMENT,
-		     "Minimum allowed retention period is %d hours. Requested retention period "
-		     "(%" PRId64 " hours) is too short.",
-		     SIM_KINESIS_RETENTION_MIN, hours);
-		return;
-	}
-	if (hours > SIM_KINESIS_RETENTION_MAX) {
-		kerr(c->res, KE_INVALID_ARGUMENT,
-		     "Maximum allowed retention period is %d hours. Requested retention period "
-		     "(%" PRId64 " hours) is too long.",
-		     SIM_KINESIS_RETENTION_MAX, hours);
-		return;
-	}
-	int64_t now = lock(c->k);
-	struct sim_kinesis_stream *s = find_updatable(c, name, now);
-	if (s && (longer ? hours < s->retention_hours : hours > s->retention_hours))
-		kerr(c->res, KE_INVALID_ARGUMENT,
-		     "Requested retention period (%" PRId64 " hours) for stream %s can not be %s "
-		     "than existing retention period (%d hours). Use %s API.",
-		     hours, name, longer ? "shorter" : "longer", s->retention_hours,
-		     longer ? "DecreaseRetentionPeriod" : "IncreaseRetentionPeriod");
-	else if (s)
-		s->retention_hours = (int)hours;
-	unlock(c->k);
-	if (!c->res->error_code)
-		respond(c->res, cJSON_CreateObject());
-}
-
-static void op_increase_retention(struct call *c)
-{
-	retention_change(c, true);
-}
-
-static void op_decrease_retention(struct call *c)
-{
-	retention_change(c, false);
-}
-
-/* A KMS key as StartStreamEncryption takes it: an alias ("alias/NAME"),
- * a key or alias ARN, or a key id (a UUID). The endpoint has no KMS, so
- * any key of those forms exists. */
-static bool key_id_valid(const char *id)
-{
-	if (strncmp(id, "alias/", 6) == 0)
-		return id[6] != '\0' && strspn(id + 6, NAME_CHARS "/") == strlen(id + 6);
-	if (strncmp(id, "arn:aws", 7) == 0)
-		return strstr(id, ":kms:") && (strstr(id, ":key/") || strstr(id, ":alias/"));
-	return strlen(id) == 36 && strspn(id, "0123456789abcdefABCDEF-") == 36;
-}
-
-/* Start (KMS with KeyId) or stop StreamEncryption; both take both members. */
-static void encryption_change(struct call *c, bool start)
-{
-	const char *name, *type = NULL, *key = NULL;
-	if (stream_ident(c, &name) < 0 ||
-	    get_text(c, c->in, "EncryptionType", true, 1, 16, NULL, &type) < 0 ||
-	    get_text(c, c->in, "KeyId", true, 1, SIM_KINESIS_KEY_ID_MAX, NULL, &key) < 0)
-		return;
-	if (strcmp(type, "KMS") != 0 && strcmp(type, "NONE") != 0) {
-		kerr(c->res, KE_VALIDATION,
-		     "1 validation error detected: Value '%s' at 'encryptionType' failed to "
-		     "satisfy constraint: Member must satisfy enum value set: [KMS, NONE]",
-		     type);
-		return;
-	}
-	if (strcmp(type, "KMS") != 0) {
-		kerr(c->res, KE_INVALID_ARGUMENT,
-		     "Encryption type NONE is not supported by %sStreamEncryption; use KMS.",
-		     start ? "Start" : "Stop");
-		return;
-	}
-	if (!key_id_valid(key)) {
-		kerr(c->res, KE_KMS_NOT_FOUND,
-		     "Key '%.200s' not found: give an alias (alias/NAME), a key ARN or a key id.",
-		     key);
-		return;
-	}
-	int64_t now = lock(c->k);
-	struct sim_kinesis_stream *s = find_updatable(c, name, now);
-	if (s && sim_kinesis_stream_encrypt(s, start ? key : NULL) != SIM_KINESIS_OK)
-		kerr(c->res, KE_INTERNAL, "out of memory");
-	unlock(c->k);
-	if (!c->res->error_code)
-		respond(c->res, cJSON_CreateObject());
-}
-
-static void op_start_encryption(struct call *c)
-{
-	encryption_change(c, true);
-}
-
-static void op_stop_encryption(struct call *c)
-{
-	encryption_change(c, false);
-}
-
-/* Tag keys: Unicode letters, digits, white space and _ . / = + - % @ :
- * (bytes >= 0x80 pass as the letters of UTF-8 text). */
-static bool tag_key_valid(const char *k)
-{
-	for (; *k; k++)
-		if ((unsigned char)*k < 0x80 && !isalnum((unsigned char)*k) &&
-		    !strchr(" _./=+-%@:", *k))
-			return false;
-	return true;
-}
-
-static void op_add_tags(struct call *c)
-{
-	const char *name;
-	if (stream_ident(c, &name) < 0)
-		return;
-	const cJSON *tags = cJSON_GetObjectItemCaseSensitive(c->in, "Tags");
-	if (!tags || cJSON_IsNull(tags)) {
-		not_null(c, "Tags");
-		return;
-	}
-	if (!cJSON_IsObject(tags)) {
-		kerr(c->res, KE_SERIALIZATION, "Tags: expected a map of strings");
-		return;
-	}
-	int n = cJSON_GetArraySize(tags);
-	if (n < 1 || n > 10) {
-		kerr(c->res, KE_VALIDATION,
-		     "1 validation error detected: Value at 'tags' failed to satisfy constraint: "
-		     "Member must have length %s",
-		     n < 1 ? "greater than or equal to 1" : "less than or equal to 10");
-		return;
-	}
-	const cJSON *t;
-	cJSON_ArrayForEach(t, tags)
-	{
-		size_t kl = strlen(t->string);
-		if (!cJSON_IsString(t)) {
-			kerr(c->res, KE_SERIALIZATION, "Tags.%.128s: expected a string", t->string);
-			return;
-		}
-		if (kl < 1 || kl > SIM_KINESIS_TAG_KEY_MAX ||
-		    strlen(t->valuestring) > SIM_KINESIS_TAG_VALUE_MAX) {
-			kerr(c->res, KE_VALIDATION,
-			     "1 validation error detected: Value at 'tags' failed to satisfy "
-			     "constraint: keys must have length 1..%d and values at most %d",
-			     SIM_KINESIS_TAG_KEY_MAX, SIM_KINESIS_TAG_VALUE_MAX);
-			return;
-		}
-		if (!tag_key_valid(t->string) || !tag_key_valid(t->valuestring)) {
-			kerr(c->res, KE_INVALID_ARGUMENT,
-			     "Some tags contain invalid characters. Valid characters: Unicode "
-			     "letters, digits, white space, _ . / = + - %% @.");
-			return;
-		}
-	}
-	int64_t now = lock(c->k);
-	struct sim_kinesis_stream *s = find_updatable(c, name, now);
-	size_t fresh = 0;
-	for (t = s ? tags->child : NULL; t; t = t->next)
-		fresh += !sim_kinesis_stream_tag_find(s, t->string);
-	if (s && s->n_tags + fresh > SIM_KINESIS_TAGS_MAX) {
-		kerr(c->res, KE_INVALID_ARGUMENT,
-		     "Failed to add tags to stream %s under account " ACCOUNT
-		     " because a given stream cannot have more than %d tags.",
-		     name, SIM_KINESIS_TAGS_MAX);
-		s = NULL;
-	}
-	/* all or none: the count was checked, so only memory can fail */
-	for (t = s ? tags->child : NULL; t && !c->res->error_code; t = t->next)
-		if (sim_kinesis_stream_tag(s, t->string, t->valuestring) != SIM_KINESIS_OK)
-			kerr(c->res, KE_INTERNAL, "out of memory");
-	unlock(c->k);
-	if (!c->res->error_code)
-		respond(c->res, cJSON_CreateObject());
-}
-
-static void op_list_tags(struct call *c)
-{
-	const char *name, *start = NULL;
-	int64_t limit = SIM_KINESIS_TAGS_MAX;
-	if (stream_ident(c, &name) < 0 ||
-	    get_text(c, c->in, "ExclusiveStartTagKey", false, 1, SIM_KINESIS_TAG_KEY_MAX, NULL,
-		     &start) < 0 ||
-	    get_int(c, "Limit", 1, SIM_KINESIS_TAGS_MAX, &limit) < 0)
-		return;
-	lock(c->k);
-	const struct sim_kinesis_stream *s = find_stream(c, name);
-	cJSON *out = NULL;
-	if (s) {
-		out = cJSON_CreateObject();
-		cJSON *list = cJSON_AddArrayToObject(out, "Tags");
-		size_t i = 0, taken = 0;
-		while (start && i < s->n_tags && strcmp(s->tags[i].key, start) <= 0)
-			i++;
-		for (; i < s->n_tags && (int64_t)taken < limit; i++, taken++) {
-			cJSON *o = cJSON_CreateObject();
-			cJSON_AddStringToObject(o, "Key", s->tags[i].key);
-			cJSON_AddStringToObject(o, "Value", s->tags[i].value);
-			cJSON_AddItemToArray(list, o);
-		}
-		cJSON_AddBoolToObject(out, "HasMoreTags", i < s->n_tags);
-	}
-	unlock(c->k);
-	if (out)
-		respond(c->res, out);
-}
-
-static void op_remove_tags(struct call *c)
-{
-	const char *name;
-	if (stream_ident(c, &name) < 0)
-		return;
-	const cJSON *keys = cJSON_GetObjectItemCaseSensitive(c->in, "TagKeys");
-	if (!keys || cJSON_IsNull(keys)) {
-		not_null(c, "TagKeys");
-		return;
-	}
-	if (!cJSON_IsArray(keys)) {
-		kerr(c->res, KE_SERIALIZATION, "TagKeys: expected a list of strings");
-		return;
-	}
-	int n = cJSON_GetArraySize(keys);
-	if (n < 1 || n > SIM_KINESIS_TAGS_MAX) {
-		kerr(c->res, KE_VALIDATION,
-		     "1 validation error detected: Value at 'tagKeys' failed to satisfy "
-		     "constraint: Member must have length %s",
-		     n < 1 ? "greater than or equal to 1" : "less than or equal to 50");
-		return;
-	}
-	const cJSON *k;
-	cJSON_ArrayForEach(k, keys)
-	{
-		if (!cJSON_IsString(k)) {
-			kerr(c->res, KE_SERIALIZATION, "TagKeys: expected a list of strings");
-			return;
-		}
-		size_t kl = strlen(k->valuestring);
-		if (kl < 1 || kl > SIM_KINESIS_TAG_KEY_MAX) {
-			kerr(c->res, KE_VALIDATION,
-			     "1 validation error detected: Value at 'tagKeys' failed to satisfy "
-			     "constraint: Member must have length between 1 and %d",
-			     SIM_KINESIS_TAG_KEY_MAX);
-			return;
-		}
-	}
-	int64_t now = lock(c->k);
-	struct sim_kinesis_stream *s = find_updatable(c, name, now);
-	for (k = s ? keys->child : NULL; k; k = k->next)
-		sim_kinesis_stream_untag(s, k->valuestring);
-	unlock(c->k);
-	if (!c->res->error_code)
-		respond(c->res, cJSON_CreateObject());
+		kinesis_respond(c->res, out);
 }
 
 /* --- dispatch --------------------------------------------------------------- */
 
 static const struct {
 	const char *name;
-	void (*fn)(struct call *c);
+	void (*fn)(struct kinesis_call *c);
 } OPS[] = {
 	{ "CreateStream", op_create_stream },
 	{ "DeleteStream", op_delete_stream },
@@ -1510,13 +1228,13 @@ static const struct {
 	{ "GetRecords", op_get_records },
 	{ "PutRecord", op_put_record },
 	{ "PutRecords", op_put_records },
-	{ "IncreaseStreamRetentionPeriod", op_increase_retention },
-	{ "DecreaseStreamRetentionPeriod", op_decrease_retention },
-	{ "StartStreamEncryption", op_start_encryption },
-	{ "StopStreamEncryption", op_stop_encryption },
-	{ "AddTagsToStream", op_add_tags },
-	{ "ListTagsForStream", op_list_tags },
-	{ "RemoveTagsFromStream", op_remove_tags },
+	{ "IncreaseStreamRetentionPeriod", kinesis_op_increase_retention },
+	{ "DecreaseStreamRetentionPeriod", kinesis_op_decrease_retention },
+	{ "StartStreamEncryption", kinesis_op_start_encryption },
+	{ "StopStreamEncryption", kinesis_op_stop_encryption },
+	{ "AddTagsToStream", kinesis_op_add_tags },
+	{ "ListTagsForStream", kinesis_op_list_tags },
+	{ "RemoveTagsFromStream", kinesis_op_remove_tags },
 };
 
 bool sim_kinesis_knows(const char *op)
@@ -1544,8 +1262,8 @@ void sim_kinesis_handle(struct sim_kinesis *k, const struct sim_request *req,
 	const char *target = sim_request_header(req, "X-Amz-Target");
 	if (strcmp(req->method, "POST") != 0 || strcmp(req->path, "/") != 0 || !target ||
 	    strncmp(target, TARGET_PREFIX, strlen(TARGET_PREFIX)) != 0) {
-		kerr(res, KE_UNKNOWN_OPERATION,
-		     "Kinesis takes POST / with X-Amz-Target: " TARGET_PREFIX "<Operation>");
+		kinesis_err(res, KE_UNKNOWN_OPERATION,
+			    "Kinesis takes POST / with X-Amz-Target: " TARGET_PREFIX "<Operation>");
 		return;
 	}
 	const char *op = target + strlen(TARGET_PREFIX);
@@ -1553,18 +1271,18 @@ void sim_kinesis_handle(struct sim_kinesis *k, const struct sim_request *req,
 	while (i < sizeof OPS / sizeof OPS[0] && strcmp(op, OPS[i].name) != 0)
 		i++;
 	if (i == sizeof OPS / sizeof OPS[0]) {
-		kerr(res, KE_UNKNOWN_OPERATION, "The local endpoint has no Kinesis operation %.64s",
-		     op);
+		kinesis_err(res, KE_UNKNOWN_OPERATION,
+			    "The local endpoint has no Kinesis operation %.64s", op);
 		return;
 	}
 	cJSON *in = req->body_len ? cJSON_ParseWithLength(req->body, req->body_len)
 				  : cJSON_CreateObject();
 	if (!in || !cJSON_IsObject(in)) {
 		cJSON_Delete(in);
-		kerr(res, KE_SERIALIZATION, "The request body is not a JSON object.");
+		kinesis_err(res, KE_SERIALIZATION, "The request body is not a JSON object.");
 		return;
 	}
-	struct call c = { .k = k, .in = in, .region = req->region, .res = res };
+	struct kinesis_call c = { .k = k, .in = in, .region = req->region, .res = res };
 	OPS[i].fn(&c);
 	cJSON_Delete(in);
 }
@@ -1580,7 +1298,7 @@ int sim_kinesis_put(struct sim_kinesis *k, const char *stream, const char *parti
 			 stream, len, klen);
 		return -1;
 	}
-	int64_t now = lock(k);
+	int64_t now = kinesis_lock(k);
 	struct sim_kinesis_stream *s = sim_kinesis_store_find(&k->st, stream);
 	int rc = 1;
 	if (s && sim_kinesis_store_status(&k->st, s, now) == SIM_KINESIS_ACTIVE) {
@@ -1592,15 +1310,15 @@ int sim_kinesis_put(struct sim_kinesis *k, const char *stream, const char *parti
 	} else {
 		snprintf(err, cap, "Kinesis stream %s: %s", stream, s ? "not ACTIVE" : "not found");
 	}
-	unlock(k);
+	kinesis_unlock(k);
 	return rc;
 }
 
 bool sim_kinesis_stream_active(struct sim_kinesis *k, const char *stream)
 {
-	int64_t now = lock(k);
+	int64_t now = kinesis_lock(k);
 	struct sim_kinesis_stream *s = sim_kinesis_store_find(&k->st, stream);
 	bool active = s && sim_kinesis_store_status(&k->st, s, now) == SIM_KINESIS_ACTIVE;
-	unlock(k);
+	kinesis_unlock(k);
 	return active;
 }
