@@ -62,21 +62,26 @@ bool poller_not_ready(struct store *st, const struct resource_desc *d, const cha
 {
 	if (!d->needs_active || d->scope != RESOURCE_SCOPE_LEDGER || !st)
 		return false;
+	/* the newer word of DescribeLedger's and ListLedgers' (a tie: the
+	 * ledger's own) */
 	char state[QLDB_ENUM_MAX] = "";
+	double when = -1;
 	struct store_entry e;
 	store_read(st, ledger, STORE_LEDGER, &e);
 	const struct qldb_ledger *l = e.data;
-	if (l)
+	if (l && l->state[0]) {
 		snprintf(state, sizeof state, "%s", l->state);
-	store_entry_release(&e);
-	if (!state[0]) {
-		store_read(st, "", STORE_LEDGER_LIST, &e);
-		const struct resource_ledger_list *list = e.data;
-		for (size_t i = 0; list && i < list->n && !state[0]; i++)
-			if (strcmp(list->items[i].name, ledger) == 0)
-				snprintf(state, sizeof state, "%s", list->items[i].state);
-		store_entry_release(&e);
+		when = e.fetched_mono;
 	}
+	store_entry_release(&e);
+	store_read(st, "", STORE_LEDGER_LIST, &e);
+	const struct resource_ledger_list *list = e.data;
+	for (size_t i = 0; list && e.fetched_mono > when && i < list->n; i++)
+		if (strcmp(list->items[i].name, ledger) == 0 && list->items[i].state[0]) {
+			snprintf(state, sizeof state, "%s", list->items[i].state);
+			break;
+		}
+	store_entry_release(&e);
 	if (!state[0] || strcmp(state, "ACTIVE") == 0)
 		return false;
 	api_error_set(err, API_ERR_NOT_READY,

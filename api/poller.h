@@ -110,8 +110,8 @@ double poller_jitter(double wait, double r01);
 /* Whether an error is worth a quick retry (transport, 5xx, throttling). */
 bool poller_error_transient(const struct api_error *e);
 /* Whether d must not be called for ledger now: d needs an ACTIVE ledger
- * and the store knows the ledger in another state (DescribeLedger's, else
- * ListLedgers'; unknown means call). Then err says so, with status
+ * and the store knows the ledger in another state (the newer word of
+ * DescribeLedger and ListLedgers; unknown means call). Then err says so, with status
  * API_ERR_NOT_READY, and the pollers publish it in place of the call. */
 bool poller_not_ready(struct store *st, const struct resource_desc *d, const char *ledger,
 		      struct api_error *err);

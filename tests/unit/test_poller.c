@@ -9,9 +9,9 @@
  * resumes, and the workers together keep to the request budget; and the
  * pool against no credentials: every failure is published with its
  * retry status and next attempt; a kind that needs an ACTIVE ledger is
- * not called for a ledger the store knows in another state (DescribeLedger's
- * word first, else ListLedgers'), and is called when the state is ACTIVE
- * or unknown. Expected numbers come from DESIGN.md's defaults (ledger 30 s,
+ * not called for a ledger the store knows in another state (the newer word
+ * of DescribeLedger and ListLedgers), and is called when the state is
+ * ACTIVE or unknown. Expected numbers come from DESIGN.md's defaults (ledger 30 s,
  * digest 10 s) and the rules in poller.h, not from the code.
  */
 #include <setjmp.h>
@@ -544,13 +544,28 @@ static void test_a_kind_needing_active_is_not_called_for_a_ledger_in_another_sta
 	snprintf(d->state, sizeof d->state, "ACTIVE");
 	assert_int_equal(store_publish(st, "alpha", STORE_LEDGER, d, free), 0);
 	assert_false(poller_not_ready(st, &NEEDS, "alpha", &err));
-	/* and DELETING from DescribeLedger over the list's ACTIVE */
+	/* and DELETING from DescribeLedger over the list's older ACTIVE */
 	d = calloc(1, sizeof *d);
 	assert_non_null(d);
 	snprintf(d->state, sizeof d->state, "DELETING");
 	assert_int_equal(store_publish(st, "beta", STORE_LEDGER, d, free), 0);
 	assert_true(poller_not_ready(st, &NEEDS, "beta", &err));
 	assert_non_null(strstr(err.msg, "is DELETING"));
+	/* a newer list saying ACTIVE beats an older DescribeLedger's CREATING */
+	d = calloc(1, sizeof *d);
+	assert_non_null(d);
+	snprintf(d->state, sizeof d->state, "CREATING");
+	assert_int_equal(store_publish(st, "gamma", STORE_LEDGER, d, free), 0);
+	assert_true(poller_not_ready(st, &NEEDS, "gamma", &err));
+	struct timespec pause = { 0, 2000000 }; /* 2 ms: the list is strictly newer */
+	nanosleep(&pause, NULL);
+	l = calloc(1, sizeof *l);
+	assert_non_null(l);
+	l->n = 1;
+	snprintf(l->items[0].name, sizeof l->items[0].name, "gamma");
+	snprintf(l->items[0].state, sizeof l->items[0].state, "ACTIVE");
+	assert_int_equal(store_publish(st, "", STORE_LEDGER_LIST, l, free), 0);
+	assert_false(poller_not_ready(st, &NEEDS, "gamma", &err));
 	store_free(st);
 }
 
