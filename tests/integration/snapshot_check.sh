@@ -18,7 +18,8 @@
 #   a ledger still CREATING (serve --create-seconds 120, made by curl's
 #   signed CreateLedger): snapshot does not call GetDigest, Kinesis lag or
 #   the audit for it, lists them as "not polled" (not "errors") and exits
-#   0; check says WARNING for its state (exit 1), never CRITICAL or OK.
+#   0, with no audit event of it (nothing VERIFIED); check says WARNING
+#   for its state (exit 1) and UNKNOWN for its integrity, never OK.
 . tests/lib/tap.sh
 
 KEY=AKIDQLDBTOPDEMO00001
@@ -359,8 +360,16 @@ assert all(n["operation"] and "CREATING" in n["message"] for n in s["not_polled"
 f = led["financial-ledger"]
 assert f["state"] == "ACTIVE" and f["digest"] and f["not_polled"] == [] and f["errors"] == [], f
 PY
+check "... and nothing of slow-ledger is VERIFIED: no audit event of it at all" python3 - "$SCRATCH/o" <<'PY'
+import json, sys
+audit = json.load(open(sys.argv[1]))["audit"]
+assert not [a for a in audit if a["ledger"] == "slow-ledger"], audit
+assert any(a["ledger"] == "financial-ledger" for a in audit), audit
+PY
 q check --endpoint-url "$URL" --ledger slow-ledger
-check "check of a CREATING ledger: WARNING for its state (exit 1)" \
+check "check of a CREATING ledger: WARNING for its state (exit 1), integrity UNKNOWN, never OK" \
 	sh -c '[ "$1" -eq 1 ] && head -n1 "$2" | grep -q "^QLDB WARNING - " &&
-		grep -q "^WARNING slow-ledger state: CREATING" "$2" && ! grep -q "^CRITICAL" "$2"' - "$rc" "$SCRATCH/o" || show
+		grep -q "^WARNING slow-ledger state: CREATING" "$2" && ! grep -q "^CRITICAL" "$2" &&
+		grep -q "^UNKNOWN slow-ledger integrity: " "$2" && ! grep -q "^OK slow-ledger integrity" "$2"' \
+	- "$rc" "$SCRATCH/o" || show
 exit $TAP_FAILED
